@@ -1,0 +1,184 @@
+/**
+ * Reads the measured server through the V8 inspector protocol: forced GC, heap usage, memory,
+ * CPU, event-loop delay and utilisation, and streamed heap snapshots. One connection per run:
+ * V8 keeps heap object ids per session, and snapshot diffs match objects by those ids.
+ */
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import CDP from 'chrome-remote-interface';
+import type { ServerProbe } from '../sample.js';
+import { parseInspectArg } from './inspector-url.js';
+import { ProbeError, asProbeError, type ProbeErrorCode } from './probe-error.js';
+import type { Probe } from './probe.js';
+import { INSTALL_EXPRESSION, READ_EXPRESSION, UNINSTALL_EXPRESSION, type TargetReading } from './target-scripts.js';
+
+/** Object group for everything `Runtime.evaluate` creates, released after every call. */
+const OBJECT_GROUP = 'rol-soak';
+/** A forced GC costs ~1 ms per MB of heap (issue 4): 60 s covers multi-GB heaps. */
+const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+export interface InspectorProbeOptions {
+  /** Per-protocol-call deadline, ms. @default 60000 */
+  readonly callTimeoutMs?: number;
+}
+
+export interface HeapSnapshotResult {
+  /** Size of the written `.heapsnapshot` file, bytes. */
+  readonly bytes: number;
+  /** How long `HeapProfiler.takeHeapSnapshot` blocked (server paused while serialising), ms. */
+  readonly pauseMs: number;
+}
+
+export class InspectorProbe implements Probe<ServerProbe> {
+  readonly name = 'inspector';
+  readonly #client: CDP.Client;
+  readonly #callTimeoutMs: number;
+  #delayAvailable = false;
+  #closed = false;
+
+  private constructor(client: CDP.Client, callTimeoutMs: number) {
+    this.#client = client;
+    this.#callTimeoutMs = callTimeoutMs;
+  }
+
+  /** Connects to `ws://…` or `HOST:PORT` (resolved through `/json/list`) and installs the loop monitor. */
+  static async connect(wsUrlOrHostPort: string, options: InspectorProbeOptions = {}): Promise<InspectorProbe> {
+    const target = await parseInspectArg(wsUrlOrHostPort);
+    let client: CDP.Client;
+    try {
+      // local: use the bundled protocol description instead of fetching /json/protocol.
+      client = await CDP({ target, local: true });
+    } catch (err) {
+      throw asProbeError('ERR_INSPECTOR_CONNECT', `inspector connect to ${target} failed`, err);
+    }
+    const probe = new InspectorProbe(client, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+    try {
+      await probe.before();
+    } catch (err) {
+      await probe.close();
+      throw err;
+    }
+    return probe;
+  }
+
+  /** Installs the event-loop delay histogram and CPU/ELU baselines in the target. */
+  async before(): Promise<void> {
+    const installed = await this.#evaluate<{ delay: boolean }>(INSTALL_EXPRESSION, 'ERR_INSPECTOR_CONNECT');
+    this.#delayAvailable = installed.delay;
+  }
+
+  /**
+   * Forced GC, then heap usage and the interval's CPU and loop figures. `probeMs` is the wall
+   * time of the three round trips, an upper bound of how long the server was blocked.
+   */
+  async sample(): Promise<ServerProbe> {
+    const t0 = performance.now();
+    await this.#call('collectGarbage', () => this.#client.HeapProfiler.collectGarbage());
+    const heap = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
+    const r = await this.#evaluate<TargetReading | null>(READ_EXPRESSION, 'ERR_INSPECTOR_PROTOCOL');
+    const probeMs = performance.now() - t0;
+    if (!r) throw new ProbeError('ERR_INSPECTOR_PROTOCOL', 'probe state missing in target (was it restarted?)');
+    return {
+      heapUsed: heap.usedSize,
+      heapTotal: heap.totalSize,
+      rss: r.mem.rss,
+      external: r.mem.external,
+      arrayBuffers: r.mem.arrayBuffers,
+      // µs of CPU over ms of wall: /1000 for ms, ×100 for percent of one core.
+      cpuPercent: r.wallMs > 0 ? (r.cpuUs / 1000 / r.wallMs) * 100 : 0,
+      eventLoopDelayP50Ms: r.p50 ?? Number.NaN,
+      eventLoopDelayP99Ms: r.p99 ?? Number.NaN,
+      eventLoopDelayMaxMs: r.max ?? Number.NaN,
+      eventLoopUtilization: r.elu,
+      probeMs,
+    };
+  }
+
+  /** True when the target could load perf_hooks (else the delay fields are NaN). */
+  get eventLoopDelayAvailable(): boolean {
+    return this.#delayAvailable;
+  }
+
+  /**
+   * Streams a heap snapshot chunk by chunk into `filePath` (never holds the whole snapshot).
+   * The file opens in Chrome DevTools (Memory → Load).
+   */
+  async takeHeapSnapshot(filePath: string): Promise<HeapSnapshotResult> {
+    const out = createWriteStream(filePath);
+    let streamError: unknown = null;
+    out.on('error', (e) => (streamError = e));
+    const off = this.#client.HeapProfiler.addHeapSnapshotChunk(({ chunk }) => {
+      out.write(chunk);
+    });
+    const t0 = performance.now();
+    let pauseMs = 0;
+    try {
+      await this.#call('takeHeapSnapshot', () =>
+        this.#client.HeapProfiler.takeHeapSnapshot({ reportProgress: false }),
+        'ERR_HEAP_SNAPSHOT');
+      pauseMs = performance.now() - t0;
+    } finally {
+      off();
+      out.end();
+      await finished(out).catch((e: unknown) => (streamError ??= e));
+    }
+    if (streamError) throw asProbeError('ERR_HEAP_SNAPSHOT', `writing ${filePath} failed`, streamError);
+    const { size } = await stat(filePath);
+    return { bytes: size, pauseMs };
+  }
+
+  /** Removes the probe's state from the target and detaches. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#evaluate(UNINSTALL_EXPRESSION, 'ERR_INSPECTOR_PROTOCOL').catch(() => undefined);
+    } finally {
+      await this.#client.close().catch(() => undefined);
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    await this.close();
+  }
+
+  async #evaluate<T>(expression: string, code: ProbeErrorCode): Promise<T> {
+    try {
+      const res = await this.#call('evaluate', () =>
+        this.#client.Runtime.evaluate({
+          expression,
+          objectGroup: OBJECT_GROUP,
+          returnByValue: true,
+          includeCommandLineAPI: true,
+          silent: true,
+        }), code);
+      if (res.exceptionDetails) {
+        const msg = res.exceptionDetails.exception?.description ?? res.exceptionDetails.text;
+        throw new ProbeError(code, `target threw: ${msg}`);
+      }
+      return res.result.value as T;
+    } finally {
+      await this.#client.Runtime.releaseObjectGroup({ objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    }
+  }
+
+  async #call<T>(what: string, fn: () => Promise<T>, code: ProbeErrorCode = 'ERR_INSPECTOR_PROTOCOL'): Promise<T> {
+    if (this.#closed && what !== 'evaluate') throw new ProbeError(code, `${what}: probe is closed`);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new ProbeError(code, `${what} took longer than ${this.#callTimeoutMs} ms`)),
+        this.#callTimeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      return await Promise.race([fn(), deadline]);
+    } catch (err) {
+      throw asProbeError(code, what, err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
