@@ -1,0 +1,110 @@
+/**
+ * Reads with mingo semantics: find (filter, sort, skip, limit, projection) over a collection's
+ * index candidates, and aggregation pipelines with `$lookup` resolved against the same db.
+ */
+import type { Document } from 'bson';
+import { Aggregator, ProcessingMode, Query } from 'mingo';
+import type { Catalog } from './catalog.js';
+import type { Collection } from './collection.js';
+import { assertSupported, CommandError } from './command-error.js';
+
+export interface FindOptions {
+  sort?: Document;
+  skip?: number;
+  limit?: number;
+  projection?: Document;
+}
+
+function nonEmpty(doc: unknown): Document | undefined {
+  return doc && typeof doc === 'object' && Object.keys(doc).length > 0 ? (doc as Document) : undefined;
+}
+
+/** mingo errors (bad operator, bad path) become BadValue replies instead of crashing the connection. */
+export function asCommandError(err: unknown): unknown {
+  if (err instanceof CommandError) return err;
+  if (err instanceof Error) return new CommandError('BadValue', err.message);
+  return err;
+}
+
+/** A compiled matcher; `{}` matches everything without mingo's per-document cost. */
+export function matcher(filter: Document | undefined): (doc: Document) => boolean {
+  const f = nonEmpty(filter);
+  if (!f) return () => true;
+  assertSupported(f, 'filter');
+  try {
+    const q = new Query(f);
+    return (doc) => q.test(doc);
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
+
+/** Matching documents in natural order (stored objects, not copies). */
+export function matching(coll: Collection | undefined, filter: Document | undefined): Document[] {
+  if (!coll) return [];
+  const test = matcher(filter);
+  const f = filter ?? {};
+  const out: Document[] = [];
+  for (const doc of coll.candidates(f)) if (test(doc)) out.push(doc);
+  return out;
+}
+
+export function find(coll: Collection | undefined, filter: Document | undefined, opts: FindOptions = {}): Document[] {
+  let docs = matching(coll, filter);
+  const sort = nonEmpty(opts.sort);
+  const projection = nonEmpty(opts.projection);
+  if (sort && '$natural' in sort) {
+    if (sort.$natural === -1) docs = docs.reverse();
+    delete sort.$natural;
+  }
+  if (!nonEmpty(sort) && !projection) {
+    const start = opts.skip ?? 0;
+    return opts.limit ? docs.slice(start, start + opts.limit) : docs.slice(start);
+  }
+  if (projection) assertSupported(projection, 'projection');
+  try {
+    let cursor = new Query({}).find<Document>(docs, projection);
+    if (nonEmpty(sort)) cursor = cursor.sort(sort as Record<string, 1 | -1>);
+    if (opts.skip) cursor = cursor.skip(opts.skip);
+    if (opts.limit) cursor = cursor.limit(opts.limit);
+    return cursor.all();
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
+
+/** One document through a projection. */
+export function projectOne(doc: Document, projection: Document): Document {
+  assertSupported(projection, 'projection');
+  try {
+    return new Query({}).find<Document>([doc], projection).all()[0] ?? doc;
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
+
+export function aggregate(catalog: Catalog, coll: Collection | undefined, pipeline: Document[]): Document[] {
+  assertSupported(pipeline, 'pipeline');
+  const db = coll?.db ?? '';
+  // A leading $match goes through the index fast path before mingo sees the rest.
+  let input: Document[];
+  let rest = pipeline;
+  const head = pipeline[0];
+  if (head && '$match' in head) {
+    input = matching(coll, head.$match as Document);
+    rest = pipeline.slice(1);
+  } else {
+    input = [...(coll?.docs.values() ?? [])];
+  }
+  if (rest.length === 0) return input;
+  try {
+    const agg = new Aggregator(rest, {
+      // Clone inputs: stages such as $addFields must never touch stored documents.
+      processingMode: ProcessingMode.CLONE_INPUT,
+      collectionResolver: (name: string) => [...(catalog.get(db, name)?.docs.values() ?? [])],
+    });
+    return agg.run(input) as Document[];
+  } catch (err) {
+    throw asCommandError(err);
+  }
+}
