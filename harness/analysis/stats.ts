@@ -1,0 +1,80 @@
+/**
+ * Small statistical helpers shared by the analyses (trend, attribution). Pure; no I/O.
+ * Quantiles of the normal distribution come from simple-statistics; the Student t quantile is
+ * the Cornish–Fisher expansion in Abramowitz & Stegun 26.7.5 (accurate to ~1e-3 for df ≥ 3).
+ */
+import { probit } from 'simple-statistics';
+
+/** Largest |ρ1| the autocorrelation correction accepts: beyond it n_eff would fall below n/39. */
+export const MAX_LAG1_AUTOCORRELATION = 0.95;
+
+/** Two-sided standard normal quantile for a confidence level, e.g. 0.95 → 1.95996. */
+export function zTwoSided(level: number): number {
+  return probit(1 - (1 - level) / 2);
+}
+
+/** Two-sided Student t quantile with `df` degrees of freedom (A&S 26.7.5). */
+export function tTwoSided(level: number, df: number): number {
+  const z = zTwoSided(level);
+  if (!Number.isFinite(df) || df > 1e6) return z;
+  const d = Math.max(df, 1);
+  const z3 = z ** 3;
+  const z5 = z ** 5;
+  const z7 = z ** 7;
+  const z9 = z ** 9;
+  return (
+    z +
+    (z3 + z) / (4 * d) +
+    (5 * z5 + 16 * z3 + 3 * z) / (96 * d ** 2) +
+    (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * d ** 3) +
+    (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * d ** 4)
+  );
+}
+
+export function mean(values: readonly number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return values.length === 0 ? NaN : s / values.length;
+}
+
+/** Median of a copy (the input is not reordered). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/**
+ * Lag-1 autocorrelation of a residual series, bias-corrected and clamped to [0, MAX].
+ *
+ * The plain estimator is biased towards 0 by about (1 + 4ρ)/n (Marriott & Pope 1954), which on
+ * 100 samples would hide a third of a ρ = 0.5 dependence and make intervals too narrow; we add
+ * that bias back. Negative ρ would *narrow* the interval, so it is clamped at 0 (conservative).
+ */
+export function lag1Autocorrelation(residuals: readonly number[]): number {
+  const n = residuals.length;
+  if (n < 3) return 0;
+  const m = mean(residuals);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    const d = (residuals[i] as number) - m;
+    den += d * d;
+    if (i > 0) num += d * ((residuals[i - 1] as number) - m);
+  }
+  if (den === 0) return 0;
+  const raw = num / den;
+  const corrected = raw + (1 + 4 * raw) / n;
+  return Math.min(Math.max(corrected, 0), MAX_LAG1_AUTOCORRELATION);
+}
+
+/** Effective sample size of n AR(1)-dependent observations: n(1−ρ)/(1+ρ) (Bayley & Hammersley 1946). */
+export function effectiveSampleSize(n: number, rho: number): number {
+  return (n * (1 - rho)) / (1 + rho);
+}
+
+/** Replaces non-finite numbers by null so that results always serialise to valid JSON. */
+export function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}

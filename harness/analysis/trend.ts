@@ -1,0 +1,181 @@
+/**
+ * Robust trend of one series: the Theil–Sen slope (median of pairwise slopes) with Sen's
+ * distribution-free confidence interval, widened for serial correlation.
+ *
+ * Why this interval and not a bootstrap: Sen's interval picks two order statistics of the
+ * pairwise slopes using the variance of Kendall's S. Soak samples are autocorrelated (a heap
+ * that is high now is high 15 simulated minutes later), which shrinks the information in n
+ * samples; we inflate Var(S) by n/n_eff = (1+ρ1)/(1−ρ1), with ρ1 the bias-corrected lag-1
+ * autocorrelation of the Theil–Sen residuals — the large-n form of the Hamed & Rao (1998)
+ * correction. It is deterministic (no RNG, same answer on a re-run of `report`), costs one
+ * sort of n(n−1)/2 slopes, and its coverage is tested on seeded AR(1) noise
+ * (tests/analysis/trend.test.ts). A moving-block bootstrap would need a block length choice and
+ * a seed in the report for the same benefit.
+ */
+import { effectiveSampleSize, lag1Autocorrelation, median, zTwoSided } from './stats.js';
+
+/** Fewest points a trend is fitted on; below it the 95% rank interval cannot be formed reliably. */
+export const MIN_TREND_POINTS = 8;
+/**
+ * Fewest *effective* points (n_eff = n(1−ρ1)/(1+ρ1)) for any interval. Kept low on purpose: on
+ * seeded AR(1) noise a stricter floor (5) did not lower the false-alarm rate, it only turned a
+ * one-off step (a cache filling once, ρ1 near 1) into "insufficient data" instead of a wide,
+ * honest interval that a budget can still be judged against.
+ */
+export const MIN_EFFECTIVE_POINTS = 2;
+/** Points above this are thinned by bin medians so that the n(n−1)/2 pairwise slopes stay ≤ ~500k. */
+export const MAX_TREND_POINTS = 1000;
+/** Default two-sided confidence level of every interval in a report. */
+export const DEFAULT_CONFIDENCE = 0.95;
+/** Simulated ms per simulated hour: slopes are reported per simulated hour. */
+export const MS_PER_HOUR = 3_600_000;
+
+export interface TrendOk {
+  readonly status: 'ok';
+  /** Theil–Sen slope, units of y per unit of x (per simulated hour for trendPerHour). */
+  readonly slope: number;
+  /** Confidence interval of the slope at `level`. */
+  readonly lo: number;
+  readonly hi: number;
+  /** Points fitted (after thinning) and their effective number given ρ1. */
+  readonly n: number;
+  readonly nEff: number;
+  /** Bias-corrected lag-1 autocorrelation of the residuals, clamped to [0, 0.95]. */
+  readonly rho: number;
+  /** y at x = 0 on the fitted line (median of y − slope·x). */
+  readonly intercept: number;
+  /** Confidence level of [lo, hi], e.g. 0.95. */
+  readonly level: number;
+  /** x range fitted and the fitted y at its end (for drawing the line and reading "now"). */
+  readonly xMin: number;
+  readonly xMax: number;
+  readonly last: number;
+}
+
+export interface TrendInsufficient {
+  readonly status: 'insufficient-data';
+  readonly reason: string;
+  readonly n: number;
+}
+
+export type TrendResult = TrendOk | TrendInsufficient;
+
+export interface TrendOptions {
+  /** Two-sided confidence level. @default 0.95 */
+  readonly level?: number;
+}
+
+/** Theil–Sen fit of y on x with an autocorrelation-aware Sen interval. */
+export function theilSen(xs: readonly number[], ys: readonly number[], options: TrendOptions = {}): TrendResult {
+  const level = options.level ?? DEFAULT_CONFIDENCE;
+  const points = thin(clean(xs, ys));
+  const n = points.length;
+  if (n < MIN_TREND_POINTS) {
+    return { status: 'insufficient-data', reason: `${n} usable points, need at least ${MIN_TREND_POINTS}`, n };
+  }
+  const x = points.map((p) => p[0]);
+  const y = points.map((p) => p[1]);
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = (x[j] as number) - (x[i] as number);
+      if (dx !== 0) slopes.push(((y[j] as number) - (y[i] as number)) / dx);
+    }
+  }
+  const big = slopes.length;
+  if (big === 0) return { status: 'insufficient-data', reason: 'all points share one x (no time elapsed)', n };
+  const sorted = Float64Array.from(slopes).sort();
+  const slope = medianSorted(sorted);
+  const intercept = median(y.map((yi, i) => yi - slope * (x[i] as number)));
+  const residuals = y.map((yi, i) => yi - (intercept + slope * (x[i] as number)));
+  const rho = lag1Autocorrelation(residuals);
+  const nEff = effectiveSampleSize(n, rho);
+  if (nEff < MIN_EFFECTIVE_POINTS) {
+    return {
+      status: 'insufficient-data',
+      reason: `residuals too autocorrelated (ρ1=${rho.toFixed(2)}): n_eff=${nEff.toFixed(1)} < ${MIN_EFFECTIVE_POINTS}`,
+      n,
+    };
+  }
+  // Var(S) of Kendall's S with the tie correction on y (counts are integers and tie a lot),
+  // inflated by n/n_eff for serial correlation.
+  const varS = (kendallVariance(n) - tieTerm(y)) / 18;
+  const c = zTwoSided(level) * Math.sqrt(Math.max(varS, 0) * (n / nEff));
+  const lower = Math.floor((big - c) / 2);
+  const upper = Math.ceil((big + c) / 2);
+  if (lower < 1 || upper > big - 1) {
+    return {
+      status: 'insufficient-data',
+      reason: `too few effectively independent points for a ${level * 100}% interval (n=${n}, n_eff=${nEff.toFixed(1)})`,
+      n,
+    };
+  }
+  // Sen (1968): the interval is [slope_(M1), slope_(M2+1)] in 1-based order statistics.
+  const lo = sorted[lower - 1] as number;
+  const hi = sorted[upper] as number;
+  const xMin = x[0] as number;
+  const xMax = x[n - 1] as number;
+  return { status: 'ok', slope, lo, hi, n, nEff, rho, intercept, level, xMin, xMax, last: intercept + slope * xMax };
+}
+
+/** Trend per simulated hour: x = simMs / 3.6e6. */
+export function trendPerHour(
+  points: ReadonlyArray<{ readonly simMs: number; readonly value: number }>,
+  options: TrendOptions = {},
+): TrendResult {
+  return theilSen(points.map((p) => p.simMs / MS_PER_HOUR), points.map((p) => p.value), options);
+}
+
+/** Trend per event: x = cumulative events (messages, connections, drags…), y per event. */
+export function trendPerEvent(
+  points: ReadonlyArray<{ readonly events: number; readonly value: number }>,
+  options: TrendOptions = {},
+): TrendResult {
+  return theilSen(points.map((p) => p.events), points.map((p) => p.value), options);
+}
+
+/** True when the interval lies wholly above `budget` (the evidence excludes the budget). */
+export function exceedsBudget(trend: TrendResult, budget: number): boolean {
+  return trend.status === 'ok' && trend.lo > budget;
+}
+
+function kendallVariance(n: number): number {
+  return n * (n - 1) * (2 * n + 5);
+}
+
+function tieTerm(y: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of y) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let sum = 0;
+  for (const t of counts.values()) if (t > 1) sum += t * (t - 1) * (2 * t + 5);
+  return sum;
+}
+
+function medianSorted(sorted: Float64Array): number {
+  const m = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[m] as number) : ((sorted[m - 1] as number) + (sorted[m] as number)) / 2;
+}
+
+/** Finite pairs only, ordered by x (residual autocorrelation needs time order). */
+function clean(xs: readonly number[], ys: readonly number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const len = Math.min(xs.length, ys.length);
+  for (let i = 0; i < len; i++) {
+    const x = xs[i] as number;
+    const y = ys[i] as number;
+    if (Number.isFinite(x) && Number.isFinite(y)) out.push([x, y]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Replaces runs of k consecutive points by their (x, y) medians so that n ≤ MAX_TREND_POINTS. */
+function thin(points: Array<[number, number]>): Array<[number, number]> {
+  if (points.length <= MAX_TREND_POINTS) return points;
+  const k = Math.ceil(points.length / MAX_TREND_POINTS);
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < points.length; i += k) {
+    const bin = points.slice(i, i + k);
+    out.push([median(bin.map((p) => p[0])), median(bin.map((p) => p[1]))]);
+  }
+  return out;
+}
