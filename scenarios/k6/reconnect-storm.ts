@@ -14,7 +14,7 @@ import { Counter, Trend } from 'k6/metrics';
 import { setTimeout } from 'k6/timers';
 import type { Options } from 'k6/options';
 import { SocketIoSession } from './socketio-session.ts';
-import { BASE_URL, env, envNumber, identity, login } from './k6-users.ts';
+import { BASE_URL, provisionUsers, env, envNumber, identity, login } from './k6-users.ts';
 
 const VUS = envNumber('VUS', 50);
 const STORMS = Math.max(1, Math.floor(envNumber('STORMS', 5)));
@@ -45,6 +45,11 @@ export const options: Options = {
     checks: ['rate>0.99'],
   },
 };
+
+/** Runs once per test (once in a distributed run too): every user exists before VUs start. */
+export function setup(): { users: number } {
+  return { users: provisionUsers(VUS) };
+}
 
 export default function reconnectStorm(): void {
   const { me } = identity(VUS);
