@@ -1,0 +1,21 @@
+/**
+ * `reconnect-storm`: what an office Wi-Fi outage or a load-balancer restart does. Steady light
+ * chat, and every 30 simulated minutes every user's transport dies within 2 s of the others
+ * (socket.io reconnects them all at once); every 2 hours half of them reload at once, as after
+ * a deploy. Three simulated hours: enough storms (6) to fit a slope per reconnect.
+ */
+import { defineScenario } from './scenario.js';
+
+export const reconnectStorm = defineScenario({
+  name: 'reconnect-storm',
+  description: 'Steady chat with a synchronized network drop every 30 min and a mass reload every 2 h.',
+  population: { users: 100, rampMs: 2 * 60_000 },
+  hours: 3,
+  startHourOfDay: 9,
+  thinkTimeMs: { min: 3_000, max: 10_000 },
+  phases: [{ name: 'steady', startHour: 0, rates: { 'im.send': 10, 'im.open': 2, 'window.close': 1, 'window.drag': 2, 'network.drop': 1, reload: 0.5 } }],
+  bursts: [
+    { name: 'wifi-outage', action: 'network.drop', atHour: 0.5, everyHours: 0.5, share: 1, jitterMs: 2_000 },
+    { name: 'deploy-reload', action: 'reload', atHour: 1, everyHours: 2, share: 0.5, jitterMs: 5_000 },
+  ],
+});
