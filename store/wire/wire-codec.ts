@@ -61,8 +61,9 @@ function decodeMsg(buf: Buffer, requestId: number): WireRequest {
       [body, offset] = readDocument(buf, offset);
     } else if (kind === 1) {
       const sectionEnd = offset + buf.readInt32LE(offset);
-      let [identifier, at] = readCString(buf, offset + 4);
+      const [identifier, start] = readCString(buf, offset + 4);
       const docs: Document[] = [];
+      let at = start;
       while (at < sectionEnd) {
         const [doc, next] = readDocument(buf, at);
         docs.push(doc);
