@@ -1,0 +1,90 @@
+/**
+ * What "flat" means: the budget of every rule, as plain non-negative numbers so that
+ * `soak.config.ts` can override any of them (`defineConfig({ budgets: { … } })`).
+ * Counts are per sample unless named; slopes are per simulated hour.
+ */
+
+export interface Budgets {
+  /**
+   * Heap used after a forced GC may grow at most this much per simulated hour; the rule fails
+   * when the whole 95% interval of the Theil–Sen slope lies above it. Bytes per simulated hour.
+   * Why 1 MiB/h: measured idle creep is 0.7–2 KB per real second, ≤ 12 KB per simulated hour at
+   * the default time scale, and post-GC noise is 10–15 KB, so a fixed server sits two orders of
+   * magnitude below; the seed's leak grew ~300 MB/h; 1 MiB/h for 25 h is 25 MB — harmless on
+   * the seed's 8 GB server for weeks — while anything the seed cared about is far above it.
+   * @default 1048576
+   */
+  readonly heapSlopeBytesPerHour: number;
+  /**
+   * Each presence Map (`rol_presence_map_entries{map=…}`) may exceed `rol_connected_sockets`
+   * by at most this many entries (a disconnect being handled between two gauge reads).
+   * @default 2
+   */
+  readonly presenceMapTolerance: number;
+  /**
+   * Client listeners per socket per event (`client.listenersPerSocketMax`): the fixed IM window
+   * registers exactly one handler per event. @default 1
+   */
+  readonly listenersPerSocketMax: number;
+  /**
+   * document/window listeners on one VU (`client.documentListenersMax`). The fixed window frame
+   * adds mousemove + mouseup only during a drag; the shell keeps a few permanent ones. A leaking
+   * drag adds two per drag, so it crosses 12 within a few simulated hours. @default 12
+   */
+  readonly documentListenersPerVuMax: number;
+  /**
+   * DB connections (`rol_db_connections{source="driver"|"store"}`) may exceed the driver's
+   * `rol_db_pool_max_size` by this many: the Node driver keeps one monitoring and one RTT
+   * connection per server besides its pool. @default 2
+   */
+  readonly dbConnectionsTolerance: number;
+  /** MongoClient instances the server holds (`rol_db_clients`), when exported. @default 1 */
+  readonly dbClientsMax: number;
+  /** Server timers (`rol_active_timers`) allowed per connected socket (per-connection timers). @default 4 */
+  readonly serverTimersPerSocket: number;
+  /** Server timers allowed regardless of sockets (sweeper, metrics, store, socket.io engine). @default 32 */
+  readonly serverTimersBase: number;
+  /** Client intervals alive per VU (`client.intervalsAlive / client.vus`): buddy ping, request poll, weather. @default 4 */
+  readonly intervalsPerVuMax: number;
+  /** Sockets one user holds (`rol_sockets_per_user_max`, `client.socketsPerUserMax`). @default 1 */
+  readonly socketsPerUserMax: number;
+  /**
+   * A bound rule fails only when it is broken by more than its tolerance at this many
+   * consecutive soak samples. Why 2: one sample can catch a reconnect or a disconnect half
+   * handled; two consecutive at the default 15-simulated-minute cadence means the breach lasted
+   * ≥ 15 simulated minutes, far beyond any legitimate transient (heartbeat timeout ≈ 45 s).
+   * @default 2
+   */
+  readonly consecutiveBreaches: number;
+  /** After cool-down, server timers may exceed the warm-up baseline (its minimum) by this many. @default 4 */
+  readonly cooldownTimersTolerance: number;
+  /**
+   * Fidelity: achieved / planned actions at the end of the soak must be at least this.
+   * The issue's target (≥ 99% of planned actions done). Ratio, 0–1. @default 0.99
+   */
+  readonly fidelityMinRatio: number;
+  /**
+   * Fidelity: the median over soak samples of the server's event-loop delay p99 must stay under
+   * this, real ms. A loop that typically stalls 200 ms per interval is saturated (socket.io
+   * heartbeats and sim timers fire late), so leak symptoms may be overload symptoms. @default 200
+   */
+  readonly eventLoopDelayP99MaxMs: number;
+}
+
+/** The default budgets (frozen); `soak.config.ts` overrides any subset. */
+export const DEFAULT_BUDGETS: Budgets = Object.freeze({
+  heapSlopeBytesPerHour: 1024 * 1024,
+  presenceMapTolerance: 2,
+  listenersPerSocketMax: 1,
+  documentListenersPerVuMax: 12,
+  dbConnectionsTolerance: 2,
+  dbClientsMax: 1,
+  serverTimersPerSocket: 4,
+  serverTimersBase: 32,
+  intervalsPerVuMax: 4,
+  socketsPerUserMax: 1,
+  consecutiveBreaches: 2,
+  cooldownTimersTolerance: 4,
+  fidelityMinRatio: 0.99,
+  eventLoopDelayP99MaxMs: 200,
+});

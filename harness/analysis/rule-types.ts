@@ -1,0 +1,49 @@
+/**
+ * The result of one rule: pass, fail (the evidence excludes the budget) or inconclusive (a
+ * metric is missing, too few samples, or an interval that straddles the budget), with evidence
+ * a reviewer can check by hand.
+ */
+import type { LeakId } from '../../common/leaks.js';
+
+export const RULE_IDS = [
+  'heap-slope',
+  'presence-maps',
+  'listeners-per-socket',
+  'document-listeners',
+  'db-connections',
+  'server-timers',
+  'client-intervals',
+  'sockets-per-user',
+  'cooldown-sockets',
+  'cooldown-presence',
+  'cooldown-timers',
+] as const;
+
+export type RuleId = (typeof RULE_IDS)[number];
+
+export type RuleStatus = 'pass' | 'fail' | 'inconclusive';
+
+export interface RuleEvidence {
+  /** The metric judged (Prometheus key or `client.…` / `server.…` field). */
+  readonly metric: string;
+  /** The value judged (worst sample, or the slope for slope rules); null when missing. */
+  readonly value: number | null;
+  /** The limit it was judged against at that sample (budget + tolerance); null when unknown. */
+  readonly budget: number | null;
+  /** Trend of the metric per simulated hour over the soak, with its 95% interval. */
+  readonly slope?: number;
+  readonly lo?: number;
+  readonly hi?: number;
+  /** Unit of value and budget (slope is that unit per simulated hour). */
+  readonly unit: string;
+  /** One sentence a reviewer reads: what was seen, where, against what. */
+  readonly text: string;
+}
+
+export interface RuleResult {
+  readonly id: RuleId;
+  readonly status: RuleStatus;
+  /** The catalogue leak this rule catches (absent for rules no single leak maps to). */
+  readonly leak?: LeakId;
+  readonly evidence: RuleEvidence;
+}

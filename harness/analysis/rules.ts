@@ -1,0 +1,142 @@
+/**
+ * The rules of DESIGN.md "Verdict", each mapped to the catalogue leak it catches. Slope rules
+ * judge the 95% interval against the budget; bound rules judge sustained breaches (bound-check.ts).
+ */
+import type { Sample } from '../sample.js';
+import { checkBound, fmt, type Reading } from './bound-check.js';
+import type { Budgets } from './budgets.js';
+import { cooldownRules } from './cooldown-rules.js';
+import type { RuleResult } from './rule-types.js';
+import { metricVariants, readMetric, soakSamples } from './sample-read.js';
+import { trendPerHour } from './trend.js';
+
+export interface RuleOptions {
+  readonly budgets: Budgets;
+  /** Samples before this simulated time are warm-up, whatever their phase tag says. */
+  readonly warmupEndsAtSimMs?: number;
+}
+
+/** Every rule over a run's samples, in RULE_IDS order. */
+export function evaluateRules(samples: readonly Sample[], options: RuleOptions): RuleResult[] {
+  const b = options.budgets;
+  const soak = soakSamples(samples, options.warmupEndsAtSimMs ?? 0);
+  const k = Math.max(1, Math.round(b.consecutiveBreaches));
+  return [
+    heapSlopeRule(soak, b),
+    checkBound(soak, { id: 'presence-maps', leak: 'presence-maps', metric: 'rol_presence_map_entries', unit: 'entries', consecutive: k, read: (s) => presenceReading(s, b) }),
+    checkBound(soak, {
+      id: 'listeners-per-socket',
+      leak: 'im-listeners',
+      metric: 'client.listenersPerSocketMax',
+      unit: 'listeners',
+      consecutive: k,
+      read: (s) => (s.client ? { value: s.client.listenersPerSocketMax, limit: b.listenersPerSocketMax, what: busiestEvent(s) } : { missing: 'client.listenersPerSocketMax' }),
+    }),
+    checkBound(soak, {
+      id: 'document-listeners',
+      leak: 'drag-listeners',
+      metric: 'client.documentListenersMax',
+      unit: 'listeners/VU',
+      consecutive: k,
+      read: (s) => (s.client ? { value: s.client.documentListenersMax, limit: b.documentListenersPerVuMax } : { missing: 'client.documentListenersMax' }),
+    }),
+    checkBound(soak, { id: 'db-connections', leak: 'db-per-event', metric: 'rol_db_connections', unit: 'connections', consecutive: k, read: (s) => dbReading(s, b) }),
+    checkBound(soak, {
+      id: 'server-timers',
+      leak: 'intervals',
+      metric: 'rol_active_timers',
+      unit: 'timers',
+      consecutive: k,
+      read: (s) => {
+        const timers = readMetric(s, 'rol_active_timers');
+        const sockets = readMetric(s, 'rol_connected_sockets');
+        if (timers === undefined) return { missing: 'rol_active_timers' };
+        if (sockets === undefined) return { missing: 'rol_connected_sockets' };
+        return { value: timers, limit: b.serverTimersBase + b.serverTimersPerSocket * sockets, what: `with ${sockets} sockets,` };
+      },
+    }),
+    checkBound(soak, {
+      id: 'client-intervals',
+      leak: 'intervals',
+      metric: 'client.intervalsAlive',
+      unit: 'intervals',
+      consecutive: k,
+      read: (s) =>
+        s.client ? { value: s.client.intervalsAlive, limit: b.intervalsPerVuMax * s.client.vus, what: `over ${s.client.vus} VUs,` } : { missing: 'client.intervalsAlive' },
+    }),
+    checkBound(soak, { id: 'sockets-per-user', leak: 'socket-no-disconnect', metric: 'rol_sockets_per_user_max', unit: 'sockets/user', consecutive: k, read: (s) => socketsReading(s, b) }),
+    ...cooldownRules(samples, b),
+  ];
+}
+
+/** Heap used after GC: fail when the whole interval is above the budget, pass when wholly at or below. */
+function heapSlopeRule(soak: readonly Sample[], b: Budgets): RuleResult {
+  const metric = 'server.heapUsed';
+  const unit = 'bytes/h';
+  const budget = b.heapSlopeBytesPerHour;
+  const t = trendPerHour(soak.map((s) => ({ simMs: s.simMs, value: s.server.heapUsed })));
+  if (t.status !== 'ok') {
+    return { id: 'heap-slope', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no heap trend: ${t.reason}` } };
+  }
+  const ci = `${mib(t.slope)} MiB/h [${mib(t.lo)}, ${mib(t.hi)}] vs budget ${mib(budget)} MiB/h (n=${t.n}, n_eff=${t.nEff.toFixed(0)})`;
+  const evidence = { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
+  if (t.lo > budget) return { id: 'heap-slope', status: 'fail', evidence: { ...evidence, text: `heap grows ${ci}: the interval lies above the budget` } };
+  if (t.hi <= budget) return { id: 'heap-slope', status: 'pass', evidence: { ...evidence, text: `heap slope ${ci}` } };
+  return {
+    id: 'heap-slope',
+    status: 'inconclusive',
+    evidence: { ...evidence, text: `heap slope ${ci}: the interval straddles the budget (run longer or sample more often)` },
+  };
+}
+
+/** Worst presence Map against connected sockets + tolerance. */
+function presenceReading(s: Sample, b: Budgets): Reading {
+  const maps = metricVariants(s, 'rol_presence_map_entries');
+  const sockets = readMetric(s, 'rol_connected_sockets');
+  if (maps.size === 0) return { missing: 'rol_presence_map_entries' };
+  if (sockets === undefined) return { missing: 'rol_connected_sockets' };
+  let worst: [string, number] = ['', -Infinity];
+  for (const [label, v] of maps) if (v > worst[1]) worst = [label, v];
+  return { value: worst[1], limit: sockets + b.presenceMapTolerance, what: `${worst[0]} with ${sockets} sockets:` };
+}
+
+/** The worst of driver pool, store-side connections and client count against their limits. */
+function dbReading(s: Sample, b: Budgets): Reading {
+  const pool = readMetric(s, 'rol_db_pool_max_size');
+  if (pool === undefined) return { missing: 'rol_db_pool_max_size' };
+  const checks: Array<{ what: string; value: number; limit: number }> = [];
+  for (const source of ['driver', 'store']) {
+    const v = readMetric(s, 'rol_db_connections', { source });
+    if (v !== undefined) checks.push({ what: `source=${source} (pool ${pool})`, value: v, limit: pool + b.dbConnectionsTolerance });
+  }
+  if (checks.length === 0) return { missing: 'rol_db_connections{source="driver"|"store"}' };
+  const clients = readMetric(s, 'rol_db_clients');
+  // A second MongoClient (db-per-event's other face) is judged against its own limit.
+  if (clients !== undefined && clients > b.dbClientsMax) {
+    checks.push({ what: `rol_db_clients=${fmt(clients)} (max ${b.dbClientsMax}); clients`, value: clients, limit: b.dbClientsMax });
+  }
+  const worst = checks.reduce((x, y) => (y.value - y.limit > x.value - x.limit ? y : x));
+  return { value: worst.value, limit: worst.limit, what: worst.what };
+}
+
+/** Server-side and client-side sockets per user; either source suffices. */
+function socketsReading(s: Sample, b: Budgets): Reading {
+  const server = readMetric(s, 'rol_sockets_per_user_max');
+  const client = s.client?.socketsPerUserMax;
+  if (server === undefined && client === undefined) return { missing: 'rol_sockets_per_user_max and client.socketsPerUserMax' };
+  const serverWorse = client === undefined || (server !== undefined && server >= client);
+  return serverWorse
+    ? { value: server as number, limit: b.socketsPerUserMax, what: 'server:' }
+    : { value: client, limit: b.socketsPerUserMax, what: 'client:' };
+}
+
+/** Names the event with the most listeners on one socket, for the evidence text. */
+function busiestEvent(s: Sample): string | undefined {
+  let best: [string, number] | undefined;
+  for (const [event, c] of Object.entries(s.client?.listenersByEvent ?? {})) if (!best || c.max > best[1]) best = [event, c.max];
+  return best ? `event ${best[0]}:` : undefined;
+}
+
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(3);
+}

@@ -1,0 +1,65 @@
+/**
+ * Reading values out of samples: Prometheus keys (`name` or `name{a="x",b="y"}`, labels sorted)
+ * and the phases an analysis looks at. A value that is absent is `undefined`, never 0, so that
+ * a missing metric makes a rule inconclusive instead of passing it.
+ */
+import type { Phase, Sample } from '../sample.js';
+
+/** The key prom-client samples are flattened to; labels are sorted alphabetically. */
+export function metricKey(name: string, labels: Readonly<Record<string, string>> = {}): string {
+  const parts = Object.keys(labels)
+    .sort()
+    .map((k) => `${k}="${labels[k] as string}"`);
+  return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
+}
+
+/** One metric of one sample, or undefined when the server did not export it. */
+export function readMetric(
+  sample: Sample,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number | undefined {
+  const v = sample.metrics[metricKey(name, labels)];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** Every labelled variant of a metric name in one sample: label text (e.g. `map="x"`) → value. */
+export function metricVariants(sample: Sample, name: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, value] of Object.entries(sample.metrics)) {
+    if (!Number.isFinite(value)) continue;
+    if (key === name) out.set('', value);
+    else if (key.startsWith(`${name}{`)) out.set(key.slice(name.length + 1, -1), value);
+  }
+  return out;
+}
+
+export function inPhase(samples: readonly Sample[], phase: Phase): Sample[] {
+  return samples.filter((s) => s.phase === phase);
+}
+
+/**
+ * The samples trends are fitted on: soak samples, minus any taken before `warmupEndsAtSimMs`
+ * (belt and braces: the phase tag and the configured warm-up must agree).
+ */
+export function soakSamples(samples: readonly Sample[], warmupEndsAtSimMs = 0): Sample[] {
+  return samples.filter((s) => s.phase === 'soak' && s.simMs >= warmupEndsAtSimMs);
+}
+
+/** Simulated hours of a sample (for evidence text). */
+export function simHours(sample: Sample): number {
+  return sample.simMs / 3_600_000;
+}
+
+/** Keys worth a trend: every `rol_*` and `nodejs_*` gauge; histogram/summary parts and `_total` counters are skipped. */
+export function gaugeKeys(samples: readonly Sample[]): string[] {
+  const keys = new Set<string>();
+  for (const s of samples) {
+    for (const key of Object.keys(s.metrics)) {
+      const name = key.split('{')[0] as string;
+      if (/_(bucket|sum|count)$/.test(name) || name.endsWith('_total')) continue;
+      if (name.startsWith('rol_') || name.startsWith('nodejs_')) keys.add(key);
+    }
+  }
+  return [...keys].sort();
+}

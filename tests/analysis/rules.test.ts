@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BUDGETS } from '../../harness/analysis/budgets.js';
+import type { RuleId, RuleResult } from '../../harness/analysis/rule-types.js';
+import { RULE_IDS } from '../../harness/analysis/rule-types.js';
+import { evaluateRules } from '../../harness/analysis/rules.js';
+import type { Sample } from '../../harness/sample.js';
+import { gaussian } from './synthetic.js';
+import { makeRun, MiB, type RunShape } from './samples.js';
+
+const rules = (samples: Sample[]) => evaluateRules(samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * 3_600_000 });
+const rule = (samples: Sample[], id: RuleId): RuleResult => rules(samples).find((r) => r.id === id) as RuleResult;
+const soakFrom = (start: number, make: NonNullable<RunShape['at']>): RunShape['at'] => (phase, hour, i) =>
+  phase === 'soak' && i >= start ? make(phase, hour, i) : {};
+
+describe('a bounded (healthy) run', () => {
+  it('passes every rule, one result per rule id, in order', () => {
+    const z = gaussian(1);
+    const results = rules(makeRun({ at: () => ({ heapUsed: 8 * MiB + 15_000 * z() }) }));
+    expect(results.map((r) => r.id)).toEqual([...RULE_IDS]);
+    for (const r of results) expect([r.id, r.status, r.evidence.text]).toEqual([r.id, 'pass', r.evidence.text]);
+  });
+});
+
+describe('each rule fails on a crafted leaking run and names its leak', () => {
+  const cases: Array<[RuleId, string | undefined, RunShape['at']]> = [
+    ['heap-slope', undefined, (_p, hour) => ({ heapUsed: 8 * MiB + 4 * MiB * hour })],
+    ['presence-maps', 'presence-maps', soakFrom(20, (_p, _h, i) => ({ metrics: { 'rol_presence_map_entries{map="userSocketMap"}': 100 + (i - 19) } }))],
+    ['listeners-per-socket', 'im-listeners', soakFrom(30, () => ({ client: { listenersPerSocketMax: 3, listenersByEvent: { 'im:new': { max: 3, sum: 300 } } } }))],
+    ['document-listeners', 'drag-listeners', (_p, hour) => ({ client: { documentListenersMax: 4 + Math.floor(2 * hour) } })],
+    ['db-connections', 'db-per-event', (_p, hour) => ({ metrics: { 'rol_db_connections{source="store"}': 7 + Math.floor(hour * 3) } })],
+    ['server-timers', 'intervals', (p, hour) => (p === 'cooldown' ? {} : { metrics: { rol_active_timers: 210 + Math.floor(hour * 20) } })],
+    ['client-intervals', 'intervals', (_p, hour) => ({ client: { intervalsAlive: 300 + Math.floor(hour * 30) } })],
+    ['sockets-per-user', 'socket-no-disconnect', soakFrom(50, () => ({ metrics: { rol_sockets_per_user_max: 3 } }))],
+    ['cooldown-sockets', 'socket-no-disconnect', (p) => (p === 'cooldown' ? { metrics: { rol_connected_sockets: 12 } } : {})],
+    ['cooldown-presence', 'presence-maps', (p) => (p === 'cooldown' ? { metrics: { 'rol_presence_map_entries{map="socketUserMap"}': 40 } } : {})],
+    ['cooldown-timers', 'intervals', (p) => (p === 'cooldown' ? { metrics: { rol_active_timers: 90 } } : {})],
+  ];
+  it.each(cases)('%s', (id, leak, at) => {
+    const results = rules(makeRun({ at }));
+    const r = results.find((x) => x.id === id) as RuleResult;
+    expect(r.status, r.evidence.text).toBe('fail');
+    expect(r.leak).toBe(leak);
+    expect(r.evidence.value).not.toBeNull();
+    expect(r.evidence.text.length).toBeGreaterThan(10);
+    // The crafted leak trips its own rule; no unrelated rule fails with it.
+    const others = results.filter((x) => x.status === 'fail' && x.id !== id && !(id === 'cooldown-presence' && x.id === 'presence-maps'));
+    expect(others.map((x) => x.id)).toEqual([]);
+  });
+});
+
+describe('robustness of bound rules', () => {
+  it('an isolated breach (one sample) passes and says so', () => {
+    const r = rule(makeRun({ at: (_p, _h, i) => (i === 40 ? { metrics: { rol_sockets_per_user_max: 2 } } : {}) }), 'sockets-per-user');
+    expect(r.status).toBe('pass');
+    expect(r.evidence.text).toContain('isolated breach');
+  });
+
+  it('the evidence names the busiest event and the trend', () => {
+    const r = rule(
+      makeRun({ at: (_p, hour) => ({ client: { listenersPerSocketMax: 1 + Math.floor(hour / 4), listenersByEvent: { 'im:sent': { max: 1 + Math.floor(hour / 4), sum: 1 } } } }) }),
+      'listeners-per-socket',
+    );
+    expect(r.status).toBe('fail');
+    expect(r.evidence.text).toContain('im:sent');
+    expect(r.evidence.slope).toBeCloseTo(0.25, 1);
+  });
+
+  it('missing metrics make a rule inconclusive, naming the metric', () => {
+    const samples = makeRun({ at: () => ({ client: null }) }).map((s) => ({ ...s, metrics: {} }));
+    for (const r of rules(samples)) {
+      if (r.id === 'heap-slope') continue;
+      expect(r.status, r.id).toBe('inconclusive');
+      expect(r.evidence.text, r.id).toMatch(/missing/);
+    }
+    expect(rule(samples, 'db-connections').evidence.text).toContain('rol_db_pool_max_size');
+  });
+
+  it('too few soak samples: heap slope inconclusive', () => {
+    expect(rule(makeRun({ soak: 4 }), 'heap-slope').status).toBe('inconclusive');
+  });
+
+  it('a heap interval straddling the budget is inconclusive, not pass', () => {
+    const z = gaussian(5);
+    const r = rule(makeRun({ soak: 12, at: (_p, hour) => ({ heapUsed: 8 * MiB + MiB * hour + 3 * MiB * z() }) }), 'heap-slope');
+    expect(r.status).toBe('inconclusive');
+    expect(r.evidence.text).toContain('straddles');
+  });
+
+  it('warm-up growth is kept out of the heap trend', () => {
+    const r = rule(makeRun({ at: (p, hour) => ({ heapUsed: p === 'warmup' ? hour * 20 * MiB : 40 * MiB }) }), 'heap-slope');
+    expect(r.status).toBe('pass');
+  });
+});
