@@ -1,0 +1,133 @@
+/**
+ * The reference server as a factory: `createApp(options)` wires HTTP, socket.io, presence,
+ * metrics and the database, and never reads env, listens or exits (server/main.ts does).
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Connection } from 'mongoose';
+import { Server } from 'socket.io';
+import type { LeakId } from '../common/leaks.js';
+import { leaksForSide } from '../common/leaks.js';
+import type { SimClock } from '../common/sim-clock.js';
+import { TokenSigner } from './auth.js';
+import { Db } from './db.js';
+import { toAppError } from './errors.js';
+import { AppMetrics } from './metrics.js';
+import { Presence } from './presence.js';
+import type { RateLimitOptions } from './rate-limit.js';
+import { createRestHandler } from './rest.js';
+import { bindSocket } from './socket-handlers.js';
+import type { AppServer } from './types.js';
+import { WeatherService } from './weather.js';
+
+export interface AppOptions {
+  /** A mongoose connection the caller owns and closes. One of `connection` / `uri` is required. */
+  readonly connection?: Connection;
+  /** MongoDB connection string; the app opens (and closes) its own connection from it. Required for `db-per-event`. */
+  readonly uri?: string;
+  /** The run's clock; every app timer is scheduled through it. */
+  readonly clock: SimClock;
+  /** Leak switches; only the server-side ones act here. @default [] */
+  readonly leaks?: readonly LeakId[];
+  /** HS256 secret, at least 16 characters. */
+  readonly jwtSecret: string;
+  /** One-line diagnostics (stderr in main). @default no-op */
+  readonly logger?: (line: string) => void;
+  /** Per-socket token bucket. @default RATE_LIMIT_DEFAULTS */
+  readonly rateLimit?: RateLimitOptions;
+}
+
+export interface App {
+  readonly httpServer: HttpServer;
+  readonly io: AppServer;
+  readonly registry: AppMetrics['registry'];
+  readonly presence: Presence;
+  /** socket.io heartbeat in real ms, as chosen by `heartbeatFor`. */
+  readonly heartbeat: { readonly pingIntervalMs: number; readonly pingTimeoutMs: number };
+  /** Closes socket.io (and the HTTP server), app timers and the app's DB connections. */
+  close(): Promise<void>;
+}
+
+/** Largest socket.io message, bytes: an IM is at most 2000 chars (≤ 8 KB UTF-8). */
+export const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
+/** Real-ms floor for the socket.io heartbeat at high time scales. */
+export const HEARTBEAT_FLOOR_MS = 1000;
+
+/**
+ * socket.io heartbeat: socket.io's defaults (ping every 25 s, 20 s to answer) in simulated
+ * time, i.e. divided by the time scale, floored at 1 s real. At S = 1 they are the defaults; at
+ * S = 600 both are 1 s real, so a silently vanished client is dropped within about 2 s real
+ * (20 simulated min) without the heartbeat itself flooding the event loop.
+ */
+export function heartbeatFor(scale: number): { pingIntervalMs: number; pingTimeoutMs: number } {
+  return {
+    pingIntervalMs: Math.max(HEARTBEAT_FLOOR_MS, Math.round(25_000 / scale)),
+    pingTimeoutMs: Math.max(HEARTBEAT_FLOOR_MS, Math.round(20_000 / scale)),
+  };
+}
+
+export function createApp(options: AppOptions): App {
+  const log = options.logger ?? (() => {});
+  const leaks = new Set(leaksForSide(options.leaks ?? [], 'server'));
+  const { clock } = options;
+  const signer = new TokenSigner(options.jwtSecret);
+  const db = new Db({
+    ...(options.connection ? { connection: options.connection } : {}),
+    ...(options.uri ? { uri: options.uri } : {}),
+    dbPerEvent: leaks.has('db-per-event'),
+    log,
+  });
+  const metrics = new AppMetrics();
+  const weather = new WeatherService(clock);
+  const heartbeat = heartbeatFor(clock.scale);
+
+  const httpServer = createServer();
+  const io: AppServer = new Server(httpServer, {
+    maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
+    pingInterval: heartbeat.pingIntervalMs,
+    pingTimeout: heartbeat.pingTimeoutMs,
+    serveClient: false,
+    cors: { origin: false },
+  });
+  const presence = new Presence({
+    io,
+    clock,
+    db,
+    leakMaps: leaks.has('presence-maps'),
+    leakIntervals: leaks.has('intervals'),
+    onHeartbeat: () => metrics.heartbeats.inc(),
+  });
+  metrics.attach({ io, presence, db, clock });
+  // socket.io wraps earlier 'request' listeners, so this one never sees /socket.io/ traffic.
+  httpServer.on('request', createRestHandler({ clock, db, presence, weather, metrics, signer, log }));
+
+  io.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    const token = typeof auth === 'object' && auth !== null ? (auth as { token?: unknown }).token : undefined;
+    signer.verify(token).then(
+      (claims) => {
+        socket.data.username = claims.username;
+        socket.data.displayName = claims.displayName;
+        next();
+      },
+      (err: unknown) => {
+        const error = toAppError(err);
+        metrics.eventErrors.inc({ event: 'connection', code: error.code });
+        next(Object.assign(new Error(error.message), { data: error }));
+      },
+    );
+  });
+  io.on('connection', (socket) => bindSocket({ io, clock, db, presence, metrics, log, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) }, socket));
+
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      presence.close();
+      await new Promise<void>((resolve) => {
+        io.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await db.close();
+    })());
+
+  return { httpServer, io, registry: metrics.registry, presence, heartbeat, close };
+}

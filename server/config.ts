@@ -1,0 +1,80 @@
+/**
+ * The server process's configuration from env and argv, resolved in one function; precedence:
+ * defaults < env < argv flags. Only server/main.ts calls it. Invalid input throws ConfigError
+ * (stable `code`), which main maps to exit code 2.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { parseLeaks, type LeakId } from '../common/leaks.js';
+import { CLOCK_ENV, clockFromEnv, type SimClock } from '../common/sim-clock.js';
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_SERVER_CONFIG' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one. @default 0 */
+  readonly port: number;
+  /** @default '127.0.0.1' */
+  readonly host: string;
+  /** MONGODB_URI; when undefined main resolves a store. */
+  readonly mongoUri: string | undefined;
+  readonly leaks: LeakId[];
+  readonly clock: SimClock;
+  /** SOAK_JWT_SECRET. @default 32 random bytes, hex */
+  readonly jwtSecret: string;
+}
+
+/** Flags: --port N, --host H, --leaks SPEC, --time-scale S (each overrides its env variable). */
+export function readConfig(env: Record<string, string | undefined>, argv: readonly string[]): ServerConfig {
+  let flags;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        leaks: { type: 'string' },
+        'time-scale': { type: 'string' },
+      },
+      strict: true,
+    }).values;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const portText = flags.port ?? env['PORT'] ?? '0';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65_535) throw new ConfigError(`PORT must be an integer 0-65535, got ${JSON.stringify(portText)}`);
+  const host = flags.host ?? env['HOST'] ?? '127.0.0.1';
+  let leaks: LeakId[];
+  try {
+    leaks = parseLeaks(flags.leaks ?? env['SOAK_LEAKS']);
+  } catch (err) {
+    throw new ConfigError(`SOAK_LEAKS: ${(err as Error).message}`);
+  }
+  const scaleText = flags['time-scale'] ?? env[CLOCK_ENV.scale];
+  if (scaleText !== undefined && scaleText !== '' && !(Number(scaleText) > 0)) {
+    throw new ConfigError(`${CLOCK_ENV.scale} must be a positive number, got ${JSON.stringify(scaleText)}`);
+  }
+  const epochText = env[CLOCK_ENV.epoch];
+  if (epochText !== undefined && epochText !== '' && !Number.isFinite(Number(epochText))) {
+    throw new ConfigError(`${CLOCK_ENV.epoch} must be a number of ms, got ${JSON.stringify(epochText)}`);
+  }
+  let clock: SimClock;
+  try {
+    clock = clockFromEnv({ ...env, [CLOCK_ENV.scale]: scaleText });
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const mongoUri = env['MONGODB_URI'] || undefined;
+  if (mongoUri !== undefined && !/^mongodb(\+srv)?:\/\//.test(mongoUri)) {
+    throw new ConfigError('MONGODB_URI must start with mongodb:// or mongodb+srv://');
+  }
+  const jwtSecret = env['SOAK_JWT_SECRET'] || randomBytes(32).toString('hex');
+  if (jwtSecret.length < 16) throw new ConfigError('SOAK_JWT_SECRET must be at least 16 characters');
+  return { port, host, mongoUri, leaks, clock, jwtSecret };
+}

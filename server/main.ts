@@ -1,0 +1,89 @@
+/**
+ * The reference server's only process entry: `node dist/server/main.js` (the harness adds
+ * `--inspect=127.0.0.1:0`). Reads config (env/argv), resolves a store when MONGODB_URI is
+ * unset, listens, prints exactly one ServerReadyLine JSON on stdout (everything else goes to
+ * stderr), and shuts down gracefully on SIGTERM/SIGINT. Exit codes: 0 clean stop, 2 bad
+ * config, 4 startup failure (store or listen), 1 forced stop.
+ */
+import type { AddressInfo } from 'node:net';
+import type { ServerReadyLine } from '../common/http.js';
+import { ROUTES } from '../common/http.js';
+import { resolveStore, type RunningStore } from '../store/resolve.js';
+import { createApp, type App } from './app.js';
+import { ConfigError, readConfig, type ServerConfig } from './config.js';
+
+/** Real ms a graceful stop may take before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const log = (line: string) => process.stderr.write(`[server] ${line}\n`);
+
+async function start(config: ServerConfig): Promise<{ app: App; store: RunningStore | null }> {
+  let store: RunningStore | null = null;
+  let uri = config.mongoUri;
+  if (uri === undefined) {
+    store = await resolveStore({ env: process.env, log });
+    uri = store.uri;
+  } else {
+    log('store: MONGODB_URI');
+  }
+  const app = createApp({ uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log });
+  await new Promise<void>((resolve, reject) => {
+    app.httpServer.once('error', reject);
+    app.httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = app.httpServer.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  const ready: ServerReadyLine = {
+    event: 'listening',
+    url,
+    metricsUrl: `${url}${ROUTES.metrics}`,
+    pid: process.pid,
+    leaks: config.leaks,
+    timeScale: config.clock.scale,
+  };
+  process.stdout.write(`${JSON.stringify(ready)}\n`);
+  log(`listening on ${url}, leaks [${config.leaks.join(',') || 'none'}], S=${config.clock.scale}, heartbeat ${app.heartbeat.pingIntervalMs}/${app.heartbeat.pingTimeoutMs} ms`);
+  return { app, store };
+}
+
+async function main(): Promise<void> {
+  let config: ServerConfig;
+  try {
+    config = readConfig(process.env, process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`rol-soak server: ${(err as Error).message}\n`);
+    process.exitCode = err instanceof ConfigError ? 2 : 4;
+    return;
+  }
+  let running: { app: App; store: RunningStore | null };
+  try {
+    running = await start(config);
+  } catch (err) {
+    process.stderr.write(`rol-soak server: cannot start: ${(err as Error).message}\n`);
+    process.exit(4);
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: closing socket.io, http, mongoose`);
+    setTimeout(() => {
+      log(`graceful stop took over ${SHUTDOWN_GRACE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    running.app
+      .close()
+      .then(() => running.store?.stop())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log(`shutdown error: ${(err as Error).message}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,175 @@
+/**
+ * The REST half of the contract (common/http.ts): login, buddies, buddy requests, IM history,
+ * weather, /metrics and /healthz, on plain node:http (socket.io serves /socket.io/ itself).
+ * Bodies are capped at MAX_BODY_BYTES; every route but login and the probes needs a Bearer token.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppError } from '../common/events.js';
+import { ROUTES, type LoginResponse } from '../common/http.js';
+import type { SimClock } from '../common/sim-clock.js';
+import { hashPassword, verifyPassword, type TokenSigner } from './auth.js';
+import { listBuddies, pendingRequests, toPublicUser } from './buddies.js';
+import type { Db } from './db.js';
+import { AppFailure, HTTP_STATUS, isDuplicateKey, toAppError } from './errors.js';
+import { history } from './im.js';
+import type { AppMetrics } from './metrics.js';
+import type { Presence } from './presence.js';
+import * as schema from './schemas.js';
+import type { WeatherService } from './weather.js';
+
+/** Largest accepted request body, bytes. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface RestDeps {
+  readonly clock: SimClock;
+  readonly db: Db;
+  readonly presence: Presence;
+  readonly weather: WeatherService;
+  readonly metrics: AppMetrics;
+  readonly signer: TokenSigner;
+  readonly log: (message: string) => void;
+}
+
+type Reply = { status: number; body: unknown; contentType?: string };
+type Route = (req: IncomingMessage, url: URL) => Promise<Reply>;
+
+export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { db, presence, signer, clock } = deps;
+  const isOnline = (u: string) => presence.isOnline(u);
+  const authed = async (req: IncomingMessage) => {
+    const claims = await signer.verifyBearer(req.headers.authorization);
+    return { models: db.models(), clock, username: claims.username, isOnline };
+  };
+
+  const routes: Record<string, { method: string; name: string; run: Route }> = {
+    [ROUTES.health]: { method: 'GET', name: 'health', run: async () => ({ status: 200, body: { ok: true } }) },
+    [ROUTES.metrics]: {
+      method: 'GET',
+      name: 'metrics',
+      run: async () => ({
+        status: 200,
+        body: await deps.metrics.registry.metrics(),
+        contentType: deps.metrics.registry.contentType,
+      }),
+    },
+    [ROUTES.login]: { method: 'POST', name: 'login', run: (req) => login(req) },
+    [ROUTES.buddies]: { method: 'GET', name: 'buddies', run: async (req) => ({ status: 200, body: { data: await listBuddies(await authed(req)) } }) },
+    [ROUTES.buddyRequests]: {
+      method: 'GET',
+      name: 'buddy_requests',
+      run: async (req) => ({ status: 200, body: { data: await pendingRequests(await authed(req)) } }),
+    },
+    [ROUTES.imHistory]: {
+      method: 'GET',
+      name: 'im_history',
+      run: async (req, url) => {
+        const ctx = await authed(req);
+        const q = url.searchParams;
+        const limit = q.get('limit');
+        const query = schema.parseOrFail(schema.imHistoryPayload, {
+          with: q.get('with') ?? undefined,
+          limit: limit === null ? undefined : Number(limit),
+          before: q.get('before') ?? undefined,
+        });
+        return { status: 200, body: { data: await history(ctx, query) } };
+      },
+    },
+    [ROUTES.weather]: {
+      method: 'GET',
+      name: 'weather',
+      run: async (req, url) => {
+        await authed(req);
+        const { city } = schema.parseOrFail(schema.weatherQuery, { city: url.searchParams.get('city') ?? undefined });
+        return { status: 200, body: { data: deps.weather.report(city) } };
+      },
+    },
+  };
+
+  async function login(req: IncomingMessage): Promise<Reply> {
+    const body = schema.parseOrFail(schema.loginBody, await readJson(req));
+    const { User } = db.models();
+    let user = await User.findOne({ username: body.username }).lean();
+    if (!user) {
+      // First login creates the user; a concurrent first login loses the insert race and verifies.
+      try {
+        const created = await User.create({
+          username: body.username,
+          displayName: body.username,
+          passwordHash: await hashPassword(body.password),
+          createdAt: clock.date(),
+          lastSeen: null,
+        });
+        user = created.toObject();
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        user = await User.findOne({ username: body.username }).lean();
+      }
+    }
+    if (!user || !(await verifyPassword(body.password, user.passwordHash))) {
+      throw new AppFailure('unauthorized', 'wrong username or password');
+    }
+    const token = await signer.sign({ username: user.username, displayName: user.displayName });
+    const reply: LoginResponse = { token, user: toPublicUser(user, isOnline(user.username)) };
+    return { status: 200, body: reply };
+  }
+
+  return (req, res) => {
+    const stop = deps.metrics.httpDuration.startTimer();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = routes[url.pathname];
+    let name = route?.name ?? 'not_found';
+    const run: Route = async () => {
+      if (!route) throw new AppFailure('not-found', `no route ${url.pathname}`);
+      if (req.method !== route.method) {
+        name = route.name;
+        throw new AppFailure('bad-request', `${route.method} only`);
+      }
+      return route.run(req, url);
+    };
+    run(req, url)
+      .catch((err: unknown): Reply => {
+        const error: AppError = toAppError(err);
+        if (error.code === 'internal') deps.log(`${req.method} ${url.pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+        return { status: HTTP_STATUS[error.code], body: { error } };
+      })
+      .then((reply) => {
+        const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+        res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json; charset=utf-8' });
+        res.end(text);
+        stop({ route: name, status: String(reply.status) });
+      })
+      .catch(() => res.destroy());
+  };
+}
+
+/** Reads a JSON body of at most MAX_BODY_BYTES; `too-large` beyond, `bad-request` if not JSON. */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      reject(new AppFailure('too-large', `body over ${MAX_BODY_BYTES} bytes`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new AppFailure('too-large', `body over ${MAX_BODY_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new AppFailure('bad-request', 'body is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
+}
