@@ -19,6 +19,8 @@ export interface SocketClientOptions {
   readonly reconnectionDelayMs?: number;
   /** Real ms cap on reconnection backoff. @default 2000 */
   readonly reconnectionDelayMaxMs?: number;
+  /** Called with every socket this client opens (e.g. to count reconnections). */
+  readonly onOpen?: (socket: RolSocket) => void;
 }
 
 export class SocketClient {
@@ -54,6 +56,7 @@ export class SocketClient {
     });
     this.#open.add(socket);
     this.#current = socket;
+    this.#options.onOpen?.(socket);
     return socket;
   }
 

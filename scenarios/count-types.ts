@@ -1,0 +1,37 @@
+/**
+ * The client and load count shapes the harness samples (structurally identical to
+ * `ClientCounts` / `LoadCounts` in harness/sample.ts; scenarios/ may not import harness/, and
+ * tests/scenarios/count-types.test.ts fails to type-check if the two drift apart).
+ */
+
+export interface ClientCounts {
+  readonly vus: number;
+  readonly socketsOpen: number;
+  readonly socketsPerUserMax: number;
+  /** Listeners per socket per event (`socket.listeners(ev).length`): max over sockets and events. */
+  readonly listenersPerSocketMax: number;
+  readonly listenersPerSocketSum: number;
+  readonly listenersByEvent: Readonly<Record<string, { readonly max: number; readonly sum: number }>>;
+  /** document/window listeners per VU: max over VUs, sum over VUs. */
+  readonly documentListenersMax: number;
+  readonly documentListenersSum: number;
+  readonly documentListenersByType: Readonly<Record<string, number>>;
+  readonly intervalsAlive: number;
+  readonly timeoutsAlive: number;
+  /** Messages handled more than once by one user's IM windows (cumulative). */
+  readonly duplicateDeliveries: number;
+}
+
+export interface LoadCounts {
+  readonly actions: Readonly<Record<string, number>>;
+  /** Actions the scenario planned up to now (cumulative). */
+  readonly plannedActions: number;
+  readonly doneActions: number;
+  readonly messagesSent: number;
+  readonly messagesAcked: number;
+  readonly messagesDelivered: number;
+  readonly reconnects: number;
+  readonly errors: number;
+  /** Round-trip latency of im:send → ack over the last report window, real ms. */
+  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number; readonly count: number };
+}

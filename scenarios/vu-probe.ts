@@ -1,0 +1,64 @@
+/**
+ * The virtual user's ClientProbe: turns the client's hooks into load counters (shared by the
+ * VUs of one worker), send→ack latencies (real ms, into the worker's histogram) and duplicate
+ * deliveries (one message id handled more than once by IM windows of this user).
+ */
+import type { ClientProbe } from '../client/client-probe.js';
+import type { LoadTotals } from './counts.js';
+import { recordMs, type Histogram } from './latency.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Message ids remembered for duplicate detection; a leak duplicates within seconds, so a small window suffices. */
+const RECENT_IDS = 256;
+
+export class VuProbe implements ClientProbe {
+  readonly #totals: Mutable<LoadTotals>;
+  readonly #latency: Histogram;
+  readonly #sentAt = new Map<string, number>();
+  readonly #handled = new Map<string, number>();
+  duplicates = 0;
+  /** Pending buddy requests to this user seen by the last poll. */
+  pending: readonly string[] = [];
+
+  constructor(totals: Mutable<LoadTotals>, latency: Histogram) {
+    this.#totals = totals;
+    this.#latency = latency;
+  }
+
+  messageSent(clientId: string): void {
+    this.#totals.messagesSent += 1;
+    this.#sentAt.set(clientId, performance.now());
+  }
+
+  messageAcked(clientId: string): void {
+    this.#totals.messagesAcked += 1;
+    const t0 = this.#sentAt.get(clientId);
+    this.#sentAt.delete(clientId);
+    if (t0 !== undefined) recordMs(this.#latency, performance.now() - t0);
+  }
+
+  messageFailed(clientId: string, _code: string): void {
+    this.#sentAt.delete(clientId);
+    this.#totals.errors += 1;
+  }
+
+  messageDelivered(_messageId: string): void {
+    this.#totals.messagesDelivered += 1;
+  }
+
+  messageHandled(messageId: string): void {
+    const n = this.#handled.get(messageId) ?? 0;
+    if (n > 0) this.duplicates += 1;
+    else if (this.#handled.size >= RECENT_IDS) this.#handled.delete(this.#handled.keys().next().value as string);
+    this.#handled.set(messageId, n + 1);
+  }
+
+  error(_where: string, _code: string): void {
+    this.#totals.errors += 1;
+  }
+
+  pendingRequests(requestIds: readonly string[]): void {
+    this.pending = requestIds;
+  }
+}
