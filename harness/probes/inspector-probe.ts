@@ -28,6 +28,8 @@ export interface HeapSnapshotResult {
   readonly bytes: number;
   /** How long `HeapProfiler.takeHeapSnapshot` blocked (server paused while serialising), ms. */
   readonly pauseMs: number;
+  /** Most bytes ever queued in the harness between socket and disk (the streaming's own cost). */
+  readonly maxBufferedBytes: number;
 }
 
 export class InspectorProbe implements Probe<ServerProbe> {
@@ -108,8 +110,12 @@ export class InspectorProbe implements Probe<ServerProbe> {
     const out = createWriteStream(filePath);
     let streamError: unknown = null;
     out.on('error', (e) => (streamError = e));
+    let maxBufferedBytes = 0;
+    // V8 cannot be paused mid-snapshot, so chunks are written as they come; the queue stays small
+    // because the disk outruns V8's serialiser (maxBufferedBytes shows it).
     const off = this.#client.HeapProfiler.addHeapSnapshotChunk(({ chunk }) => {
       out.write(chunk);
+      maxBufferedBytes = Math.max(maxBufferedBytes, out.writableLength);
     });
     const t0 = performance.now();
     let pauseMs = 0;
@@ -125,7 +131,7 @@ export class InspectorProbe implements Probe<ServerProbe> {
     }
     if (streamError) throw asProbeError('ERR_HEAP_SNAPSHOT', `writing ${filePath} failed`, streamError);
     const { size } = await stat(filePath);
-    return { bytes: size, pauseMs };
+    return { bytes: size, pauseMs, maxBufferedBytes };
   }
 
   /** Removes the probe's state from the target and detaches. Safe to call twice. */
