@@ -31,5 +31,9 @@ export async function dragBy(win: HappyWindow, handle: Element, x: number, y: nu
   await settle(1); // the fixed Window adds its listeners in an effect after the mousedown render
   for (let i = 1; i <= moves; i++) mouse(win, doc, 'mousemove', x + (dx * i) / moves, y + (dy * i) / moves);
   mouse(win, doc, 'mouseup', x + dx, y + dy);
-  await settle();
+  // mouseup lands on a document listener (outside React's event system): a default-lane render,
+  // then the effect cleanup; wait until the frame shows idle, then for the passive effects.
+  const frame = handle.closest('[data-window]');
+  for (let i = 0; i < 50 && frame?.isConnected && frame.getAttribute('data-state') !== 'idle'; i++) await settle(1);
+  await settle(3);
 }

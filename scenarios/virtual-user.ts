@@ -89,7 +89,22 @@ export class VirtualUser {
     if (!res.ok) throw new Error(`login ${this.username}: HTTP ${res.status} ${await res.text()}`);
     this.#session = (await res.json()) as LoginResponse;
     this.#mount();
+    await this.#mounted();
+  }
+
+  /** Waits until the Shell and its windows are on screen with their effects run, and the socket is up. */
+  async #mounted(): Promise<void> {
+    await this.#waitFor('shell mounted', () => this.#doc.querySelector('.rol-shell .buddies') !== null && this.#doc.querySelector('.rol-shell .weather') !== null);
+    await settle(3); // passive effects of the children's first render (their intervals) flush after commit
     await this.connected();
+  }
+
+  async #waitFor(what: string, ok: () => boolean, realMs = 10_000): Promise<void> {
+    const deadline = Date.now() + realMs;
+    while (!ok()) {
+      if (Date.now() > deadline) throw new Error(`${this.username}: ${what} not reached in ${realMs} ms`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
   }
 
   #mount(): void {
@@ -168,9 +183,10 @@ export class VirtualUser {
   /** Navigation away and back: unmount the Shell, mount a new one with the same session. */
   async reload(): Promise<boolean> {
     this.#root.render(null);
+    await this.#waitFor('shell unmounted', () => this.#doc.querySelector('.rol-shell') === null);
     await settle();
     this.#mount();
-    await this.connected();
+    await this.#mounted();
     return true;
   }
 
@@ -189,8 +205,8 @@ export class VirtualUser {
     const button = this.#all('[data-role=logoff]')[0];
     if (!button) return false;
     click(this.#win, button);
-    const deadline = Date.now() + 10_000;
-    while (this.#all('[data-role=logoff]').length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await this.#waitFor('logged off', () => this.#doc.querySelector('.rol-shell') === null);
+    await settle();
     await this.logOn();
     return true;
   }
