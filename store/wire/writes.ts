@@ -56,11 +56,28 @@ function applyOperators(doc: Document, u: Document | Document[], condition: Docu
   return box[0]!;
 }
 
+/** mongod refuses two operators touching the same path or a path and its prefix (code 40). */
+function assertNoConflicts(u: Document): void {
+  const paths: string[] = [];
+  for (const [op, fields] of Object.entries(u)) {
+    if (!op.startsWith('$') || !fields || typeof fields !== 'object') continue;
+    for (const raw of Object.keys(fields)) {
+      const path = raw.replace(/\.\$(\[[^\]]*\])?/g, '');
+      const clash = paths.find((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
+      if (clash !== undefined) {
+        throw new CommandError('ConflictingUpdateOperators', `Updating the path '${raw}' would create a conflict at '${clash}'`);
+      }
+      paths.push(path);
+    }
+  }
+}
+
 /** The updated copy of `prev` (not yet stored). */
 export function updatedDoc(prev: Document, spec: UpdateSpec): Document {
   const { u } = spec;
   assertSupported(u, 'update');
   if (Array.isArray(u)) return applyOperators(prev, u, {}, spec.arrayFilters);
+  if (isOperatorUpdate(u)) assertNoConflicts(u);
   if (!isOperatorUpdate(u)) {
     if (Object.keys(u).some((k) => k.startsWith('$'))) throw new CommandError('BadValue', 'update mixes operators and fields');
     return { _id: prev._id, ...u };
@@ -76,6 +93,7 @@ export function upsertedDoc(spec: UpdateSpec): Document {
   assertSupported(u, 'update');
   const seed = seedFromQuery(spec.q);
   if (Array.isArray(u)) return applyOperators(seed, u, {}, spec.arrayFilters);
+  if (isOperatorUpdate(u)) assertNoConflicts(u);
   if (!isOperatorUpdate(u)) return seed._id === undefined ? { ...u } : { _id: seed._id, ...u };
   const { $setOnInsert, ...ops } = u;
   let doc = Object.keys(ops).length ? applyOperators(seed, ops, {}, spec.arrayFilters) : seed;

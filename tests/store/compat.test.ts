@@ -1,0 +1,183 @@
+/**
+ * Mongoose 9 against the store: the operations the reference server uses, with the answers a
+ * real mongod gives. Runs against MONGODB_URI instead when it is set.
+ */
+import mongoose, { Schema, Types } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, startTestStore, uniqueDbName, type TestStore } from './store-fixture.js';
+
+interface Person { name: string; age: number; city: string; tags: string[]; }
+interface Post { title: string; author: Types.ObjectId; likes: number; }
+
+let store: TestStore;
+let conn: mongoose.Connection;
+let People: mongoose.Model<Person>;
+let Posts: mongoose.Model<Post>;
+
+beforeAll(async () => {
+  store = await startTestStore();
+  conn = await connect(store, uniqueDbName('compat'));
+  People = conn.model<Person>('Person', new Schema<Person>({
+    name: { type: String, required: true, unique: true },
+    age: Number,
+    city: String,
+    tags: [String],
+  }));
+  Posts = conn.model<Post>('Post', new Schema<Post>({
+    title: String,
+    author: { type: Schema.Types.ObjectId, ref: 'Person' },
+    likes: { type: Number, default: 0 },
+  }));
+  await People.init();
+  await Posts.init();
+  await People.create([
+    { name: 'ada', age: 36, city: 'london', tags: ['math'] },
+    { name: 'bob', age: 25, city: 'paris', tags: [] },
+    { name: 'cy', age: 41, city: 'london', tags: ['art', 'math'] },
+    { name: 'dee', age: 19, city: 'rome', tags: ['art'] },
+  ]);
+});
+
+afterAll(async () => {
+  await conn?.dropDatabase().catch(() => undefined);
+  await conn?.close();
+  await store?.stop();
+});
+
+describe('reads', () => {
+  it('find with sort, skip, limit and projection', async () => {
+    const docs = await People.find({ age: { $gte: 19 } }, { name: 1, _id: 0 }).sort({ age: -1 }).skip(1).limit(2).lean();
+    expect(docs).toEqual([{ name: 'ada' }, { name: 'bob' }]);
+  });
+
+  it('lean returns plain objects with ObjectIds; non-lean returns documents', async () => {
+    const lean = await People.findOne({ name: 'ada' }).lean();
+    expect(lean?._id).toBeInstanceOf(Types.ObjectId);
+    const doc = await People.findById(lean?._id);
+    expect(doc).toBeInstanceOf(People);
+    expect(doc?.city).toBe('london');
+  });
+
+  it('countDocuments, estimatedDocumentCount and distinct', async () => {
+    expect(await People.countDocuments({ city: 'london' })).toBe(2);
+    expect(await People.estimatedDocumentCount()).toBe(4);
+    expect((await People.distinct('city')).sort()).toEqual(['london', 'paris', 'rome']);
+    expect((await People.distinct('tags', { city: 'london' })).sort()).toEqual(['art', 'math']);
+  });
+
+  it('populate follows refs', async () => {
+    const ada = await People.findOne({ name: 'ada' }).orFail();
+    await Posts.create({ title: 'notes', author: ada._id, likes: 3 });
+    const post = await Posts.findOne({ title: 'notes' }).populate<{ author: Person }>('author').lean();
+    expect(post?.author.name).toBe('ada');
+  });
+
+  it('aggregate $match/$group/$sort and $lookup/$unwind/$project', async () => {
+    const byCity = await People.aggregate<{ _id: string; n: number; avgAge: number }>([
+      { $match: { age: { $gt: 18 } } },
+      { $group: { _id: '$city', n: { $sum: 1 }, avgAge: { $avg: '$age' } } },
+      { $sort: { n: -1, _id: 1 } },
+    ]);
+    expect(byCity[0]).toEqual({ _id: 'london', n: 2, avgAge: 38.5 });
+    expect(byCity).toHaveLength(3);
+    const joined = await Posts.aggregate<{ title: string; authorName: string }>([
+      { $lookup: { from: 'people', localField: 'author', foreignField: '_id', as: 'a' } },
+      { $unwind: '$a' },
+      { $project: { _id: 0, title: 1, authorName: '$a.name' } },
+    ]);
+    expect(joined).toEqual([{ title: 'notes', authorName: 'ada' }]);
+  });
+
+  it('cursors over more than 101 documents (find, getMore, cursor(), early close)', async () => {
+    const Items = conn.model('Item', new Schema({ i: Number }));
+    await Items.insertMany(Array.from({ length: 350 }, (_, i) => ({ i })));
+    const all = await Items.find().sort({ i: 1 }).lean();
+    expect(all).toHaveLength(350);
+    expect(all.map((d) => d.i)).toEqual(Array.from({ length: 350 }, (_, i) => i));
+    let seen = 0;
+    for await (const doc of Items.find().batchSize(50).cursor()) {
+      expect(doc.i).toBeTypeOf('number');
+      seen++;
+    }
+    expect(seen).toBe(350);
+    const cursor = Items.find().cursor();
+    await cursor.next();
+    await cursor.close(); // killCursors on the server side
+    const viaAgg = await Items.aggregate([{ $match: { i: { $gte: 100 } } }]);
+    expect(viaAgg).toHaveLength(250);
+  });
+});
+
+describe('writes', () => {
+  it('findOneAndUpdate with $set/$inc/$push/$addToSet/$pull', async () => {
+    const after = await People.findOneAndUpdate(
+      { name: 'bob' },
+      { $set: { city: 'berlin' }, $inc: { age: 1 }, $push: { tags: 'go' }, $addToSet: { tags: 'go' } as never },
+      { returnDocument: 'after' },
+    ).lean().catch((e: unknown) => e);
+    // $push and $addToSet on the same path conflict in MongoDB: the store must refuse it too.
+    expect(after).toBeInstanceOf(Error);
+    const bob = await People.findOneAndUpdate(
+      { name: 'bob' },
+      { $set: { city: 'berlin' }, $inc: { age: 1 }, $push: { tags: 'go' } },
+      { returnDocument: 'after' },
+    ).lean();
+    expect(bob).toMatchObject({ city: 'berlin', age: 26, tags: ['go'] });
+    await People.updateOne({ name: 'bob' }, { $addToSet: { tags: { $each: ['go', 'rust'] } } });
+    await People.updateOne({ name: 'bob' }, { $pull: { tags: 'go' } });
+    expect((await People.findOne({ name: 'bob' }).lean())?.tags).toEqual(['rust']);
+  });
+
+  it('upsert seeds from query equality fields and applies $setOnInsert only on insert', async () => {
+    const first = await People.findOneAndUpdate(
+      { name: 'eve', city: { $eq: 'oslo' } },
+      { $inc: { age: 1 }, $setOnInsert: { tags: ['new'] } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+    expect(first).toMatchObject({ name: 'eve', city: 'oslo', age: 1, tags: ['new'] });
+    const second = await People.findOneAndUpdate(
+      { name: 'eve' },
+      { $inc: { age: 1 }, $setOnInsert: { tags: ['never'] } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
+    expect(second).toMatchObject({ age: 2, tags: ['new'] });
+    const res = await People.updateOne({ name: 'fay' }, { $set: { age: 7 } }, { upsert: true });
+    expect(res.upsertedCount).toBe(1);
+    expect(res.upsertedId).toBeInstanceOf(Types.ObjectId);
+  });
+
+  it('updateMany and deleteMany report counts', async () => {
+    const upd = await People.updateMany({ city: 'london' }, { $set: { city: 'londres' } });
+    expect(upd).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    const again = await People.updateMany({ city: 'londres' }, { $set: { city: 'londres' } });
+    expect(again).toMatchObject({ matchedCount: 2, modifiedCount: 0 });
+    const del = await People.deleteMany({ name: { $in: ['eve', 'fay'] } });
+    expect(del.deletedCount).toBe(2);
+  });
+
+  it('arrayFilters and the positional $ operator', async () => {
+    const Scores = conn.model('Score', new Schema({ k: String, s: [Number] }));
+    await Scores.create({ k: 'a', s: [1, 5, 9] });
+    await Scores.updateOne({ k: 'a', s: 5 }, { $set: { 's.$': 50 } });
+    await Scores.updateOne({ k: 'a' }, { $inc: { 's.$[big]': 1 } }, { arrayFilters: [{ big: { $gt: 8 } }] });
+    expect((await Scores.findOne({ k: 'a' }).lean())?.s).toEqual([1, 51, 10]);
+  });
+
+  it('bulkWrite mixes inserts, updates, upserts and deletes', async () => {
+    const Tasks = conn.model('Task', new Schema({ t: { type: String, unique: true }, done: Boolean }));
+    await Tasks.init();
+    const res = await Tasks.bulkWrite([
+      { insertOne: { document: { t: 'a', done: false } } },
+      { insertOne: { document: { t: 'b', done: false } } },
+      { updateOne: { filter: { t: 'a' }, update: { $set: { done: true } } } },
+      { updateOne: { filter: { t: 'c' }, update: { $set: { done: false } }, upsert: true } },
+      { deleteOne: { filter: { t: 'b' } } },
+      { replaceOne: { filter: { t: 'c' }, replacement: { t: 'c', done: true } } },
+    ]);
+    expect(res).toMatchObject({ insertedCount: 2, matchedCount: 2, modifiedCount: 2, upsertedCount: 1, deletedCount: 1 });
+    expect(await Tasks.find({}, { _id: 0, t: 1, done: 1 }).sort({ t: 1 }).lean()).toEqual([
+      { t: 'a', done: true },
+      { t: 'c', done: true },
+    ]);
+  });
+});
