@@ -1,0 +1,141 @@
+/**
+ * The whole analysis of a run: rules → verdict (pass | fail | inconclusive) with the leak ids
+ * found, trends of every series that matters, fidelity, and attribution by action. Pure.
+ *
+ * Precedence: fidelity not ok → inconclusive (overload fakes leaks and lost load hides them; a
+ * failing rule is then reported as suspected, not as found). Otherwise any failing rule → fail;
+ * otherwise any inconclusive rule not listed in `optionalRules` → inconclusive; otherwise pass.
+ */
+import { LEAK_IDS, type LeakId } from '../../common/leaks.js';
+import type { Sample } from '../sample.js';
+import { attributeHeap, type AttributionResult } from './attribution.js';
+import type { Budgets } from './budgets.js';
+import { assessFidelity, type FidelityResult } from './fidelity.js';
+import type { HeapDiff } from './heap-diff-types.js';
+import type { RuleId, RuleResult } from './rule-types.js';
+import { evaluateRules } from './rules.js';
+import { collectSeries } from './series.js';
+import type { TrendResult } from './trend.js';
+
+export type { HeapDiff, HeapDiffEntry } from './heap-diff-types.js';
+
+export type VerdictStatus = 'pass' | 'fail' | 'inconclusive';
+
+export interface Expectation {
+  readonly expected: readonly LeakId[];
+  readonly missed: readonly LeakId[];
+  readonly unexpected: readonly LeakId[];
+  /** True when the leaks found are exactly the leaks expected (and the verdict agrees). */
+  readonly correct: boolean;
+}
+
+export interface Verdict {
+  readonly status: VerdictStatus;
+  /** Catalogue ids of the failing rules, in catalogue order (empty unless status is fail). */
+  readonly leaks: readonly LeakId[];
+  readonly rules: readonly RuleResult[];
+  /** Why, in sentences: failing rules with evidence, fidelity problems, inconclusive rules. */
+  readonly reasons: readonly string[];
+  /** Present when the caller said which leaks were switched on (validate, tests). */
+  readonly expectation?: Expectation;
+}
+
+export interface SamplesSummary {
+  readonly count: number;
+  readonly warmup: number;
+  readonly soak: number;
+  readonly cooldown: number;
+  readonly firstSimMs: number | null;
+  readonly lastSimMs: number | null;
+}
+
+export interface Analysis {
+  readonly verdict: Verdict;
+  /** Trend per simulated hour of each series over the soak; `a/b` keys are per event b. */
+  readonly series: Readonly<Record<string, TrendResult>>;
+  readonly fidelity: FidelityResult;
+  readonly attribution: AttributionResult;
+  readonly snapshotDiff: HeapDiff | null;
+  readonly samples: SamplesSummary;
+}
+
+export interface AnalyseOptions {
+  readonly budgets: Budgets;
+  /** Simulated ms at which warm-up ends; earlier samples are kept out of trends and rules. */
+  readonly warmupEndsAtSimMs: number;
+  /** Leaks switched on for this run, to check the verdict against (validate). */
+  readonly leaksExpected?: readonly LeakId[];
+  /** Requested time scale S, for the clock-skew part of fidelity. */
+  readonly timeScale?: number;
+  readonly snapshotDiff?: HeapDiff;
+  /** Rules whose inconclusive result does not block a pass (e.g. client rules in target mode). */
+  readonly optionalRules?: readonly RuleId[];
+}
+
+/** How many snapshot-diff entries a failing heap rule quotes in its reasons. */
+const CULPRITS_IN_REASONS = 3;
+
+export function analyse(samples: readonly Sample[], options: AnalyseOptions): Analysis {
+  const rules = evaluateRules(samples, { budgets: options.budgets, warmupEndsAtSimMs: options.warmupEndsAtSimMs });
+  const fidelity = assessFidelity(samples, { budgets: options.budgets, ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) });
+  const verdict = decide(rules, fidelity, options);
+  return {
+    verdict,
+    series: collectSeries(samples, options.warmupEndsAtSimMs),
+    fidelity,
+    attribution: attributeHeap(samples, { warmupEndsAtSimMs: options.warmupEndsAtSimMs }),
+    snapshotDiff: options.snapshotDiff ?? null,
+    samples: summarise(samples),
+  };
+}
+
+function decide(rules: readonly RuleResult[], fidelity: FidelityResult, options: AnalyseOptions): Verdict {
+  const failing = rules.filter((r) => r.status === 'fail');
+  const optional = new Set(options.optionalRules ?? []);
+  const open = rules.filter((r) => r.status === 'inconclusive' && !optional.has(r.id));
+  const found = LEAK_IDS.filter((id) => failing.some((r) => r.leak === id));
+  const ruleReasons = failing.map((r) => `${r.id}${r.leak ? ` (${r.leak})` : ''}: ${r.evidence.text}`);
+  const culprits = failing.some((r) => r.id === 'heap-slope') ? culpritReasons(options.snapshotDiff) : [];
+  let status: VerdictStatus;
+  let reasons: string[];
+  if (fidelity.status !== 'ok') {
+    status = 'inconclusive';
+    reasons = [`fidelity ${fidelity.status}: ${fidelity.reasons.join('; ')}`, ...ruleReasons.map((r) => `suspected, not proven at this fidelity: ${r}`)];
+  } else if (failing.length > 0) {
+    status = 'fail';
+    reasons = [...ruleReasons, ...culprits];
+  } else if (open.length > 0) {
+    status = 'inconclusive';
+    reasons = open.map((r) => `${r.id} inconclusive: ${r.evidence.text}`);
+  } else {
+    status = 'pass';
+    reasons = [];
+  }
+  const leaks = status === 'fail' ? found : [];
+  const verdict: Verdict = { status, leaks, rules, reasons };
+  if (!options.leaksExpected) return verdict;
+  const expected = LEAK_IDS.filter((id) => options.leaksExpected?.includes(id));
+  const missed = expected.filter((id) => !leaks.includes(id));
+  const unexpected = leaks.filter((id) => !expected.includes(id));
+  const statusAgrees = expected.length === 0 ? status === 'pass' : status === 'fail';
+  return { ...verdict, expectation: { expected, missed, unexpected, correct: missed.length === 0 && unexpected.length === 0 && statusAgrees } };
+}
+
+function culpritReasons(diff: HeapDiff | undefined): string[] {
+  if (!diff) return [];
+  return diff.topGrowing.slice(0, CULPRITS_IN_REASONS).map(
+    (e) => `growing: ${e.constructor} +${e.countDelta} objects (+${(e.sizeDelta / 1024).toFixed(1)} KiB) via ${e.retainerPath.join(' → ') || '(no path)'}`,
+  );
+}
+
+function summarise(samples: readonly Sample[]): SamplesSummary {
+  const count = (phase: Sample['phase']) => samples.filter((s) => s.phase === phase).length;
+  return {
+    count: samples.length,
+    warmup: count('warmup'),
+    soak: count('soak'),
+    cooldown: count('cooldown'),
+    firstSimMs: samples[0]?.simMs ?? null,
+    lastSimMs: samples[samples.length - 1]?.simMs ?? null,
+  };
+}
