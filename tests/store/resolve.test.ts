@@ -1,0 +1,101 @@
+/** Store resolution: modes, env handling, and the bounded memory-server attempt on this offline machine. */
+import { existsSync } from 'node:fs';
+import mongoose from 'mongoose';
+import { describe, expect, it } from 'vitest';
+import { parseStoreMode, resolveStore, StoreError } from '../../store/resolve.js';
+import { wireEntryPath } from '../../store/wire-process.js';
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('parseStoreMode', () => {
+  it('accepts the four modes and treats unset/empty as auto', () => {
+    expect(parseStoreMode(undefined)).toBe('auto');
+    expect(parseStoreMode('')).toBe('auto');
+    for (const m of ['auto', 'uri', 'memory-server', 'wire'] as const) expect(parseStoreMode(m)).toBe(m);
+  });
+
+  it('rejects anything else with ERR_STORE_MODE', () => {
+    expect(() => parseStoreMode('mongo')).toThrow(StoreError);
+    try {
+      parseStoreMode('WIRE');
+    } catch (err) {
+      expect((err as StoreError).code).toBe('ERR_STORE_MODE');
+    }
+  });
+
+  it('resolveStore reads SOAK_STORE from the env it is given', async () => {
+    await expect(resolveStore({ env: { SOAK_STORE: 'nope' } })).rejects.toMatchObject({ code: 'ERR_STORE_MODE' });
+  });
+});
+
+describe('resolveStore', () => {
+  it('SOAK_STORE=wire starts the wire store, mongoose works on it, stop() ends the process', async () => {
+    expect(existsSync(wireEntryPath())).toBe(true);
+    const lines: string[] = [];
+    const store = await resolveStore({ env: { SOAK_STORE: 'wire' }, log: (l) => lines.push(l) });
+    try {
+      expect(store).toMatchObject({ engine: 'wire', version: '7.0.0-rolsoak' });
+      expect(store.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(lines).toEqual([expect.stringMatching(/^store: wire 7\.0\.0-rolsoak at mongodb:\/\/127\.0\.0\.1:\d+\/ \(pid \d+\)$/)]);
+      const conn = await mongoose.createConnection(store.uri, { dbName: 'resolve', serverSelectionTimeoutMS: 3_000 }).asPromise();
+      expect((await conn.db!.command({ ping: 1 })).ok).toBe(1);
+      await conn.close();
+    } finally {
+      await store.stop();
+    }
+    expect(pidAlive(store.pid!)).toBe(false);
+  });
+
+  it('uri mode without MONGODB_URI is ERR_STORE_UNAVAILABLE', async () => {
+    await expect(resolveStore({ mode: 'uri', env: {} })).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+  });
+
+  it('an unreachable MONGODB_URI fails clearly instead of falling back', async () => {
+    // Port 1 on loopback: nothing listens, connection is refused at once.
+    const t0 = Date.now();
+    await expect(resolveStore({ env: { MONGODB_URI: 'mongodb://127.0.0.1:1/' } })).rejects.toMatchObject({
+      code: 'ERR_STORE_UNAVAILABLE',
+      message: expect.stringContaining('unreachable'),
+    });
+    expect(Date.now() - t0).toBeLessThan(8_000);
+  });
+
+  it('memory-server with no mongod to be had gives up within ~10 s with a clear error', async () => {
+    if (process.env.MONGOMS_SYSTEM_BINARY) return; // a machine with mongod: nothing to prove here
+    const t0 = Date.now();
+    const outcome = await resolveStore({ mode: 'memory-server', env: {}, memoryServerTimeoutMs: 10_000 }).then(
+      async (store) => {
+        await store.stop();
+        return 'started' as const; // a machine with a cached binary or internet: also fine
+      },
+      (err: unknown) => err,
+    );
+    const elapsed = Date.now() - t0;
+    if (outcome !== 'started') {
+      expect(outcome).toBeInstanceOf(StoreError);
+      expect((outcome as StoreError).code).toBe('ERR_STORE_UNAVAILABLE');
+      expect((outcome as StoreError).message).toMatch(/mongodb-memory-server/);
+    }
+    expect(elapsed).toBeLessThan(12_000);
+  }, 20_000);
+
+  it('auto falls back to the wire store and logs why', async () => {
+    if (process.env.MONGOMS_SYSTEM_BINARY) return;
+    const lines: string[] = [];
+    const store = await resolveStore({ mode: 'auto', env: {}, log: (l) => lines.push(l), memoryServerTimeoutMs: 10_000 });
+    try {
+      expect(['wire', 'memory-server']).toContain(store.engine);
+      expect(lines.at(-1)).toMatch(new RegExp(`^store: ${store.engine} `));
+      if (store.engine === 'wire') expect(lines[0]).toMatch(/mongodb-memory-server unavailable/);
+    } finally {
+      await store.stop();
+    }
+  }, 30_000);
+});
