@@ -63,7 +63,7 @@ export default function reconnectStorm(): void {
   const session = new SocketIoSession({
     baseUrl: BASE_URL,
     token,
-    maxReconnects: STORMS,
+    maxReconnects: STORMS + 3, // one per storm, plus slack for a failed reconnect attempt
     reconnectDelayMs: RECONNECT_DELAY_MS,
     onConnect: (s) => {
       if (droppedAt !== null) {

@@ -40,6 +40,8 @@ export interface SessionOptions {
   readonly token: string;
   /** @default 5000 (ms) */
   readonly ackTimeoutMs?: number;
+  /** Dial → engine.io open packet, ms; past it the attempt counts as failed. @default 10000 */
+  readonly connectTimeoutMs?: number;
   /** Reconnects allowed after drops, for the whole session. @default 5 */
   readonly maxReconnects?: number;
   /** Delay before a reconnect, ms, plus up to the same again as jitter. @default 500 */
@@ -60,6 +62,8 @@ export class SocketIoSession {
   private dialedAt = 0;
   private lastPingAt = 0;
   private connectedNow = false;
+  /** We asked the current WebSocket to close; its close event is pending. */
+  private closingWs = false;
   private ended = false;
   private reconnectsLeft: number;
   private watchdog: number | null = null;
@@ -100,7 +104,7 @@ export class SocketIoSession {
 
   /** Simulate a network drop / tab kill: close without socket.io DISCONNECT; reconnects follow. */
   drop(): void {
-    this.ws?.close();
+    this.closeWs();
   }
 
   /** End for good: DISCONNECT `41` first (a clean logoff), then close the WebSocket. */
@@ -111,6 +115,7 @@ export class SocketIoSession {
 
   private dial(): void {
     this.open = null;
+    this.closingWs = false;
     this.dialedAt = Date.now();
     const ws = new WebSocket(socketIoUrl(this.opts.baseUrl));
     this.ws = ws;
@@ -142,7 +147,7 @@ export class SocketIoSession {
         socketMetrics.pongsSent.add(1);
         return;
       case 'close':
-        ws.close();
+        this.closeWs();
         return;
       case 'socket':
         this.onPacket(f.packet, now);
@@ -209,11 +214,21 @@ export class SocketIoSession {
   private tick(): void {
     const now = Date.now();
     this.acks.expire(now);
-    // No ping within pingInterval + pingTimeout: the link is dead even if TCP has not noticed.
-    if (this.ws && this.open && now > heartbeatDeadline(this.open, this.lastPingAt)) {
+    if (!this.ws || this.closingWs) return;
+    if (!this.open) {
+      // No open packet yet: a hung handshake (proxy, overloaded server) must not stall the VU.
+      if (now - this.dialedAt > (this.opts.connectTimeoutMs ?? 10_000)) this.closeWs();
+    } else if (now > heartbeatDeadline(this.open, this.lastPingAt)) {
+      // No ping within pingInterval + pingTimeout: the link is dead even if TCP has not noticed.
       socketMetrics.heartbeatTimeouts.add(1);
-      this.ws.close();
+      this.closeWs();
     }
+  }
+
+  private closeWs(): void {
+    if (!this.ws || this.closingWs) return;
+    this.closingWs = true;
+    this.ws.close();
   }
 
   private finish(reason: 'closed' | 'refused' | 'server-disconnect' | 'gave-up'): void {

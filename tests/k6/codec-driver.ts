@@ -137,6 +137,8 @@ export class CodecClient {
   /** Event with an ack id; resolves with the ack's args and latency, or a timeout/disconnect. */
   request(event: string, args: readonly unknown[] = []): Promise<AckOutcome> {
     return new Promise((resolve) => {
+      // After close the watchdog is gone: answer now rather than register an ack nobody expires.
+      if (this.#ws.readyState !== WebSocket.OPEN) return resolve({ ok: false, reason: 'disconnected', waitedMs: 0 });
       const id = this.#acks.register(resolve, performance.now(), this.#ackTimeoutMs);
       this.#ws.send(encodeEvent(event, args, id));
     });

@@ -77,7 +77,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       const client = clients[i];
       const to = names[i % 2 === 0 ? (i + 1) % users : i - 1];
       if (!client || !to) return;
-      for (let seq = 0; remaining > 0 && !stopped(); seq++) {
+      for (let seq = 0; remaining > 0 && !stopped() && client.connected; seq++) {
         remaining--;
         sent++;
         const o = await client.request('im:send', [{ to, text: `load #${seq} from ${names[i]}`, clientId: `${i}.${seq}` }]);
