@@ -186,4 +186,50 @@ describe('reference server round trips', () => {
     expect(await ended).toEqual({ reason: 'logoff' });
     expect(await disconnected).toBe('io server disconnect');
   });
+
+  it('exposes every metric the harness rules read on /metrics, and /healthz', async () => {
+    expect((await fetch(`${server.url}${ROUTES.health}`)).status).toBe(200);
+    const res = await fetch(server.metricsUrl);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    const series = [
+      'rol_presence_map_entries{map="userSocketMap"}',
+      'rol_presence_map_entries{map="socketUserMap"}',
+      'rol_connected_sockets',
+      'rol_sockets_per_user_max',
+      'rol_socket_listeners_max{event="im:send"}',
+      'rol_socket_listeners_sum{event="im:send"}',
+      'rol_socket_listeners_max{event="disconnect"}',
+      'rol_rooms',
+      'rol_active_resources{type="Timeout"}',
+      'rol_active_timers',
+      'rol_sim_timers{kind="interval"}',
+      'rol_sim_timers{kind="timeout"}',
+      'rol_db_connections{source="driver"}',
+      'rol_db_connections{source="store"}',
+      'rol_db_clients',
+      'rol_db_pool_checked_out',
+      'rol_db_pool_max_size',
+      'rol_users_online',
+      'rol_events_handled_total{event="im:send"}',
+      'rol_event_errors_total{event="im:send",code="not-found"}',
+      'rol_handler_duration_seconds_bucket{le="0.001",event="im:send"}',
+      'rol_handler_duration_seconds_count{event="im:send"}',
+      'rol_http_request_duration_seconds_count{route="login",status="200"}',
+      'rol_event_loop_utilization',
+      'rol_presence_heartbeats_total',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'process_resident_memory_bytes',
+    ];
+    const lines = text.split('\n');
+    for (const name of series) expect(lines.some((l) => l.startsWith(`${name} `)), name).toBe(true);
+    const value = (name: string) => Number(lines.find((l) => l.startsWith(`${name} `))?.split(' ')[1]);
+    // One listener per event per socket on the server side, whatever the clients do.
+    expect(value('rol_socket_listeners_max{event="im:send"}')).toBe(1);
+    expect(value('rol_connected_sockets')).toBeGreaterThan(0);
+    expect(value('rol_db_pool_max_size')).toBe(10);
+    expect(value('rol_event_loop_utilization')).toBeGreaterThanOrEqual(0);
+    expect(value('rol_event_loop_utilization')).toBeLessThanOrEqual(1);
+  });
 });
