@@ -5,9 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { diffHeapSnapshots } from '../harness/probes/heap-diff.js';
@@ -25,8 +25,10 @@ export interface HarnessBenchOptions {
 
 export interface HarnessBenchResult {
   readonly node: string;
+  /** 1-minute load average at start and end: figures on a shared 2-core box scale with it. */
+  readonly loadAvg1m: { start: number; end: number };
   readonly sample: Array<{ heapMb: number; heapUsedBytes: number; probeMsMedian: number; probeMsP90: number; n: number }>;
-  readonly snapshot: { heapMb: number; heapUsedBytes: number; bytes: number; pauseMs: number; maxBufferedBytes: number };
+  readonly snapshot: { heapMb: number; heapUsedBytes: number; bytes: number; pauseMs: number; maxBufferedBytes: number; targetPeakRssBytes: number | null };
   readonly diff: { beforeBytes: number; afterBytes: number; parseMs: number; harnessMaxRssBytes: number; topConstructor: string };
 }
 
@@ -34,6 +36,7 @@ export default async function harnessBench(options: HarnessBenchOptions = {}): P
   const heapsMb = options.heapsMb ?? [10, 50, 100];
   const n = options.samples ?? 15;
   const snapshotHeapMb = options.snapshotHeapMb ?? 50;
+  const loadStart = loadavg()[0] ?? 0;
   const dir = await mkdtemp(join(tmpdir(), 'rol-soak-bench-'));
   const target = await startFixture();
   const probe = await InspectorProbe.connect(target.wsUrl);
@@ -59,6 +62,7 @@ export default async function harnessBench(options: HarnessBenchOptions = {}): P
     const shot = await probe.takeHeapSnapshot(before);
     await target.get('/grow?n=20000&size=4');
     await probe.takeHeapSnapshot(after);
+    const targetPeakRssBytes = peakRss(target.pid);
     await probe.close();
     await target.stop(); // the diff runs alone, as it does at the end of a run
 
@@ -67,8 +71,9 @@ export default async function harnessBench(options: HarnessBenchOptions = {}): P
     const harnessMaxRssBytes = process.resourceUsage().maxRSS * 1024;
     return {
       node: process.version,
+      loadAvg1m: { start: loadStart, end: loadavg()[0] ?? 0 },
       sample,
-      snapshot: { heapMb: snapshotHeapMb, heapUsedBytes, ...shot },
+      snapshot: { heapMb: snapshotHeapMb, heapUsedBytes, ...shot, targetPeakRssBytes },
       diff: { beforeBytes: d.beforeBytes, afterBytes: d.afterBytes, parseMs: d.parseMs, harnessMaxRssBytes, topConstructor: d.topGrowing[0]?.constructor ?? '' },
     };
   } finally {
@@ -78,13 +83,23 @@ export default async function harnessBench(options: HarnessBenchOptions = {}): P
   }
 }
 
+/** The target's lifetime peak RSS (Linux VmHWM), bytes; null elsewhere. Snapshots dominate it. */
+function peakRss(pid: number | undefined): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m?.[1] ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 function quantile(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
 }
 
 /** The probe tests' fixture server, found from the repository root (works from bench/ and dist/bench/). */
-async function startFixture(): Promise<{ wsUrl: string; get(path: string): Promise<string>; stop(): Promise<void> }> {
+async function startFixture(): Promise<{ pid: number | undefined; wsUrl: string; get(path: string): Promise<string>; stop(): Promise<void> }> {
   let root = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
   const fixture = join(root, 'tests/probes/fixtures/target.mjs');
@@ -93,6 +108,7 @@ async function startFixture(): Promise<{ wsUrl: string; get(path: string): Promi
   const [line] = (await once(child.stdout, 'data')) as [Buffer];
   const { port } = JSON.parse(line.toString()) as { port: number };
   return {
+    pid: child.pid,
     wsUrl,
     get: async (path) => (await fetch(`http://127.0.0.1:${port}${path}`)).text(),
     async stop() {

@@ -1,7 +1,8 @@
 /**
  * Reads the measured server through the V8 inspector protocol: forced GC, heap usage, memory,
- * CPU, event-loop delay and utilisation, and streamed heap snapshots. One connection per run:
- * V8 keeps heap object ids per session, and snapshot diffs match objects by those ids.
+ * CPU, event-loop delay and utilisation, and streamed heap snapshots. One probe per target and
+ * one connection per run: V8 keeps heap object ids per session (snapshot diffs match objects by
+ * them), and the probe's in-target state is one per process (a second probe's close removes it).
  */
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -32,12 +33,24 @@ export interface HeapSnapshotResult {
   readonly maxBufferedBytes: number;
 }
 
-export class InspectorProbe implements Probe<ServerProbe> {
+/** The probe's own cost over its life (STYLE §7): what the measuring did to the server. */
+export interface InspectorProbeCost {
+  readonly samples: number;
+  /** Sum and max of `probeMs` over all samples, ms. */
+  readonly probeMsTotal: number;
+  readonly probeMsMax: number;
+  readonly snapshots: number;
+  /** Sum of snapshot pauses, ms. */
+  readonly snapshotPauseMsTotal: number;
+}
+
+export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
   readonly name = 'inspector';
   readonly #client: CDP.Client;
   readonly #callTimeoutMs: number;
   #delayAvailable = false;
   #closed = false;
+  #cost = { samples: 0, probeMsTotal: 0, probeMsMax: 0, snapshots: 0, snapshotPauseMsTotal: 0 };
 
   private constructor(client: CDP.Client, callTimeoutMs: number) {
     this.#client = client;
@@ -80,6 +93,9 @@ export class InspectorProbe implements Probe<ServerProbe> {
     const heap = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
     const r = await this.#evaluate<TargetReading | null>(READ_EXPRESSION, 'ERR_INSPECTOR_PROTOCOL');
     const probeMs = performance.now() - t0;
+    this.#cost.samples++;
+    this.#cost.probeMsTotal += probeMs;
+    this.#cost.probeMsMax = Math.max(this.#cost.probeMsMax, probeMs);
     if (!r) throw new ProbeError('ERR_INSPECTOR_PROTOCOL', 'probe state missing in target (was it restarted?)');
     return {
       heapUsed: heap.usedSize,
@@ -95,6 +111,10 @@ export class InspectorProbe implements Probe<ServerProbe> {
       eventLoopUtilization: r.elu,
       probeMs,
     };
+  }
+
+  result(): InspectorProbeCost {
+    return { ...this.#cost };
   }
 
   /** True when the target could load perf_hooks (else the delay fields are NaN). */
@@ -124,6 +144,8 @@ export class InspectorProbe implements Probe<ServerProbe> {
         this.#client.HeapProfiler.takeHeapSnapshot({ reportProgress: false }),
         'ERR_HEAP_SNAPSHOT');
       pauseMs = performance.now() - t0;
+      this.#cost.snapshots++;
+      this.#cost.snapshotPauseMsTotal += pauseMs;
     } finally {
       off();
       out.end();

@@ -46,6 +46,22 @@ describe('InspectorProbe on a real child process', () => {
     await expect(parseInspectArg(`127.0.0.1:${port}`)).resolves.toBe(target.wsUrl);
   });
 
+  it('connects in target mode with HOST:PORT, alongside the first session', async () => {
+    const port = new URL(target.wsUrl).port;
+    const second = await InspectorProbe.connect(`127.0.0.1:${port}`);
+    try {
+      expect((await second.sample()).heapUsed).toBeGreaterThan(1e6);
+    } finally {
+      await second.close();
+    }
+    // The second probe's close removed the shared in-target state; reinstall for the others.
+    await probe.before();
+  });
+
+  it('fails with ERR_INSPECTOR_CONNECT when nothing listens', async () => {
+    await expect(InspectorProbe.connect('ws://127.0.0.1:9/none')).rejects.toMatchObject({ code: 'ERR_INSPECTOR_CONNECT' });
+  });
+
   it('returns sane numbers', async () => {
     await new Promise((r) => setTimeout(r, 100));
     const s = await probe.sample();
@@ -63,6 +79,8 @@ describe('InspectorProbe on a real child process', () => {
     expect(s.eventLoopUtilization).toBeLessThanOrEqual(1);
     expect(s.probeMs).toBeGreaterThan(0);
     expect(s.probeMs).toBeLessThan(2_000);
+    expect(probe.result().samples).toBeGreaterThan(0);
+    expect(probe.result().probeMsMax).toBeGreaterThanOrEqual(s.probeMs);
   });
 
   it('sees post-GC heap grow when the array grows, and stay flat when it does not', async () => {
