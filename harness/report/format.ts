@@ -1,0 +1,92 @@
+/**
+ * Formatting shared by the renderers: numbers with units, slope ± interval, and escaping for
+ * Markdown tables, XML and HTML. Pure.
+ */
+import type { TrendResult } from '../analysis/trend.js';
+
+const KiB = 1024;
+const MiB = 1024 * 1024;
+
+/** Units whose values are bytes (sizes, byte slopes) get binary prefixes. */
+export function isByteUnit(unit: string): boolean {
+  return unit.startsWith('bytes');
+}
+
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
+  const abs = Math.abs(value);
+  if (abs >= 1e6 || (abs > 0 && abs < 1e-3)) return value.toExponential(2);
+  return value.toFixed(abs >= 100 ? 0 : abs >= 1 ? 2 : 3);
+}
+
+export function formatBytes(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  const abs = Math.abs(value);
+  if (abs >= MiB) return `${(value / MiB).toFixed(2)} MiB`;
+  if (abs >= KiB) return `${(value / KiB).toFixed(1)} KiB`;
+  return `${value.toFixed(0)} B`;
+}
+
+/** A value in its unit: bytes get prefixes, other units are appended. */
+export function formatValue(value: number | null | undefined, unit: string): string {
+  if (isByteUnit(unit)) return `${formatBytes(value)}${unit.slice('bytes'.length)}`;
+  return value === null || value === undefined ? '—' : `${formatNumber(value)} ${unit}`.trim();
+}
+
+/** "slope [lo, hi]", bytes with prefixes. */
+export function formatSlope(slope: number | null | undefined, lo: number | null | undefined, hi: number | null | undefined, bytes: boolean): string {
+  if (slope === null || slope === undefined) return '—';
+  const f = bytes ? formatBytes : formatNumber;
+  return `${f(slope)} [${f(lo)}, ${f(hi)}]`;
+}
+
+/** "slope [lo, hi]" per simulated hour, or the reason there is none. */
+export function formatTrend(trend: TrendResult | null | undefined, bytes: boolean): string {
+  if (!trend) return '—';
+  if (trend.status !== 'ok') return `n/a (${trend.reason})`;
+  return formatSlope(trend.slope, trend.lo, trend.hi, bytes);
+}
+
+/** Series whose values are bytes, by key (for choosing a formatter). */
+export function isByteSeries(key: string): boolean {
+  return /heap|rss|external|arrayBuffers|_bytes/i.test(key);
+}
+
+/** Escapes text for one Markdown table cell (pipes, newlines, HTML-ish brackets). */
+export function mdCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes text for XML attribute values and character data; drops characters XML 1.0 forbids. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/** HTML escaping is XML escaping minus nothing: the same five entities are safe in both. */
+export const htmlEscape = xmlEscape;
+
+/** JSON for a `<script type="application/json">` block: `<` escaped so `</script>` cannot end it. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** Inline library source: neutralises a literal `</script` or `</style` inside it. */
+export function inlineSafe(source: string, tag: 'script' | 'style'): string {
+  return source.replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
+}
+
+export const STATUS_ICON: Readonly<Record<string, string>> = Object.freeze({
+  pass: '✅',
+  fail: '❌',
+  inconclusive: '⚠️',
+  ok: '✅',
+  regressed: '❌',
+  refused: '⛔',
+});

@@ -1,0 +1,68 @@
+/**
+ * summary.md: the verdict first, then the rules table (value, budget, slope ± 95% CI), the
+ * top culprits from the snapshot diff and attribution, fidelity and the run's facts. Sized for
+ * a PR comment or a CI job summary. Pure: a function of the report.
+ */
+import { LEAKS } from '../../common/leaks.js';
+import type { Report } from '../analysis/report-types.js';
+import { formatBytes, formatSlope, formatTrend, formatValue, isByteUnit, mdCell, STATUS_ICON } from './format.js';
+
+/** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
+const TOP_CULPRITS = 5;
+
+export function renderSummaryMd(report: Report): string {
+  const v = report.verdict;
+  const c = report.config;
+  const lines: string[] = [];
+  lines.push(`# rol-soak: ${STATUS_ICON[v.status] ?? ''} ${v.status.toUpperCase()}`);
+  lines.push('');
+  const leakText = v.leaks.length > 0 ? v.leaks.map((id) => `\`${id}\` (${LEAKS[id].title})`).join(', ') : 'none';
+  lines.push(`**Leaks found:** ${leakText}`);
+  lines.push('');
+  lines.push(
+    `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ×${c.timeScale}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}, seed ${c.seed}. ` +
+      `Run \`${report.run.id}\`, ${report.run.wallSeconds.toFixed(0)} s wall, store ${report.environment.store.engine}${report.environment.store.version ? ` ${report.environment.store.version}` : ''}.`,
+  );
+  if (v.reasons.length > 0) {
+    lines.push('', '## Why', '');
+    for (const r of v.reasons) lines.push(`- ${r.replace(/\r?\n/g, ' ')}`);
+  }
+  lines.push('', '## Rules', '', '| | rule | leak | value | budget | slope per sim. hour [95% CI] | evidence |', '|---|---|---|---|---|---|---|');
+  for (const r of v.rules) {
+    const e = r.evidence;
+    const bytes = isByteUnit(e.unit);
+    const slope = formatSlope(e.slope, e.lo, e.hi, bytes);
+    lines.push(
+      `| ${STATUS_ICON[r.status]} | ${r.id} | ${r.leak ?? ''} | ${mdCell(formatValue(e.value, e.unit))} | ${mdCell(formatValue(e.budget, e.unit))} | ${mdCell(slope)} | ${mdCell(e.text)} |`,
+    );
+  }
+  const f = report.fidelity;
+  lines.push('', '## Fidelity', '');
+  if (f.status === 'insufficient-data') lines.push(`⚠️ unknown: ${f.reasons.join('; ')}`);
+  else {
+    lines.push(
+      `${STATUS_ICON[f.status === 'ok' ? 'ok' : 'inconclusive']} ${(f.ratio * 100).toFixed(2)}% of planned actions done (${f.doneActions} / ${f.plannedActions}); ` +
+        `event-loop delay p99 (median) ${f.eventLoopDelayP99Ms === null ? '—' : `${f.eventLoopDelayP99Ms.toFixed(1)} ms`}` +
+        `${f.clockSkew === null ? '' : `; clock skew ${(f.clockSkew * 100).toFixed(2)}%`}.`,
+    );
+    for (const r of f.reasons) lines.push(`- ${r}`);
+  }
+  const heap = report.series['server.heapUsed'];
+  lines.push('', `Heap after GC: ${formatTrend(heap, true)} per simulated hour.`);
+  if (report.snapshotDiff && report.snapshotDiff.topGrowing.length > 0) {
+    lines.push('', '## Top growing constructors (heap snapshots)', '', '| constructor | objects | size | retainer path |', '|---|---|---|---|');
+    for (const e of report.snapshotDiff.topGrowing.slice(0, TOP_CULPRITS)) {
+      lines.push(`| ${mdCell(e.constructor)} | ${e.countDelta >= 0 ? '+' : ''}${e.countDelta} | ${formatBytes(e.sizeDelta)} | ${mdCell(e.retainerPath.join(' → '))} |`);
+    }
+  }
+  const a = report.attribution;
+  if (a.status === 'ok' && a.terms.length > 0) {
+    lines.push('', '## Bytes retained per action (regression, 95% CI)', '', '| action | bytes per action | actions |', '|---|---|---|');
+    const terms = [...a.terms].sort((x, y) => y.bytesPer - x.bytesPer).slice(0, TOP_CULPRITS);
+    for (const t of terms) lines.push(`| ${mdCell(t.action)} | ${formatBytes(t.bytesPer)} [${formatBytes(t.lo)}, ${formatBytes(t.hi)}] | ${t.total} |`);
+    lines.push(`| (time) | ${formatBytes(a.time.bytesPer)} [${formatBytes(a.time.lo)}, ${formatBytes(a.time.hi)}] per sim. hour | |`);
+    for (const d of a.dropped) lines.push('', `_${mdCell(d.action)} left out: ${mdCell(d.reason)}_`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../harness/analysis/report-types.js';
+import { renderHtml } from '../../harness/report/html.js';
+import { renderJunit } from '../../harness/report/junit.js';
+import { renderSummaryMd } from '../../harness/report/summary-md.js';
+import { ASSETS, fixedReport } from './fixtures.js';
+
+describe('renderSummaryMd', () => {
+  it('puts the verdict first, then a rules table with value, budget and slope ± CI', () => {
+    const { report } = fixedReport({ leaking: true });
+    const md = renderSummaryMd(report);
+    expect(md.split('\n')[0]).toBe('# rol-soak: ❌ FAIL');
+    expect(md).toContain('**Leaks found:** `presence-maps`');
+    expect(md).toMatch(/\| ❌ \| heap-slope \|  \| 3\.\d\d MiB\/h \| 1\.00 MiB\/h \| 3\.\d\d MiB \[3\.\d\d MiB, 3\.\d\d MiB\] \|/);
+    expect(md).toContain('| Socket | +1200 | 3.00 MiB | (GC roots) → Map&lt;userSocketMap&gt; → Socket |');
+    expect(md).toContain('## Bytes retained per action');
+    expect(md.length).toBeLessThan(65_000); // GitHub comment limit
+  });
+
+  it('a passing run says PASS with no leaks', () => {
+    const md = renderSummaryMd(fixedReport().report);
+    expect(md.startsWith('# rol-soak: ✅ PASS')).toBe(true);
+    expect(md).toContain('**Leaks found:** none');
+  });
+});
+
+describe('renderJunit', () => {
+  it('one testcase per rule plus fidelity; failures carry evidence; counts agree', () => {
+    const { report } = fixedReport({ leaking: true });
+    const xml = renderJunit(report);
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+    expect((xml.match(/<testcase /g) ?? []).length).toBe(report.verdict.rules.length + 1);
+    const failing = report.verdict.rules.filter((r) => r.status === 'fail').length;
+    expect((xml.match(/<failure /g) ?? []).length).toBe(failing);
+    expect(xml).toContain(`failures="${failing}"`);
+    expect(xml).toMatch(/<testcase classname="rol-soak.rules" name="presence-maps \(presence-maps\)" time="0">\s*<failure message="[^"]*socketUserMap/);
+  });
+
+  it('escapes XML in evidence text', () => {
+    const { report } = fixedReport();
+    const rule = report.verdict.rules[0]!;
+    const evil: Report = {
+      ...report,
+      verdict: { ...report.verdict, rules: [{ ...rule, status: 'fail', evidence: { ...rule.evidence, text: 'a <b> & "c" \u0001 </failure>' } }] },
+    };
+    const xml = renderJunit(evil);
+    expect(xml).toContain('a &lt;b&gt; &amp; &quot;c&quot;  &lt;/failure&gt;');
+    expect(xml).not.toContain('<b>');
+  });
+});
+
+describe('renderHtml', () => {
+  it('is one self-contained file: uPlot inlined, chart data as JSON, no external URLs', () => {
+    const { report, samples } = fixedReport({ leaking: true });
+    const html = renderHtml(report, samples, ASSETS);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(html).toContain('window.uPlot = function uPlot(){ /* stub <\\/script> */ };');
+    expect(html).toContain('/* <\\/style> */');
+    const json = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(html)?.[1];
+    const charts = JSON.parse(json ?? 'null') as Array<{ id: string; series: Array<{ label: string }>; band?: number[] }>;
+    const ids = charts.map((c) => c.id);
+    expect(ids).toEqual(expect.arrayContaining(['heap', 'memory', 'presence', 'timers', 'db', 'client', 'latency', 'throughput', 'loop']));
+    const heap = charts.find((c) => c.id === 'heap')!;
+    expect(heap.series.map((s) => s.label)).toEqual(['heap used after GC', 'Theil–Sen fit', 'upper 95%', 'lower 95%']);
+    expect(heap.band).toEqual([3, 4]);
+    for (const id of ids) expect(html).toContain(`<div class="chart" id="chart-${id}"></div>`);
+    expect(html).toContain('Map&lt;userSocketMap&gt;');
+    expect(html).toContain('config.scenario');
+  });
+
+  it('inlines the real uPlot build unchanged (Chromium check: writer e2e)', () => {
+    const { report, samples } = fixedReport();
+    const require = createRequire(import.meta.url);
+    const uplotJs = readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8');
+    const html = renderHtml(report, samples, { uplotJs, uplotCss: '' });
+    expect(html.length).toBeGreaterThan(uplotJs.length);
+    expect(html).toContain(uplotJs.slice(0, 200));
+  });
+});
