@@ -128,20 +128,25 @@ export class Collection {
 
   /**
    * Documents that may match `filter`: an index hit when the filter has an equality (or `_id`
-   * `$in`) an index can answer, else every document. Callers still test the full filter.
+   * `$in`) an index can answer, else every document. `exact` says the lookup alone answered
+   * the filter (its only field was the indexed one), so callers may skip testing it.
    */
-  candidates(filter: Document): Document[] {
+  candidates(filter: Document): { docs: Document[]; exact: boolean } {
+    const single = Object.keys(filter).length === 1;
     const byId = this.lookupIds(filter);
-    if (byId) return byId;
+    if (byId) return { docs: byId, exact: single };
     for (const index of this.uniques) {
       if (!index.answersLookups) continue;
-      const value = equalityOn(filter, index.fields[0]!);
+      const field = index.fields[0]!;
+      const value = equalityOn(filter, field);
       if (value === undefined) continue;
       const owner = index.entries.get(keyOf(value));
       const doc = owner === undefined ? undefined : this.docs.get(owner);
-      return doc ? [doc] : [];
+      // A multikey (array) value may hold the key without being equal to it: test those.
+      const exact = single && doc !== undefined && !Array.isArray(valueAt(doc, field));
+      return { docs: doc ? [doc] : [], exact };
     }
-    return [...this.docs.values()];
+    return { docs: [...this.docs.values()], exact: Object.keys(filter).length === 0 };
   }
 
   private lookupIds(filter: Document): Document[] | undefined {

@@ -42,11 +42,11 @@ export function matcher(filter: Document | undefined): (doc: Document) => boolea
 /** Matching documents in natural order (stored objects, not copies). */
 export function matching(coll: Collection | undefined, filter: Document | undefined): Document[] {
   if (!coll) return [];
-  const test = matcher(filter);
   const f = filter ?? {};
-  const out: Document[] = [];
-  for (const doc of coll.candidates(f)) if (test(doc)) out.push(doc);
-  return out;
+  const { docs, exact } = coll.candidates(f);
+  if (exact) return docs;
+  const test = matcher(f);
+  return docs.filter(test);
 }
 
 export function find(coll: Collection | undefined, filter: Document | undefined, opts: FindOptions = {}): Document[] {
