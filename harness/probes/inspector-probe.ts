@@ -85,7 +85,8 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
 
   /**
    * Forced GC, then heap usage and the interval's CPU and loop figures. `probeMs` is the wall
-   * time of the three round trips, an upper bound of how long the server was blocked.
+   * time of the three round trips, an upper bound of how long the server was blocked. The
+   * interval's CPU, loop delay and ELU include this sample's forced GC (the measurer's cost).
    */
   async sample(): Promise<ServerProbe> {
     const t0 = performance.now();

@@ -37,8 +37,9 @@ describe('heap snapshots and their diff on a real child process', () => {
     expect(bytes).toBeGreaterThan(20_000_000);
     expect(maxBufferedBytes).toBeLessThan(bytes / 4);
     expect(pauseMs).toBeGreaterThan(0);
-    // Streamed: the harness never holds more than a fraction of the file at once.
-    expect(peak - heapBefore).toBeLessThan(bytes / 2);
+    // Streamed: holding the snapshot would cost ≥ its size in one-byte strings; heapUsed also
+    // counts not-yet-scavenged chunk garbage (young generation, tens of MB), hence the margin.
+    expect(peak - heapBefore).toBeLessThan(bytes * 0.6);
     const head = await readHead(file, 200);
     expect(head).toMatch(/^\{"snapshot":\{"meta":\{"node_fields":\[/);
     await target.get('/clear');
