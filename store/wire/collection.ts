@@ -98,7 +98,8 @@ export class Collection {
 
   /** Inserts a document, adding an ObjectId `_id` first when it has none. Returns the stored doc. */
   insert(doc: Document): Document {
-    const stored = doc._id === undefined ? { _id: new ObjectId(), ...doc } : doc;
+    // mongod stores _id as the first field (and generates an ObjectId when it is missing).
+    const stored = doc._id === undefined ? { _id: new ObjectId(), ...doc } : Object.keys(doc)[0] === '_id' ? doc : { _id: doc._id, ...doc };
     if (Array.isArray(stored._id)) throw new CommandError('BadValue', 'can\'t use an array for _id');
     this.checkUnique(stored, undefined);
     const id = keyOf(stored._id);

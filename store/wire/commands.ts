@@ -23,11 +23,20 @@ function refuseTransactions(name: string, cmd: Document): void {
   }
 }
 
+/** Collation would change comparisons and sort order; ignoring it would answer wrongly. */
+function refuseCollation(cmd: Document): void {
+  const statements = [cmd, ...((cmd.updates as Document[] | undefined) ?? []), ...((cmd.deletes as Document[] | undefined) ?? [])];
+  if (statements.some((s) => s.collation !== undefined)) {
+    throw new CommandError('NotImplemented', 'collation is not supported by the rol-soak wire store');
+  }
+}
+
 /** Runs one command and always returns a reply document (errors become `ok: 0`). */
 export function runCommand(cmd: Document, ctx: CommandContext): Document {
   const name = commandName(cmd);
   try {
     refuseTransactions(name, cmd);
+    refuseCollation(cmd);
     const handler = HANDLERS.get(name);
     if (!handler) throw new CommandError('CommandNotFound', `no such command: '${name}'`);
     return handler(cmd, ctx);

@@ -144,6 +144,11 @@ describe('writes', () => {
     const res = await People.updateOne({ name: 'fay' }, { $set: { age: 7 } }, { upsert: true });
     expect(res.upsertedCount).toBe(1);
     expect(res.upsertedId).toBeInstanceOf(Types.ObjectId);
+    // An _id from the query is stored first, as mongod does.
+    const id = new Types.ObjectId();
+    await People.collection.updateOne({ name: 'gus', _id: id }, { $set: { age: 3 } }, { upsert: true });
+    expect(Object.keys((await People.collection.findOne({ _id: id }))!)).toEqual(['_id', 'name', 'age']);
+    await People.deleteOne({ _id: id });
   });
 
   it('updateMany and deleteMany report counts', async () => {

@@ -124,13 +124,15 @@ describe('wire protocol', () => {
     expect(replies[2]?.doc.codeName).toBe('CommandNotFound');
   });
 
-  it('refuses $text, geo, $out and Decimal128 filters with NotImplemented (238)', async () => {
+  it('refuses $text, geo, $out, Decimal128 filters and collation with NotImplemented (238)', async () => {
     const replies = await exchange([
       opMsg({ find: 'cur', filter: { $text: { $search: 'x' } }, $db: 'wire' }),
       opMsg({ find: 'cur', filter: { loc: { $geoWithin: { $centerSphere: [[0, 0], 1] } } }, $db: 'wire' }),
       opMsg({ aggregate: 'cur', pipeline: [{ $out: 'x' }], cursor: {}, $db: 'wire' }),
       opMsg({ find: 'cur', filter: { p: { $gt: BSON.Decimal128.fromString('1.5') } }, $db: 'wire' }),
-    ], 4);
-    expect(replies.map((r) => r.doc.code)).toEqual([238, 238, 238, 238]);
+      opMsg({ find: 'cur', filter: {}, collation: { locale: 'en', strength: 2 }, $db: 'wire' }),
+      opMsg({ update: 'cur', updates: [{ q: {}, u: { $set: { a: 1 } }, collation: { locale: 'fr' } }], $db: 'wire' }),
+    ], 6);
+    expect(replies.map((r) => r.doc.code)).toEqual([238, 238, 238, 238, 238, 238]);
   });
 });
