@@ -26,39 +26,12 @@ export interface ServerProbe {
   readonly probeMs: number;
 }
 
-/** Client-side counts, aggregated over virtual users (max and sum over users). */
-export interface ClientCounts {
-  readonly vus: number;
-  readonly socketsOpen: number;
-  readonly socketsPerUserMax: number;
-  /** Listeners per socket per event (`socket.listeners(ev).length`): max over sockets and events. */
-  readonly listenersPerSocketMax: number;
-  readonly listenersPerSocketSum: number;
-  readonly listenersByEvent: Readonly<Record<string, { readonly max: number; readonly sum: number }>>;
-  /** document/window listeners per VU: max over VUs, sum over VUs. */
-  readonly documentListenersMax: number;
-  readonly documentListenersSum: number;
-  readonly documentListenersByType: Readonly<Record<string, number>>;
-  readonly intervalsAlive: number;
-  readonly timeoutsAlive: number;
-  /** Messages delivered more than once to one handler set (cumulative). */
-  readonly duplicateDeliveries: number;
-}
-
-/** Load-generator counts; counters are cumulative since the start of the load. */
-export interface LoadCounts {
-  readonly actions: Readonly<Record<string, number>>;
-  /** Actions the scenario planned up to now (cumulative). */
-  readonly plannedActions: number;
-  readonly doneActions: number;
-  readonly messagesSent: number;
-  readonly messagesAcked: number;
-  readonly messagesDelivered: number;
-  readonly reconnects: number;
-  readonly errors: number;
-  /** Round-trip latency of im:send → ack over the last report window, ms. */
-  readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number; readonly count: number };
-}
+/**
+ * Client-side counts (aggregated over virtual users) and load-generator counts are defined where
+ * they are produced, in scenarios/; the harness reads them as they are.
+ */
+import type { ClientCounts, LoadCounts } from '../scenarios/count-types.js';
+export type { ClientCounts, LoadCounts };
 
 export interface Sample {
   readonly seq: number;

@@ -1,0 +1,89 @@
+/**
+ * The run flags, typed against the config: each flag names the SoakUserConfig key it sets, so a
+ * flag cannot drift from the config it feeds. Commander parses; this file turns its option bag
+ * into the CLI config layer, with a clear UsageError for values that are not numbers.
+ */
+import { UsageError } from './errors.js';
+import type { SoakUserConfig } from './config/types.js';
+
+export interface RunFlags {
+  scenario?: string;
+  users?: string;
+  hours?: string;
+  timeScale?: string;
+  leaks?: string;
+  seed?: string;
+  out?: string;
+  ci?: boolean;
+  config?: string;
+  sampleEvery?: string;
+  warmup?: string;
+  cooldown?: string;
+  maxWall?: string;
+  snapshots?: boolean;
+  store?: string;
+  load?: string;
+  target?: string;
+  inspect?: string;
+  metrics?: string;
+}
+
+/** [flags, description, config key] — the help text and the mapping in one table. */
+export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserConfig | null]> = [
+  ['--scenario <name>', 'scenario: office-day | reconnect-storm (default office-day)', 'scenario'],
+  ['--users <n>', 'virtual users (default 100)', 'users'],
+  ['--hours <h>', 'simulated hours, warm-up included (default 25)', 'hours'],
+  ['--time-scale <auto|n>', 'simulated ms per real ms, or auto (fits --max-wall within capacity)', 'timeScale'],
+  ['--leaks <none|all|ids>', 'leak switches to turn on, comma-separated catalogue ids (default none)', 'leaks'],
+  ['--seed <n>', 'scenario RNG seed (default 1)', 'seed'],
+  ['--out <dir>', 'folder for reports/<run-id>/ (default reports)', 'out'],
+  ['--ci', 'CI mode: plain periodic progress lines', 'ci'],
+  ['--sample-every <min>', 'simulated minutes between samples (default 15)', 'sampleEveryMinutes'],
+  ['--warmup <h>', 'simulated hours kept out of trends (default 2)', 'warmupHours'],
+  ['--cooldown <h>', 'simulated hours after the load stops (default 0.5)', 'cooldownHours'],
+  ['--max-wall <min>', 'wall-clock budget for --time-scale auto, minutes (default 3)', 'maxWallMinutes'],
+  ['--no-snapshots', 'skip the three heap snapshots', 'snapshots'],
+  ['--store <mode>', 'auto | uri | memory-server | wire (default auto; env SOAK_STORE)', 'store'],
+  ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
+  ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics)', null],
+  ['--inspect <host:port>', "the target's inspector address", null],
+  ['--metrics <url>', "the target's Prometheus endpoint", null],
+  ['--config <file>', 'config file (default soak.config.ts when present)', null],
+];
+
+function num(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} takes a number, got '${value}'`);
+  return n;
+}
+
+export function cliLayer(flags: RunFlags): SoakUserConfig {
+  const layer: SoakUserConfig = {};
+  if (flags.scenario !== undefined) layer.scenario = flags.scenario;
+  layer.users = num('--users', flags.users);
+  layer.hours = num('--hours', flags.hours);
+  if (flags.timeScale !== undefined) layer.timeScale = flags.timeScale === 'auto' ? 'auto' : num('--time-scale', flags.timeScale);
+  if (flags.leaks !== undefined) layer.leaks = flags.leaks;
+  layer.seed = num('--seed', flags.seed);
+  if (flags.out !== undefined) layer.out = flags.out;
+  if (flags.ci) layer.ci = true;
+  layer.sampleEveryMinutes = num('--sample-every', flags.sampleEvery);
+  layer.warmupHours = num('--warmup', flags.warmup);
+  layer.cooldownHours = num('--cooldown', flags.cooldown);
+  layer.maxWallMinutes = num('--max-wall', flags.maxWall);
+  if (flags.snapshots === false) layer.snapshots = false;
+  if (flags.store !== undefined) layer.store = flags.store as SoakUserConfig['store'];
+  if (flags.load !== undefined) layer.load = flags.load as SoakUserConfig['load'];
+  const targetParts = [flags.target, flags.inspect, flags.metrics];
+  if (targetParts.some((p) => p !== undefined)) {
+    if (targetParts.some((p) => p === undefined)) {
+      throw new UsageError('target mode needs all three: --target URL --inspect HOST:PORT --metrics URL');
+    }
+    layer.target = { url: flags.target!, inspect: flags.inspect!, metrics: flags.metrics! };
+  }
+  for (const key of Object.keys(layer) as Array<keyof SoakUserConfig>) {
+    if (layer[key] === undefined) delete layer[key];
+  }
+  return layer;
+}

@@ -1,0 +1,28 @@
+import { DEFAULT_BUDGETS } from '../analysis/budgets.js';
+import type { ResolvedSoakConfig } from './types.js';
+
+/**
+ * Every default in one frozen object. The auto time scale aims at `maxWallMinutes` = 3: the
+ * issue's "25 simulated hours of 100 users in at most 3 minutes here".
+ */
+export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
+  scenario: 'office-day',
+  users: 100,
+  hours: 25,
+  timeScale: 'auto',
+  leaks: Object.freeze([]),
+  seed: 1,
+  out: 'reports',
+  ci: false,
+  // Two simulated hours: long enough for every VU to have arrived and the JIT/heap to settle
+  // (an idle server's heap still creeps for a while after start).
+  warmupHours: 2,
+  cooldownHours: 0.5,
+  sampleEveryMinutes: 15,
+  maxWallMinutes: 3,
+  snapshots: true,
+  store: 'auto',
+  load: 'vus',
+  target: null,
+  budgets: DEFAULT_BUDGETS,
+});

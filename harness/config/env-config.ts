@@ -1,0 +1,31 @@
+import type { SoakUserConfig } from './types.js';
+import type { StoreMode } from '../../store/resolve.js';
+
+/**
+ * Reads the SOAK_* variables into a config layer. Values stay strings or numbers as typed by the
+ * user; validation happens once, in resolveConfig.
+ */
+export function configFromEnv(env: Record<string, string | undefined>): SoakUserConfig {
+  const layer: Record<string, unknown> = {};
+  const text = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const num = (name: string) => {
+    const v = text(name);
+    return v === undefined ? undefined : Number(v);
+  };
+  const set = (key: keyof SoakUserConfig, value: unknown) => {
+    if (value !== undefined) layer[key] = value;
+  };
+  set('scenario', text('SOAK_SCENARIO'));
+  set('users', num('SOAK_USERS'));
+  set('hours', num('SOAK_HOURS'));
+  const ts = text('SOAK_TIME_SCALE');
+  set('timeScale', ts === undefined ? undefined : ts === 'auto' ? 'auto' : Number(ts));
+  set('leaks', text('SOAK_LEAKS'));
+  set('seed', num('SOAK_SEED'));
+  set('out', text('SOAK_OUT'));
+  set('store', text('SOAK_STORE') as StoreMode | undefined);
+  return layer as SoakUserConfig;
+}

@@ -1,0 +1,104 @@
+/**
+ * The one place configuration precedence is applied:
+ *   defaults < soak.config.ts (file) < scenario < env (SOAK_*) < CLI flags.
+ * Everything is validated here, cross-field rules included, before a run starts; every problem
+ * is reported at once in a UsageError (exit 2).
+ */
+import { z } from 'zod';
+import { LeakSpecError, parseLeaks, type LeakId } from '../../common/leaks.js';
+import { SCENARIOS } from '../../scenarios/scenarios.js';
+import { UsageError } from '../errors.js';
+import { DEFAULTS } from './defaults.js';
+import type { ConfigSource, ResolvedSoakConfig, SoakUserConfig } from './types.js';
+
+export interface ConfigLayers {
+  readonly file?: SoakUserConfig;
+  readonly scenario?: SoakUserConfig;
+  readonly env?: SoakUserConfig;
+  readonly cli?: SoakUserConfig;
+}
+
+const ORDER: readonly Exclude<ConfigSource, 'default'>[] = ['file', 'scenario', 'env', 'cli'];
+
+const positive = (what: string) => z.number({ error: `${what} must be a number` }).finite().positive();
+
+const schema = z
+  .object({
+    scenario: z.string().refine((name) => Object.hasOwn(SCENARIOS, name), {
+      message: `unknown scenario (known: ${Object.keys(SCENARIOS).join(', ')})`,
+    }),
+    users: z.number().int('users must be a whole number').min(2, 'users must be at least 2 (messages need a partner)').max(5000),
+    hours: positive('hours').max(24 * 14),
+    timeScale: z.union([z.literal('auto'), positive('time scale').max(100_000)]),
+    seed: z.number().int().min(0).max(2 ** 32 - 1),
+    out: z.string().min(1),
+    ci: z.boolean(),
+    warmupHours: z.number().min(0),
+    cooldownHours: z.number().min(0).max(24),
+    sampleEveryMinutes: z.number().min(0.5).max(240),
+    maxWallMinutes: positive('maxWallMinutes'),
+    snapshots: z.boolean(),
+    store: z.enum(['auto', 'uri', 'memory-server', 'wire']),
+    load: z.enum(['vus', 'external']),
+    target: z
+      .object({ url: z.url(), inspect: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'inspect must be HOST:PORT'), metrics: z.url() })
+      .nullable(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.warmupHours >= c.hours) {
+      ctx.addIssue({ code: 'custom', path: ['warmupHours'], message: `warm-up (${c.warmupHours} h) must be shorter than the soak (${c.hours} h)` });
+    }
+    // A trend with its confidence interval needs points: at least 8 samples after warm-up
+    // (Theil–Sen's CI is undefined below ~6 points; 8 leaves room for the autocorrelation correction).
+    const trendSamples = ((c.hours - c.warmupHours) * 60) / c.sampleEveryMinutes;
+    if (trendSamples < 8) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sampleEveryMinutes'],
+        message: `only ${Math.floor(trendSamples)} samples after warm-up; need at least 8 (more hours or a finer sampleEveryMinutes)`,
+      });
+    }
+  });
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `  - ${i.path.join('.') || 'config'}: ${i.message}`).join('\n');
+}
+
+/** Merges the layers over DEFAULTS, validates, and records where each value came from. */
+export function resolveConfig(layers: ConfigLayers): ResolvedSoakConfig {
+  const merged: Record<string, unknown> = { ...DEFAULTS };
+  const sources: Record<string, ConfigSource> = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, 'default']));
+  let budgets = { ...DEFAULTS.budgets };
+  for (const source of ORDER) {
+    const layer = layers[source];
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      if (!(key in DEFAULTS)) throw new UsageError(`unknown config key '${key}' (from ${source})`);
+      if (key === 'budgets') {
+        budgets = { ...budgets, ...(value as object) };
+      } else {
+        merged[key] = value;
+      }
+      sources[key] = source;
+    }
+  }
+
+  let leaks: LeakId[];
+  try {
+    const raw = merged.leaks;
+    leaks = parseLeaks(Array.isArray(raw) ? raw.join(',') : (raw as string | undefined));
+  } catch (error) {
+    if (error instanceof LeakSpecError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) throw new UsageError(`invalid configuration:\n${describeIssues(parsed.error)}`);
+  for (const [key, value] of Object.entries(budgets)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new UsageError(`invalid configuration:\n  - budgets.${key}: must be a non-negative number`);
+    }
+  }
+  return Object.freeze({ ...parsed.data, leaks: Object.freeze(leaks), budgets: Object.freeze(budgets), sources: Object.freeze(sources) });
+}

@@ -1,0 +1,82 @@
+/**
+ * Soak configuration types. `SoakUserConfig` is what people write (every field optional, in
+ * soak.config.ts via defineConfig); `ResolvedSoakConfig` is what a run uses (every field set,
+ * validated). Precedence, stated once in resolve-config.ts:
+ * defaults < soak.config.ts < scenario < env < CLI flags.
+ */
+import type { LeakId } from '../../common/leaks.js';
+import type { StoreMode } from '../../store/resolve.js';
+import type { Budgets } from '../analysis/budgets.js';
+
+export type TimeScale = 'auto' | number;
+export type LoadMode = 'vus' | 'external';
+
+export interface TargetConfig {
+  /** Base URL of an already-running server (socket.io + REST). */
+  readonly url: string;
+  /** Inspector address HOST:PORT of that server (`node --inspect=HOST:PORT`). */
+  readonly inspect: string;
+  /** Its Prometheus endpoint. */
+  readonly metrics: string;
+}
+
+export interface SoakUserConfig {
+  /** Scenario name. @default 'office-day' */
+  scenario?: string;
+  /** Virtual users. @default 100 */
+  users?: number;
+  /** Simulated hours of soak (warm-up included, cool-down not). @default 25 */
+  hours?: number;
+  /** Simulated ms per real ms, or 'auto' (fits the run into maxWallMinutes within measured capacity). @default 'auto' */
+  timeScale?: TimeScale;
+  /** Leak switches to turn on: 'none', 'all' or ids. @default 'none' */
+  leaks?: 'none' | 'all' | readonly LeakId[] | string;
+  /** RNG seed of the scenario. @default 1 */
+  seed?: number;
+  /** Folder that receives `<run-id>/`. @default 'reports' */
+  out?: string;
+  /** CI mode: plain periodic progress lines, no TTY redraws. @default false */
+  ci?: boolean;
+  /** Simulated hours at the start kept out of trends. @default 2 */
+  warmupHours?: number;
+  /** Simulated hours after the load stops in which the server must return to baseline. @default 0.5 */
+  cooldownHours?: number;
+  /** Simulated minutes between samples. @default 15 */
+  sampleEveryMinutes?: number;
+  /** Wall-clock budget the auto time scale aims for, minutes. @default 3 */
+  maxWallMinutes?: number;
+  /** Heap snapshots at end of warm-up, mid-run and end. @default true */
+  snapshots?: boolean;
+  /** Store resolution: auto | uri | memory-server | wire. @default 'auto' */
+  store?: StoreMode;
+  /** Where the load comes from: the built-in virtual users or an outside tool (k6...). @default 'vus' */
+  load?: LoadMode;
+  /** Soak an already-running server instead of starting the reference one. @default null */
+  target?: TargetConfig | null;
+  /** Rule budgets (partial: the rest come from the defaults). */
+  budgets?: Partial<Budgets>;
+}
+
+export interface ResolvedSoakConfig {
+  readonly scenario: string;
+  readonly users: number;
+  readonly hours: number;
+  readonly timeScale: TimeScale;
+  readonly leaks: readonly LeakId[];
+  readonly seed: number;
+  readonly out: string;
+  readonly ci: boolean;
+  readonly warmupHours: number;
+  readonly cooldownHours: number;
+  readonly sampleEveryMinutes: number;
+  readonly maxWallMinutes: number;
+  readonly snapshots: boolean;
+  readonly store: StoreMode;
+  readonly load: LoadMode;
+  readonly target: TargetConfig | null;
+  readonly budgets: Budgets;
+  /** Where each field's value came from, for the report and `--help` debugging. */
+  readonly sources: Readonly<Record<string, ConfigSource>>;
+}
+
+export type ConfigSource = 'default' | 'file' | 'scenario' | 'env' | 'cli';

@@ -1,0 +1,111 @@
+/**
+ * Progress output: subscribes to run events and never feeds back into the run. On a TTY a live
+ * line (cli-progress) shows simulated hour, %, heap MB, sockets, messages/s and ETA; with `--ci`
+ * or without a TTY it prints a plain line every PLAIN_EVERY_SIM_HOURS simulated hours.
+ */
+import cliProgress from 'cli-progress';
+import type { RunEvent, RunListener } from './run/run-events.js';
+import type { Sample } from './sample.js';
+
+/** Plain mode prints one line per simulated hour: 25 lines for a default run. */
+const PLAIN_EVERY_SIM_HOURS = 1;
+const MB = 1024 * 1024;
+
+export interface ProgressOutput {
+  readonly listener: RunListener;
+  stop(): void;
+}
+
+function connected(sample: Sample): number {
+  return sample.metrics['rol_connected_sockets'] ?? sample.client?.socketsOpen ?? 0;
+}
+
+export function createProgress(stream: NodeJS.WriteStream, plain: boolean): ProgressOutput {
+  const log = (line: string) => stream.write(`${line}\n`);
+  let bar: cliProgress.SingleBar | null = null;
+  let lastPlainHour = -1;
+  let previous: Sample | null = null;
+  let startedWall = Date.now();
+
+  const rates = (sample: Sample) => {
+    const sent = sample.load?.messagesSent ?? 0;
+    const dt = previous ? (sample.realMs - previous.realMs) / 1000 : 0;
+    const rate = previous && dt > 0 ? (sent - (previous.load?.messagesSent ?? 0)) / dt : 0;
+    previous = sample;
+    return rate;
+  };
+
+  const onSample = (event: Extract<RunEvent, { type: 'sample' }>) => {
+    const { sample, totalSimMs } = event;
+    const fraction = Math.min(1, sample.simMs / totalSimMs);
+    const elapsed = (Date.now() - startedWall) / 1000;
+    const eta = fraction > 0 ? Math.max(0, elapsed / fraction - elapsed) : 0;
+    const fields = {
+      hour: (sample.simMs / 3_600_000).toFixed(1),
+      heap: (sample.server.heapUsed / MB).toFixed(1),
+      sockets: connected(sample),
+      msgs: rates(sample).toFixed(0),
+      phase: sample.phase,
+      eta: Math.round(eta),
+    };
+    if (plain) {
+      const hour = Math.floor(sample.simMs / 3_600_000 / PLAIN_EVERY_SIM_HOURS);
+      if (hour === lastPlainHour && fraction < 1) return;
+      lastPlainHour = hour;
+      log(
+        `sim ${fields.hour} h (${Math.round(fraction * 100)}%) ${fields.phase}: heap ${fields.heap} MB, sockets ${fields.sockets}, ${fields.msgs} msg/s, ETA ${fields.eta} s`,
+      );
+      return;
+    }
+    if (!bar) {
+      bar = new cliProgress.SingleBar(
+        {
+          format: 'sim {hour} h |{bar}| {percentage}% {phase} | heap {heap} MB | sockets {sockets} | {msgs} msg/s | ETA {eta} s',
+          hideCursor: true,
+          stream,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(100, 0, fields);
+    }
+    bar.update(Math.round(fraction * 100), fields);
+  };
+
+  const listener: RunListener = (event) => {
+    switch (event.type) {
+      case 'config':
+        startedWall = Date.now();
+        log(`run ${event.runId}: time scale ${event.timeScale} (limited by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s`);
+        log(`report folder: ${event.runDir}`);
+        break;
+      case 'store':
+        log(`store: ${event.engine} ${event.version}`);
+        break;
+      case 'server':
+        log(`server: ${event.url} (pid ${event.pid})`);
+        break;
+      case 'load':
+        log(`load: ${event.users} virtual users (pid ${event.pid})`);
+        break;
+      case 'sample':
+        onSample(event);
+        break;
+      case 'snapshot':
+        if (plain || !bar) log(`heap snapshot ${event.label}: ${(event.bytes / MB).toFixed(1)} MB, server paused ${event.pauseMs.toFixed(0)} ms`);
+        break;
+      case 'phase':
+        if (plain || !bar) log(`phase: ${event.phase}`);
+        break;
+      case 'log':
+        if (plain || !bar) log(event.message);
+        break;
+    }
+  };
+  return {
+    listener,
+    stop: () => {
+      (bar as cliProgress.SingleBar | null)?.stop();
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The one writer of a run's report files. Takes what a run (or `report RUN_DIR`) collected,
+ * diffs the heap snapshots, runs the pure analysis and the pure renderers, and writes
+ * run.json, report.json, summary.md, junit.xml and report.html into the run folder.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { basename, join } from 'node:path';
+import { analyse } from '../analysis/verdict.js';
+import { buildReport, type Report } from '../analysis/report-types.js';
+import type { HeapDiff } from '../analysis/heap-diff-types.js';
+import type { RuleId } from '../analysis/rule-types.js';
+import type { ResolvedSoakConfig } from '../config/types.js';
+import { EXIT, exitCodeForStatus } from '../exit-codes.js';
+import { exitCodeOf } from '../errors.js';
+import { diffHeapSnapshots } from '../probes/heap-diff.js';
+import { renderJunit } from '../report/junit.js';
+import { renderSummaryMd } from '../report/summary-md.js';
+import { writeHtmlReport } from './write-html.js';
+import type { Sample } from '../sample.js';
+import type { TimeScaleChoice } from './time-scale.js';
+
+export interface SnapshotRecord {
+  readonly label: string;
+  readonly path: string;
+  readonly bytes: number;
+  readonly pauseMs: number;
+  readonly simMs: number;
+}
+
+/** run.json: what `report RUN_DIR` needs to rebuild the reports without the original process. */
+export interface RunRecord {
+  readonly config: ResolvedSoakConfig;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly timeScale: TimeScaleChoice;
+  readonly store: { engine: string; version: string } | null;
+  readonly snapshots?: readonly SnapshotRecord[];
+  readonly interrupted?: boolean;
+  readonly wallSeconds?: number;
+}
+
+export interface FinishInput {
+  readonly config: ResolvedSoakConfig;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly startedAt: Date;
+  readonly timeScale: TimeScaleChoice;
+  readonly store: { engine: string; version: string } | null;
+  readonly samples: readonly Sample[];
+  readonly snapshots: readonly SnapshotRecord[];
+  readonly interrupted: boolean;
+  readonly error: Error | null;
+  /** Wall seconds of the original run (kept when reports are rebuilt later). */
+  readonly wallSeconds?: number;
+}
+
+/** Rules that read only client counts: without virtual users (outside load) nobody reports them. */
+const CLIENT_ONLY_RULES: readonly RuleId[] = ['listeners-per-socket', 'document-listeners', 'client-intervals'];
+
+const PACKAGES = ['socket.io', 'socket.io-client', 'mongoose', 'mongodb', 'prom-client', 'react', 'happy-dom'] as const;
+
+function packageVersions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const out: Record<string, string> = {};
+  for (const name of PACKAGES) {
+    try {
+      out[name] = (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      /* not resolvable through exports: leave it out rather than guess */
+    }
+  }
+  return out;
+}
+
+/** The snapshot diff between the idle baseline and the last snapshot, if both exist. */
+async function snapshotDiff(snapshots: readonly SnapshotRecord[]): Promise<HeapDiff | undefined> {
+  const first = snapshots.find((s) => s.label === 'baseline');
+  const last = snapshots.at(-1);
+  if (!first || !last || first === last || !existsSync(first.path) || !existsSync(last.path)) return undefined;
+  const diff = await diffHeapSnapshots(first.path, last.path, { top: 10 });
+  return { topGrowing: diff.topGrowing, from: basename(first.path), to: basename(last.path) };
+}
+
+export function writeRunRecord(runDir: string, record: RunRecord): void {
+  writeFileSync(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function finishRun(input: FinishInput): Promise<Report> {
+  const { config } = input;
+  const wallSeconds = input.wallSeconds ?? (Date.now() - input.startedAt.getTime()) / 1000;
+  writeRunRecord(input.runDir, {
+    config,
+    runId: input.runId,
+    startedAt: input.startedAt.toISOString(),
+    timeScale: input.timeScale,
+    store: input.store,
+    snapshots: input.snapshots,
+    interrupted: input.interrupted,
+    wallSeconds,
+  });
+  const diff = await snapshotDiff(input.snapshots).catch(() => undefined);
+  const analysis = analyse(input.samples, {
+    budgets: config.budgets,
+    warmupEndsAtSimMs: config.warmupHours * 3_600_000,
+    leaksExpected: config.leaks,
+    timeScale: input.timeScale.scale,
+    ...(diff ? { snapshotDiff: diff } : {}),
+    // Without virtual users (outside load) there are no client counts to judge.
+    ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES } : {}),
+  });
+  const exitCode = input.interrupted
+    ? EXIT.interrupted
+    : input.error
+      ? exitCodeOf(input.error)
+      : exitCodeForStatus(analysis.verdict.status);
+  const report = buildReport({
+    analysis,
+    config: {
+      scenario: config.scenario,
+      users: config.users,
+      hours: config.hours,
+      timeScale: input.timeScale.scale,
+      leaks: config.leaks,
+      seed: config.seed,
+      warmupHours: config.warmupHours,
+      cooldownHours: config.cooldownHours,
+      sampleEveryMinutes: config.sampleEveryMinutes,
+      budgets: config.budgets,
+      target: config.target ? config.target.url : 'reference',
+    },
+    environment: {
+      store: { engine: input.store?.engine ?? 'unknown', version: input.store?.version ?? null },
+      node: process.version,
+      os: `${os.platform()} ${os.release()} ${os.arch()}`,
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      totalMemoryBytes: os.totalmem(),
+      packages: packageVersions(),
+    },
+    run: {
+      id: input.runId,
+      wallSeconds,
+      startedAt: input.startedAt.toISOString(),
+      exitCode,
+      interrupted: input.interrupted,
+      error: input.error ? input.error.message : null,
+      snapshots: input.snapshots.map((s) => basename(s.path)),
+    },
+  });
+  writeFileSync(join(input.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(input.runDir, 'summary.md'), renderSummaryMd(report));
+  writeFileSync(join(input.runDir, 'junit.xml'), renderJunit(report));
+  writeHtmlReport(input.runDir, report, input.samples);
+  return report;
+}
+
+/** Reads a report.json (or the one inside a run folder). */
+export function readReport(path: string): Report {
+  const file = existsSync(join(path, 'report.json')) ? join(path, 'report.json') : path;
+  return JSON.parse(readFileSync(file, 'utf8')) as Report;
+}

@@ -1,0 +1,40 @@
+/**
+ * Resolves `timeScale: 'auto'` for a config: the planned event rate comes from the scenario
+ * (its busiest phase, since late actions there are what hurts fidelity) plus the client timers
+ * every connected user runs.
+ */
+import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
+import { TIMER_EVENTS_PER_USER_HOUR } from '../../scenarios/event-rate.js';
+import type { ResolvedSoakConfig } from '../config/types.js';
+import { chooseTimeScale, type TimeScaleChoice } from './time-scale.js';
+
+/**
+ * Client→server events per real second this 2-core machine sustains with the load, the server
+ * and the store sharing it. Measured by `npm run bench -- --only capacity` (bench/results/capacity.json).
+ */
+export const CAPACITY_EVENTS_PER_SECOND = 2_500;
+
+export function plannedEventsPerSimHour(config: Pick<ResolvedSoakConfig, 'scenario' | 'users'>): number {
+  const scenario = resolveScenario(config.scenario as ScenarioName);
+  const busiest = Math.max(0, ...scenario.phases.map((p) => Object.values(p.rates).reduce((a, b) => a + (b ?? 0), 0)));
+  return config.users * (busiest + TIMER_EVENTS_PER_USER_HOUR);
+}
+
+export function planTimeScale(config: ResolvedSoakConfig): TimeScaleChoice {
+  const auto = chooseTimeScale({
+    hours: config.hours,
+    cooldownHours: config.cooldownHours,
+    maxWallMinutes: config.maxWallMinutes,
+    plannedEventsPerSimHour: plannedEventsPerSimHour(config),
+    capacityEventsPerSecond: CAPACITY_EVENTS_PER_SECOND,
+  });
+  if (config.timeScale === 'auto') return auto;
+  const scale = config.timeScale;
+  const simMs = (config.hours + config.cooldownHours) * 3_600_000;
+  return {
+    scale,
+    limitedBy: 'wall-clock',
+    plannedEventsPerSecond: (plannedEventsPerSimHour(config) / 3_600_000) * scale * 1000,
+    estimatedWallSeconds: simMs / scale / 1000,
+  };
+}

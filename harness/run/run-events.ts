@@ -1,0 +1,14 @@
+/** What a run tells its listeners (progress line, logs). Progress output only subscribes. */
+import type { Phase, Sample } from '../sample.js';
+
+export type RunEvent =
+  | { type: 'config'; runId: string; runDir: string; timeScale: number; limitedBy: string; estimatedWallSeconds: number }
+  | { type: 'store'; engine: string; version: string; uri: string }
+  | { type: 'server'; url: string; pid: number; inspectorUrl: string }
+  | { type: 'load'; pid: number; users: number }
+  | { type: 'phase'; phase: Phase; simMs: number }
+  | { type: 'sample'; sample: Sample; totalSimMs: number }
+  | { type: 'snapshot'; label: string; path: string; bytes: number; pauseMs: number }
+  | { type: 'log'; message: string };
+
+export type RunListener = (event: RunEvent) => void;

@@ -1,0 +1,171 @@
+/**
+ * One soak run, start to end: store → measured server (own process, inspector on 127.0.0.1:0) →
+ * load process → sampling loop → analysis → report files. Everything started here is stopped
+ * here, by PID, in `finally` — also on error and on SIGINT (abort signal), in which case the
+ * samples taken so far still become a (partial) report.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SimClock } from '../../common/sim-clock.js';
+import { leaksForSide } from '../../common/leaks.js';
+import { resolveStore, type RunningStore } from '../../store/resolve.js';
+import type { ResolvedSoakConfig } from '../config/types.js';
+import { EXIT, exitCodeForStatus, type ExitCode } from '../exit-codes.js';
+import { exitCodeOf, InterruptedError, TargetError } from '../errors.js';
+import { InspectorProbe } from '../probes/inspector-probe.js';
+import { scrapeMetrics } from '../probes/metrics-probe.js';
+import type { Sample } from '../sample.js';
+import type { Report } from '../analysis/report-types.js';
+import type { ScenarioName } from '../../scenarios/scenarios.js';
+import { startLoadProcess, type LoadHandle } from './load-process.js';
+import { NdjsonWriter } from './ndjson-writer.js';
+import { makeRunId } from './run-id.js';
+import type { RunListener } from './run-events.js';
+import { runSoakLoop, type LoopResult } from './soak-loop.js';
+import { spawnServer, type ServerHandle } from './spawn-server.js';
+import { planTimeScale } from './plan-time-scale.js';
+import { finishRun, writeRunRecord } from './finish-run.js';
+
+/** Real ms between forking the load and simulated time 0: worker start-up measured ~2–4 s here. */
+const LOAD_START_ALLOWANCE_MS = 6_000;
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly signal: AbortSignal;
+  readonly onEvent?: RunListener;
+}
+
+export interface RunResult {
+  readonly exitCode: ExitCode;
+  readonly runDir: string;
+  readonly report: Report | null;
+  readonly error: Error | null;
+}
+
+export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): Promise<RunResult> {
+  const emit: RunListener = options.onEvent ?? (() => undefined);
+  const startedAt = new Date();
+  const runId = makeRunId(startedAt, config.scenario, JSON.stringify(config));
+  const runDir = resolve(options.cwd, config.out, runId);
+  mkdirSync(runDir, { recursive: true });
+  const plan = planTimeScale(config);
+  // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
+  const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, store: null };
+  writeRunRecord(runDir, record);
+  emit({ type: 'config', runId, runDir, timeScale: plan.scale, limitedBy: plan.limitedBy, estimatedWallSeconds: plan.estimatedWallSeconds });
+
+  let store: RunningStore | null = null;
+  let server: ServerHandle | null = null;
+  let load: LoadHandle | null = null;
+  let inspector: InspectorProbe | null = null;
+  const loop: LoopResult = { samples: [] as Sample[], snapshots: [] };
+  let error: Error | null = null;
+  let storeInfo: { engine: string; version: string } | null = null;
+
+  try {
+    let serverUrl: string;
+    let metricsUrl: string;
+    let failure: Promise<never>;
+    if (config.target) {
+      serverUrl = config.target.url;
+      metricsUrl = config.target.metrics;
+      inspector = await InspectorProbe.connect(config.target.inspect);
+      failure = new Promise<never>(() => undefined);
+      storeInfo = { engine: 'target', version: 'unknown' };
+    } else {
+      store = await resolveStore({ mode: config.store, log: (line) => emit({ type: 'log', message: line }) });
+      storeInfo = { engine: store.engine, version: store.version };
+      writeRunRecord(runDir, { ...record, store: storeInfo });
+      emit({ type: 'store', engine: store.engine, version: store.version, uri: store.uri });
+      server = await spawnServer({
+        storeUri: store.uri,
+        leaks: leaksForSide(config.leaks, 'server'),
+        timeScale: plan.scale,
+        epochMs: Date.now(),
+      });
+      emit({ type: 'server', url: server.url, pid: server.pid, inspectorUrl: server.inspectorUrl });
+      serverUrl = server.url;
+      metricsUrl = server.metricsUrl;
+      inspector = await InspectorProbe.connect(server.inspectorUrl);
+      const s = server;
+      failure = s.exited.then(({ code, signal }) => {
+        throw new TargetError('ERR_SERVER_CRASHED', `the server crashed mid-run (code ${code}, signal ${signal}):\n${s.tail()}`);
+      });
+    }
+    failure.catch(() => undefined);
+
+    // Baseline heap snapshot while the server is idle, before any user arrives. With the end
+    // snapshot (after cool-down, every user gone) it brackets what the run retained; taking
+    // snapshots under load would freeze the server for seconds (= simulated hours) mid-run.
+    if (config.snapshots) {
+      const path = join(runDir, '1-baseline.heapsnapshot');
+      const taken = await inspector.takeHeapSnapshot(path);
+      loop.snapshots.push({ label: 'baseline', path, simMs: 0, ...taken });
+      emit({ type: 'snapshot', label: 'baseline', path, bytes: taken.bytes, pauseMs: taken.pauseMs });
+    }
+
+    // Simulated time 0 lies LOAD_START_ALLOWANCE_MS ahead, so the load's workers are up before
+    // the scenario's day begins and no planned action is late from the start.
+    const clock = new SimClock({ scale: plan.scale, epochMs: Date.now() + LOAD_START_ALLOWANCE_MS });
+    if (config.load === 'vus') {
+      load = await startLoadProcess({
+        serverUrl,
+        scenario: config.scenario as ScenarioName,
+        users: config.users,
+        hours: config.hours,
+        seed: config.seed,
+        leaks: leaksForSide(config.leaks, 'client'),
+        clock: { scale: clock.scale, epochMs: clock.epochMs },
+      });
+      emit({ type: 'load', pid: load.pid, users: config.users });
+      if (clock.now() > 0) emit({ type: 'log', message: `load ready ${(clock.now() / clock.scale / 1000).toFixed(1)} s after simulated time 0 (warm-up absorbs it)` });
+      failure = Promise.race([failure, load.failed]);
+      failure.catch(() => undefined);
+    }
+
+    const writer = new NdjsonWriter<Sample>(join(runDir, 'samples.ndjson'));
+    await runSoakLoop(
+      {
+        config,
+        clock,
+        runDir,
+        inspector,
+        scrape: () => scrapeMetrics(metricsUrl, { timeoutMs: 10_000 }),
+        load,
+        writer,
+        signal: options.signal,
+        failure,
+        emit,
+        startedRealMs: startedAt.getTime(),
+      },
+      loop,
+    );
+  } catch (caught) {
+    error = caught instanceof Error ? caught : new Error(String(caught));
+  } finally {
+    // Stop in reverse order; each step on its own so one failure does not leave orphans.
+    await load?.stop().catch(() => undefined);
+    await inspector?.close().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    await store?.stop().catch(() => undefined);
+  }
+
+  const interrupted = error instanceof InterruptedError;
+  if (error && !interrupted && loop.samples.length === 0) {
+    return { exitCode: exitCodeOf(error), runDir, report: null, error };
+  }
+  const report = await finishRun({
+    config,
+    runId,
+    runDir,
+    startedAt,
+    timeScale: plan,
+    store: storeInfo,
+    samples: loop.samples,
+    snapshots: loop.snapshots,
+    interrupted,
+    error,
+  });
+  const exitCode: ExitCode = interrupted ? EXIT.interrupted : error ? exitCodeOf(error) : exitCodeForStatus(report.verdict.status);
+  return { exitCode, runDir, report, error };
+}

@@ -1,0 +1,131 @@
+/**
+ * The sampling loop of one run: every `sampleEveryMinutes` simulated minutes it takes a sample
+ * (server via the inspector after a forced GC, /metrics, the load's counts), streams it to
+ * samples.ndjson, and moves through the phases warm-up → soak → cool-down, ending with the
+ * end-of-run heap snapshot. Stops at the end of cool-down, on abort, or when a process fails.
+ */
+import { join } from 'node:path';
+import type { SimClock } from '../../common/sim-clock.js';
+import type { ResolvedSoakConfig } from '../config/types.js';
+import type { Phase, Sample, ServerProbe } from '../sample.js';
+import { InterruptedError } from '../errors.js';
+import type { LoadHandle } from './load-process.js';
+import type { NdjsonWriter } from './ndjson-writer.js';
+import type { RunEvent } from './run-events.js';
+
+export interface ServerSampler {
+  sample(): Promise<ServerProbe>;
+  takeHeapSnapshot(filePath: string): Promise<{ bytes: number; pauseMs: number }>;
+}
+
+export interface LoopDeps {
+  readonly config: ResolvedSoakConfig;
+  readonly clock: SimClock;
+  readonly runDir: string;
+  readonly inspector: ServerSampler;
+  readonly scrape: () => Promise<Record<string, number>>;
+  readonly load: LoadHandle | null;
+  readonly writer: NdjsonWriter<Sample>;
+  readonly signal: AbortSignal;
+  /** Rejects when the server or the load process fails; raced against every wait. */
+  readonly failure: Promise<never>;
+  readonly emit: (event: RunEvent) => void;
+  readonly startedRealMs: number;
+}
+
+export interface LoopResult {
+  readonly samples: Sample[];
+  readonly snapshots: Array<{ label: string; path: string; bytes: number; pauseMs: number; simMs: number }>;
+}
+
+const HOUR = 3_600_000;
+
+function phaseAt(simMs: number, config: ResolvedSoakConfig): Phase {
+  if (simMs < config.warmupHours * HOUR) return 'warmup';
+  if (simMs < config.hours * HOUR) return 'soak';
+  return 'cooldown';
+}
+
+/** Waits real ms, unless aborted or a process fails first. */
+async function wait(realMs: number, deps: LoopDeps): Promise<void> {
+  if (deps.signal.aborted) throw new InterruptedError(String(deps.signal.reason ?? 'SIGINT'));
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, realMs));
+        timer.unref();
+      }),
+      new Promise<never>((_, reject) => {
+        onAbort = () => reject(new InterruptedError(String(deps.signal.reason ?? 'SIGINT')));
+        deps.signal.addEventListener('abort', onAbort, { once: true });
+      }),
+      deps.failure,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) deps.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Takes one heap snapshot into the run folder and records it. */
+export async function snapshot(deps: Pick<LoopDeps, 'inspector' | 'runDir' | 'clock' | 'emit'>, out: LoopResult, label: string): Promise<void> {
+  const path = join(deps.runDir, `${String(out.snapshots.length + 1)}-${label}.heapsnapshot`);
+  const taken = await deps.inspector.takeHeapSnapshot(path);
+  out.snapshots.push({ label, path, simMs: deps.clock.now(), ...taken });
+  deps.emit({ type: 'snapshot', label, path, bytes: taken.bytes, pauseMs: taken.pauseMs });
+}
+
+export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void> {
+  const { config, clock } = deps;
+  const stepSim = config.sampleEveryMinutes * 60_000;
+  const endSim = (config.hours + config.cooldownHours) * HOUR;
+  let phase: Phase | null = null;
+  let loadStopped = false;
+
+  // Samples fall on multiples of the step; a slow sample or a snapshot skips missed slots
+  // instead of firing a burst of back-to-back samples.
+  for (let seq = 0, nextSim = 0; ; seq++) {
+    await wait((nextSim - clock.now()) / clock.scale, deps);
+    const simNow = clock.now();
+    const current = phaseAt(Math.min(simNow, endSim), config);
+    if (current !== phase) {
+      phase = current;
+      deps.emit({ type: 'phase', phase, simMs: simNow });
+    }
+    // The load stops when the soak hours are over: cool-down shows whether the server returns to baseline.
+    if (phase === 'cooldown' && deps.load && !loadStopped) {
+      loadStopped = true;
+      await deps.load.stop();
+      deps.emit({ type: 'log', message: 'load stopped; cool-down' });
+    }
+
+    const loadReport = deps.load && !loadStopped ? deps.load.reportNow() : Promise.resolve(deps.load?.latest() ?? null);
+    const server = await deps.inspector.sample();
+    const metrics = await deps.scrape();
+    const lr = await loadReport;
+    const sample: Sample = {
+      seq,
+      simMs: clock.now(),
+      realMs: Date.now() - deps.startedRealMs,
+      phase,
+      server,
+      metrics,
+      client: lr?.client ?? null,
+      load: lr?.load ?? null,
+      harnessHeapUsed: process.memoryUsage().heapUsed,
+    };
+    deps.writer.write(sample);
+    out.samples.push(sample);
+    deps.emit({ type: 'sample', sample, totalSimMs: endSim });
+
+    if (sample.simMs >= endSim) {
+      // The end snapshot, after cool-down: the load is gone, so what the heap still holds is
+      // what the run retained. The server pause costs nothing here.
+      if (config.snapshots) await snapshot(deps, out, 'end');
+      break;
+    }
+    nextSim = Math.min(endSim, (Math.floor(clock.now() / stepSim) + 1) * stepSim);
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The verdict table printed at the end of a run: one line per rule with value, budget and
+ * slope ± CI, then the verdict and the leaks named. Pure: a function of the report.
+ */
+import type { Report } from './analysis/report-types.js';
+import { formatSlope, formatValue, isByteUnit } from './report/format.js';
+
+export function renderVerdictTable(report: Report): string {
+  const header = ['rule', 'status', 'leak', 'value', 'budget', 'slope/sim h [95% CI]'];
+  const rows = report.verdict.rules.map((r) => {
+    const e = r.evidence;
+    const bytes = isByteUnit(e.unit);
+    return [
+      r.id,
+      r.status,
+      r.leak ?? '',
+      formatValue(e.value, e.unit),
+      formatValue(e.budget, e.unit),
+      e.slope !== undefined && e.slope !== null ? formatSlope(e.slope, e.lo, e.hi, bytes) : '',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => String(c).padEnd(widths[i]!)).join('  ').trimEnd();
+  const v = report.verdict;
+  const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
+  out.push(`verdict: ${v.status.toUpperCase()}${v.leaks.length ? ` — leaks: ${v.leaks.join(', ')}` : ''}`);
+  out.push(`fidelity: ${report.fidelity.status}${'ratio' in report.fidelity && report.fidelity.ratio !== null ? ` (ratio ${Number(report.fidelity.ratio).toFixed(3)})` : ''}`);
+  for (const reason of v.reasons.slice(0, 8)) out.push(`  - ${reason.split('\n')[0]}`);
+  return out.join('\n');
+}
