@@ -1,0 +1,53 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+// Usage errors end before any process is started: each of these runs in well under a second.
+describe('soak CLI usage', () => {
+  it('prints help with the flags and the exit-code table, exit 0', async () => {
+    const run = await runCli(['run', '--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['--scenario', '--users', '--hours', '--time-scale', '--leaks', '--seed', '--out', '--ci', '--config', '--target', '--inspect', '--metrics', '--load']) {
+      expect(run.stdout).toContain(flag);
+    }
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toContain('130');
+    expect(top.stdout).toMatch(/compare/);
+  });
+
+  it.each([
+    [['--users', 'many'], /--users takes a number, got 'many'/],
+    [['--leaks', 'im-listeners,heap-bloat'], /unknown leak id: heap-bloat/],
+    [['--scenario', 'tuesday'], /unknown scenario/],
+    [['--hours', '2', '--warmup', '3'], /warm-up \(3 h\) must be shorter/],
+    [['--time-scale', '-5'], /time scale/],
+    [['--no-such-flag'], /unknown option/],
+    [['--target', 'http://127.0.0.1:1'], /needs all three/],
+    [['--config', 'missing.config.ts'], /config file not found/],
+  ])('rejects %j with exit 2 and a clear message', async (args, message) => {
+    const run = await runCli(args as string[]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stdout).not.toContain('report folder');
+  });
+
+  it('reads soak.config.ts with defineConfig, and a bad value in it is a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rol-soak-config-'));
+    const file = join(dir, 'bad.config.ts');
+    writeFileSync(file, "export default { users: 1 } satisfies Record<string, number>;\n");
+    const run = await runCli(['--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/users must be at least 2/);
+  });
+
+  it('refuses report and compare on paths that are not runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rol-soak-empty-'));
+    expect((await runCli(['report', dir])).code).toBe(2);
+    const cmp = await runCli(['compare', join(dir, 'a.json'), join(dir, 'b.json')]);
+    expect(cmp.code).toBe(2);
+    expect(cmp.stderr).toMatch(/no such report/);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../harness/config/resolve-config.js';
+import { configFromEnv } from '../../harness/config/env-config.js';
+import { DEFAULTS } from '../../harness/config/defaults.js';
+import { UsageError } from '../../harness/errors.js';
+import { chooseTimeScale } from '../../harness/run/time-scale.js';
+
+describe('resolveConfig', () => {
+  it('applies defaults < file < scenario < env < cli and records each source', () => {
+    const c = resolveConfig({
+      file: { users: 10, hours: 12, seed: 5 },
+      env: configFromEnv({ SOAK_USERS: '20', SOAK_LEAKS: 'intervals' }),
+      cli: { users: 30, budgets: { heapSlopeBytesPerHour: 2048 } },
+    });
+    expect(c.users).toBe(30);
+    expect(c.hours).toBe(12);
+    expect(c.seed).toBe(5);
+    expect(c.leaks).toEqual(['intervals']);
+    expect(c.scenario).toBe(DEFAULTS.scenario);
+    expect(c.budgets.heapSlopeBytesPerHour).toBe(2048);
+    expect(c.budgets.presenceMapTolerance).toBe(DEFAULTS.budgets.presenceMapTolerance);
+    expect(c.sources).toMatchObject({ users: 'cli', hours: 'file', leaks: 'env', scenario: 'default' });
+  });
+
+  it('reports every invalid field at once, cross-field rules included', () => {
+    try {
+      resolveConfig({ cli: { users: 1, hours: 1, warmupHours: 2, sampleEveryMinutes: 60 } });
+      expect.unreachable('accepted an invalid config');
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      const text = (error as Error).message;
+      expect(text).toMatch(/users must be at least 2/);
+      expect(text).toMatch(/warm-up/);
+    }
+  });
+
+  it('rejects unknown keys and negative budgets', () => {
+    expect(() => resolveConfig({ file: { userz: 3 } as never })).toThrow(/unknown config key 'userz'/);
+    expect(() => resolveConfig({ cli: { budgets: { heapSlopeBytesPerHour: -1 } } })).toThrow(/budgets.heapSlopeBytesPerHour/);
+  });
+});
+
+describe('chooseTimeScale', () => {
+  const base = { hours: 25, cooldownHours: 0.5, maxWallMinutes: 3, overheadSeconds: 30 };
+
+  it('fits the wall budget when capacity allows', () => {
+    const c = chooseTimeScale({ ...base, plannedEventsPerSimHour: 1_000, capacityEventsPerSecond: 10_000 });
+    expect(c.limitedBy).toBe('wall-clock');
+    // 25.5 simulated hours into 150 real seconds: S = 91.8e6 / 150e3 = 612.
+    expect(c.scale).toBe(612);
+    expect(c.estimatedWallSeconds).toBeCloseTo(180, 0);
+  });
+
+  it('slows down to the capacity instead of outpacing it', () => {
+    const c = chooseTimeScale({ ...base, plannedEventsPerSimHour: 72_000, capacityEventsPerSecond: 2_000 });
+    expect(c.limitedBy).toBe('capacity');
+    // 72,000 events per simulated hour = 0.02 per simulated ms; 2 per real ms / 0.02 = S 100.
+    expect(c.scale).toBe(100);
+    expect(c.plannedEventsPerSecond).toBeCloseTo(2_000, 0);
+  });
+});
