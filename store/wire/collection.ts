@@ -1,50 +1,15 @@
 /**
  * One collection: documents in insertion (natural) order keyed by `_id`, plus its indexes.
- * Unique indexes are enforced; `_id` and non-partial unique single-field indexes are also
- * used as a lookup fast path for equality filters. Stored documents are never mutated in
+ * Unique indexes are enforced; `_id`, unique single-field and the first field of ordinary
+ * indexes serve equality filters as a lookup fast path. Stored documents are never mutated in
  * place (updates swap in a new object), so open cursors keep consistent documents.
  */
 import { ObjectId, type Document } from 'bson';
-import { Query } from 'mingo';
 import { CommandError } from './command-error.js';
 import { equalityOn, inListOn, keyOf, valueAt } from './index-key.js';
+import { FieldIndex, lookupFieldOf, UniqueIndex, type IndexSpec } from './indexes.js';
 
-export interface IndexSpec {
-  name: string;
-  key: Document;
-  unique: boolean;
-  sparse: boolean;
-  partialFilterExpression?: Document;
-}
-
-/** A unique index: key string → `_id` key of the owning document. */
-class UniqueIndex {
-  readonly fields: string[];
-  readonly entries = new Map<string, string>();
-  private readonly partial: Query | undefined;
-
-  constructor(readonly spec: IndexSpec) {
-    this.fields = Object.keys(spec.key);
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
-  }
-
-  /** The keys a document occupies (several when a single indexed field holds an array). */
-  keysFor(doc: Document): string[] {
-    if (this.partial && !this.partial.test(doc)) return [];
-    const values = this.fields.map((f) => valueAt(doc, f));
-    if (this.spec.sparse && values.every((v) => v === undefined)) return [];
-    if (this.fields.length === 1 && Array.isArray(values[0])) {
-      const arr = values[0] as unknown[];
-      return arr.length ? [...new Set(arr.map(keyOf))] : ['z'];
-    }
-    return [values.map(keyOf).join('\u0000')];
-  }
-
-  /** Usable for a lookup: a plain (not partial/sparse) single-field index. */
-  get answersLookups(): boolean {
-    return this.fields.length === 1 && !this.partial && !this.spec.sparse;
-  }
-}
+export type { IndexSpec } from './indexes.js';
 
 export function indexNameOf(key: Document): string {
   return Object.entries(key).map(([k, v]) => `${k}_${String(v)}`).join('_');
@@ -54,6 +19,7 @@ export class Collection {
   readonly docs = new Map<string, Document>();
   readonly indexes: IndexSpec[] = [{ name: '_id_', key: { _id: 1 }, unique: true, sparse: false }];
   private uniques: UniqueIndex[] = [];
+  private fieldIndexes = new Map<string, FieldIndex>();
 
   constructor(
     readonly db: string,
@@ -88,6 +54,10 @@ export class Collection {
   }
 
   private indexDoc(doc: Document, id: string, add: boolean): void {
+    for (const index of this.fieldIndexes.values()) {
+      if (add) index.add(doc, id);
+      else index.remove(doc, id);
+    }
     for (const index of this.uniques) {
       for (const key of index.keysFor(doc)) {
         if (add) index.entries.set(key, id);
@@ -147,6 +117,16 @@ export class Collection {
       const exact = single && doc !== undefined && !Array.isArray(valueAt(doc, field));
       return { docs: doc ? [doc] : [], exact };
     }
+    for (const index of this.fieldIndexes.values()) {
+      const value = equalityOn(filter, index.field);
+      if (value === undefined) continue;
+      const docs: Document[] = [];
+      for (const id of index.lookup(value)) {
+        const doc = this.docs.get(id);
+        if (doc) docs.push(doc);
+      }
+      return { docs, exact: false };
+    }
     return { docs: [...this.docs.values()], exact: Object.keys(filter).length === 0 };
   }
 
@@ -194,6 +174,12 @@ export class Collection {
       }
       this.uniques.push(index);
     }
+    const field = lookupFieldOf(spec);
+    if (field !== undefined && !this.fieldIndexes.has(field)) {
+      const index = new FieldIndex(field);
+      for (const [id, doc] of this.docs) index.add(doc, id);
+      this.fieldIndexes.set(field, index);
+    }
     this.indexes.push(spec);
     return 'created';
   }
@@ -212,6 +198,8 @@ export class Collection {
       this.indexes.splice(this.indexes.indexOf(spec), 1);
       this.uniques = this.uniques.filter((u) => u.spec !== spec);
     }
+    const stillServed = new Set(this.indexes.map(lookupFieldOf));
+    for (const field of this.fieldIndexes.keys()) if (!stillServed.has(field)) this.fieldIndexes.delete(field);
     return before;
   }
 }

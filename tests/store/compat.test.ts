@@ -168,6 +168,25 @@ describe('writes', () => {
     expect((await Scores.findOne({ k: 'a' }).lean())?.s).toEqual([1, 51, 10]);
   });
 
+  it('equality lookups on non-unique indexed fields stay right through updates, arrays and deletes', async () => {
+    const Msgs = conn.model('Msg', new Schema({ thread: { type: String, index: true }, to: { type: [String], index: true }, meta: { room: String }, n: Number }));
+    Msgs.schema.index({ 'meta.room': 1, n: -1 });
+    await Msgs.init();
+    await Msgs.syncIndexes();
+    await Msgs.insertMany(Array.from({ length: 30 }, (_, n) => ({ thread: `t${n % 3}`, to: [`u${n % 2}`, 'all'], meta: { room: `r${n % 5}` }, n })));
+    expect(await Msgs.countDocuments({ thread: 't1' })).toBe(10);
+    expect(await Msgs.countDocuments({ thread: 't1', n: { $lt: 10 } })).toBe(3);
+    expect(await Msgs.countDocuments({ 'meta.room': 'r2' })).toBe(6);
+    expect(await Msgs.countDocuments({ to: 'u1' })).toBe(15);
+    await Msgs.updateMany({ thread: 't1' }, { $set: { thread: 't9' }, $pull: { to: 'all' } });
+    expect(await Msgs.countDocuments({ thread: 't1' })).toBe(0);
+    expect(await Msgs.countDocuments({ thread: 't9' })).toBe(10);
+    expect(await Msgs.countDocuments({ to: 'all' })).toBe(20);
+    await Msgs.deleteMany({ thread: 't9', n: { $gte: 20 } });
+    const left = await Msgs.find({ thread: 't9' }).sort({ n: -1 }).limit(2).lean();
+    expect(left.map((m) => m.n)).toEqual([19, 16]);
+  });
+
   it('bulkWrite mixes inserts, updates, upserts and deletes', async () => {
     const Tasks = conn.model('Task', new Schema({ t: { type: String, unique: true }, done: Boolean }));
     await Tasks.init();
