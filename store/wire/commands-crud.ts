@@ -76,6 +76,9 @@ const update: Handler = (cmd, ctx) => {
   for (const [index, stmt] of ((cmd.updates as Document[] | undefined) ?? []).entries()) {
     try {
       const spec: UpdateSpec = { q: (stmt.q as Document) ?? {}, u: stmt.u as Document, upsert: stmt.upsert === true };
+      if (stmt.multi === true && !Array.isArray(spec.u) && !Object.keys(spec.u).some((k) => k.startsWith('$'))) {
+        throw new CommandError('FailedToParse', 'multi update is not supported for replacement-style update');
+      }
       if (Array.isArray(stmt.arrayFilters)) spec.arrayFilters = stmt.arrayFilters as Document[];
       const r = updateOneStatement(coll, spec, stmt.multi === true);
       n += r.n;

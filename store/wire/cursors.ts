@@ -4,7 +4,7 @@
  * Bounded: at most MAX_OPEN cursors (oldest evicted) and idle ones expire after IDLE_MS,
  * like mongod's cursorTimeoutMillis.
  */
-import { Long, type Document } from 'bson';
+import { BSON, Long, type Document } from 'bson';
 import { CommandError } from './command-error.js';
 
 /** Documents in a find/aggregate first batch when the client gives no batchSize (mongod's default). */
@@ -12,6 +12,8 @@ export const DEFAULT_FIRST_BATCH = 101;
 /** Cap on a getMore batch without batchSize, documents (mongod caps at 16 MiB instead). */
 const DEFAULT_MORE_BATCH = 10_000;
 const MAX_OPEN = 10_000;
+/** A batch stops growing past this many bytes (mongod: 16 MiB), so a reply stays under maxMessageSizeBytes. */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 /** mongod's default cursorTimeoutMillis: 10 minutes. */
 const IDLE_MS = 10 * 60_000;
 
@@ -34,6 +36,19 @@ function idOf(raw: unknown): number {
   return Number(raw);
 }
 
+/** Up to `size` documents from `start`, stopping once MAX_BATCH_BYTES is passed (at least one). */
+function takeBatch(docs: Document[], start: number, size: number): Document[] {
+  const end = Math.min(docs.length, start + size);
+  let bytes = 0;
+  let i = start;
+  while (i < end) {
+    bytes += BSON.calculateObjectSize(docs[i]!);
+    if (bytes > MAX_BATCH_BYTES && i > start) break;
+    i++;
+  }
+  return docs.slice(start, i);
+}
+
 function positive(n: unknown): number | undefined {
   return typeof n === 'number' && n > 0 ? n : undefined;
 }
@@ -49,7 +64,7 @@ export class CursorRegistry {
   /** First batch of `docs`; keeps a cursor only if documents remain and `singleBatch` is false. */
   first(ns: string, docs: Document[], batchSize: unknown, singleBatch = false): Batch {
     const size = typeof batchSize === 'number' && batchSize >= 0 ? batchSize : DEFAULT_FIRST_BATCH;
-    const batch = docs.slice(0, size);
+    const batch = takeBatch(docs, 0, size);
     if (singleBatch || batch.length >= docs.length) return { batch, id: Long.ZERO, ns };
     this.expire();
     const id = this.nextId++;
@@ -62,7 +77,7 @@ export class CursorRegistry {
     const cursor = this.open.get(id);
     if (!cursor || cursor.ns !== ns) throw new CommandError('CursorNotFound', `cursor id ${id} not found`);
     const size = positive(batchSize) ?? DEFAULT_MORE_BATCH;
-    const batch = cursor.docs.slice(cursor.pos, cursor.pos + size);
+    const batch = takeBatch(cursor.docs, cursor.pos, size);
     cursor.pos += batch.length;
     cursor.lastUsed = Date.now();
     if (cursor.pos >= cursor.docs.length) {

@@ -106,6 +106,16 @@ describe('reads', () => {
     const viaAgg = await Items.aggregate([{ $match: { i: { $gte: 100 } } }]);
     expect(viaAgg).toHaveLength(250);
   });
+
+  it('results larger than 16 MiB (maxBsonObjectSize) arrive intact', async () => {
+    const Blobs = conn.model('Blob', new Schema({ i: Number, body: String }));
+    const mb = 'x'.repeat(1024 * 1024);
+    await Blobs.insertMany(Array.from({ length: 20 }, (_, i) => ({ i, body: mb })));
+    const all = await Blobs.find({}, { i: 1, body: 1 }).lean();
+    expect(all).toHaveLength(20);
+    expect(all.every((b) => b.body?.length === mb.length)).toBe(true);
+    await Blobs.deleteMany({});
+  });
 });
 
 describe('writes', () => {
