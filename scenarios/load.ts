@@ -1,0 +1,205 @@
+/**
+ * The load generator's programmatic API for the harness: starts worker threads that run the
+ * scenario's virtual users against `serverUrl`, collects their counts on a schedule and on
+ * demand, and stops everything. Workers run compiled JS (dist/scenarios/vu-worker.js), so
+ * build first when calling this from TypeScript sources.
+ */
+import { availableParallelism } from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { leaksForSide, type LeakId } from '../common/leaks.js';
+import type { ClientCounts, LoadCounts } from './count-types.js';
+import { emptyClientCounts, emptyLoadTotals, mergeClientCounts, mergeLoadTotals, type LoadTotals } from './counts.js';
+import { addEncoded, newHistogram, summaryMs } from './latency.js';
+import type { Scenario } from './scenario.js';
+import { resolveScenario, type ScenarioName } from './scenarios.js';
+import type { FromWorker, ToWorker, WorkerConfig, WorkerCounts } from './worker-protocol.js';
+
+export interface LoadOptions {
+  /** Base URL of the server under load, e.g. `http://127.0.0.1:4000`. */
+  readonly serverUrl: string;
+  /** @default 'office-day' */
+  readonly scenario?: ScenarioName | Scenario;
+  /** Overrides the scenario's population. */
+  readonly users?: number;
+  /** Overrides the scenario's length, simulated hours. */
+  readonly hours?: number;
+  /** Plan seed (same seed → same action sequence). @default 1 */
+  readonly seed?: number;
+  /** All leak switches of the run; the client-side ones are applied here. @default [] */
+  readonly leaks?: readonly LeakId[];
+  /** The run's clock, shared with the server. */
+  readonly clock: { readonly scale: number; readonly epochMs: number };
+  /** Real ms between scheduled reports; 0 = only on demand. @default 1000 */
+  readonly reportEveryRealMs?: number;
+  /** Worker threads. @default min(os.availableParallelism(), users) */
+  readonly workers?: number;
+  /** Username prefix (users are `<prefix>00000`…). @default 'vu' */
+  readonly usernamePrefix?: string;
+}
+
+export interface LoadReport {
+  /** Simulated ms since the clock's epoch when the counts were read. */
+  readonly simMs: number;
+  readonly client: ClientCounts;
+  readonly load: LoadCounts;
+}
+
+export interface LoadHandle {
+  /** Subscribes to scheduled reports; returns the unsubscribe function. */
+  onReport(cb: (r: LoadReport) => void): () => void;
+  /** Resolves when the scenario's simulated hours have passed (the load keeps running until stop). */
+  readonly done: Promise<void>;
+  /** Reads the counts now (latency window: since the previous report). */
+  report(): Promise<LoadReport>;
+  /** Final report; every VU, socket and timer closed and every worker terminated. */
+  stop(): Promise<LoadReport>;
+}
+
+export class LoadError extends Error {
+  readonly code = 'ERR_LOAD' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'LoadError';
+  }
+}
+
+/** Real ms a worker may take to answer a collect or stop before the load counts it as lost. */
+const WORKER_REPLY_MS = 30_000;
+
+function workerUrl(): URL {
+  const here = new URL('./vu-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  // Running from TypeScript sources (tests): use the compiled worker.
+  return new URL('../dist/scenarios/vu-worker.js', import.meta.url);
+}
+
+export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
+  const base = resolveScenario(options.scenario);
+  const users = options.users ?? base.population.users;
+  if (!Number.isInteger(users) || users < 1) throw new LoadError(`users must be an integer >= 1, got ${users}`);
+  const scenario: Scenario = { ...base, population: { ...base.population, users }, hours: options.hours ?? base.hours };
+  const url = workerUrl();
+  if (!existsSync(fileURLToPath(url))) throw new LoadError(`load worker not built: ${fileURLToPath(url)} (run \`npx tsc -p tsconfig.json\`)`);
+  const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), users));
+  const startSimMs = (Date.now() - options.clock.epochMs) * options.clock.scale;
+  const leaks = leaksForSide(options.leaks ?? [], 'client');
+
+  const workers: Worker[] = [];
+  const pending = new Map<number, { left: number; parts: WorkerCounts[]; resolve: (p: WorkerCounts[]) => void }>();
+  let nextId = 1;
+  let doneCount = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let fatal: ((e: Error) => void) | null = null;
+  const ready = new Promise<void>((resolve, reject) => {
+    let n = 0;
+    fatal = reject;
+    for (let w = 0; w < nWorkers; w++) {
+      const config: WorkerConfig = {
+        serverUrl: options.serverUrl,
+        scenario,
+        seed: options.seed ?? 1,
+        leaks,
+        clock: options.clock,
+        startSimMs,
+        userIndices: Array.from({ length: users }, (_, i) => i).filter((i) => i % nWorkers === w),
+        usernamePrefix: options.usernamePrefix ?? 'vu',
+        password: 'rol-soak-vu',
+      };
+      // React's production build: the development build costs several times the CPU per render.
+      const worker = new Worker(url, { workerData: config, env: { ...process.env, NODE_ENV: 'production' } });
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready' && ++n === nWorkers) resolve();
+        else if (m.type === 'done' && ++doneCount === nWorkers) resolveDone();
+        else if (m.type === 'error') fatal?.(new LoadError(`load worker ${w}: ${m.message}`));
+        else if (m.type === 'counts' || m.type === 'stopped') {
+          const p = pending.get(m.id);
+          if (!p) return;
+          p.parts.push(m.counts);
+          if (--p.left === 0) {
+            pending.delete(m.id);
+            p.resolve(p.parts);
+          }
+        }
+      });
+      worker.on('error', (err) => fatal?.(new LoadError(`load worker ${w} crashed: ${err.message}`)));
+      workers.push(worker);
+    }
+  });
+  try {
+    await ready;
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
+
+  const ask = (type: ToWorker['type']): Promise<WorkerCounts[]> => {
+    const id = nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        const p = pending.get(id);
+        pending.delete(id);
+        resolve(p?.parts ?? []);
+      }, WORKER_REPLY_MS);
+      pending.set(id, { left: workers.length, parts: [], resolve: (parts) => (clearTimeout(timer), resolve(parts)) });
+      for (const w of workers) w.postMessage({ type, id } satisfies ToWorker);
+    });
+  };
+
+  const window = newHistogram();
+  const fold = (parts: WorkerCounts[]): LoadReport => {
+    let client = emptyClientCounts();
+    let load: LoadTotals = emptyLoadTotals();
+    for (const p of parts) {
+      client = mergeClientCounts(client, p.client);
+      load = mergeLoadTotals(load, p.load);
+      addEncoded(window, p.latency);
+    }
+    const latencyMs = summaryMs(window);
+    window.reset();
+    return { simMs: (Date.now() - options.clock.epochMs) * options.clock.scale, client, load: { ...load, latencyMs } };
+  };
+
+  const listeners = new Set<(r: LoadReport) => void>();
+  let stopped: Promise<LoadReport> | null = null;
+  const every = options.reportEveryRealMs ?? 1_000;
+  let reporting = false;
+  const timer =
+    every > 0
+      ? setInterval(() => {
+          if (reporting || stopped) return; // never stack collections when workers are slow
+          reporting = true;
+          ask('collect')
+            .then((parts) => {
+              if (stopped) return;
+              const r = fold(parts);
+              for (const cb of listeners) cb(r);
+            })
+            .finally(() => (reporting = false));
+        }, every)
+      : null;
+  timer?.unref();
+
+  return {
+    onReport(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    done,
+    async report() {
+      return fold(await ask('collect'));
+    },
+    stop() {
+      stopped ??= (async () => {
+        if (timer) clearInterval(timer);
+        const final = fold(await ask('stop'));
+        await Promise.all(workers.map((w) => w.terminate()));
+        window.destroy();
+        return final;
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * A load worker thread: runs its share of virtual users through their seeded plans. One
+ * scheduler tick (every TICK_REAL_MS) starts arrivals, counts actions that came due (planned),
+ * and starts each idle user's next due action; a user does one action at a time, so a user
+ * that falls behind accumulates due actions (planned > done) instead of dropping them.
+ */
+import './dom-realm.js';
+import { parentPort, workerData } from 'node:worker_threads';
+import { SimClock } from '../common/sim-clock.js';
+import { emptyClientCounts, emptyLoadTotals, mergeClientCounts } from './counts.js';
+import { encode, newHistogram } from './latency.js';
+import { ActionPlan, arrivalMs, type PlannedAction } from './plan.js';
+import { usernameFor, type FromWorker, type ToWorker, type WorkerConfig, type WorkerCounts } from './worker-protocol.js';
+import { VirtualUser } from './virtual-user.js';
+import { VuProbe } from './vu-probe.js';
+
+/** Scheduler period, real ms: short against think times at any scale we run (≥ 3 s sim / S=600 = 5 ms is the floor we accept). */
+const TICK_REAL_MS = 10;
+/** Retries of a setup buddy request whose target has not logged in yet. */
+const REQUEST_RETRIES = 5;
+
+const config = workerData as WorkerConfig;
+const post = (m: FromWorker) => parentPort?.postMessage(m);
+const clock = new SimClock(config.clock);
+const totals = emptyLoadTotals();
+let latency = newHistogram();
+const s = config.scenario;
+
+interface Slot {
+  readonly index: number;
+  readonly arriveAtMs: number;
+  readonly plan: ActionPlan;
+  next: PlannedAction | null;
+  readonly due: PlannedAction[];
+  vu: VirtualUser | null;
+  busy: boolean;
+  requested: boolean;
+}
+
+const slots: Slot[] = config.userIndices.map((index) => {
+  const plan = new ActionPlan(s, config.seed, index);
+  return { index, arriveAtMs: arrivalMs(s, index), plan, next: plan.next(), due: [], vu: null, busy: false, requested: false };
+});
+
+const scenarioMs = (): number => clock.now() - config.startSimMs;
+
+function count(key: string): void {
+  totals.actions[key] = (totals.actions[key] ?? 0) + 1;
+}
+
+async function run(slot: Slot, action: PlannedAction): Promise<void> {
+  const vu = slot.vu as VirtualUser;
+  let done = true;
+  switch (action.type) {
+    case 'im.open': done = await vu.openIm(action.pick); break;
+    case 'im.send': done = await vu.sendMessage(action.pick); break;
+    case 'window.drag': done = await vu.drag(action.pick, s.dragMoves); break;
+    case 'window.resize': done = await vu.resize(action.pick, s.dragMoves); break;
+    case 'window.close': done = await vu.closeWindow(action.pick); break;
+    case 'reload': done = await vu.reload(); break;
+    case 'network.drop': done = vu.networkDrop(); break;
+    case 'logoff-on': done = await vu.logOffOn(); break;
+  }
+  // An action with nothing to act on (no window to close yet) is still done: the user looked and moved on.
+  count(done ? action.type : `${action.type}:nothing`);
+  totals.doneActions += 1;
+}
+
+/** Setup (not planned): ask the users just before this one to be buddies, retrying until they exist. */
+function requestBuddies(slot: Slot): void {
+  slot.requested = true;
+  for (let j = 1; j <= s.buddiesPerUser && slot.index - j >= 0; j++) {
+    const to = usernameFor(config.usernamePrefix, slot.index - j);
+    const attempt = (left: number): void => {
+      const socket = slot.vu?.sockets.current();
+      if (!socket) return;
+      socket.emit('buddy:request', { to }, (reply) => {
+        if ('data' in reply || reply.error.code === 'conflict') return count('setup.buddy-request');
+        if (left > 0) clock.setTimeout(() => attempt(left - 1), 30_000);
+        else totals.errors += 1;
+      });
+    };
+    attempt(REQUEST_RETRIES);
+  }
+}
+
+function step(slot: Slot): void {
+  const now = scenarioMs();
+  while (slot.next && slot.next.atMs <= now) {
+    slot.due.push(slot.next);
+    totals.plannedActions += 1;
+    slot.next = slot.plan.next();
+  }
+  if (slot.busy) return;
+  if (!slot.vu) {
+    if (now < slot.arriveAtMs) return;
+    slot.busy = true;
+    const vu = new VirtualUser({
+      serverUrl: config.serverUrl,
+      username: usernameFor(config.usernamePrefix, slot.index),
+      password: config.password,
+      leaks: config.leaks,
+      clock: config.clock,
+      probe: new VuProbe(totals, latency),
+      onReconnect: () => (totals.reconnects += 1),
+    });
+    slot.vu = vu;
+    vu.logOn()
+      .then(() => {
+        everConnected = true;
+        requestBuddies(slot);
+      })
+      .catch((err: Error) => fail(err))
+      .finally(() => (slot.busy = false));
+    return;
+  }
+  let work: Promise<unknown> | null = null;
+  if (slot.vu.probe.pending.length > 0) {
+    slot.vu.probe.pending = [];
+    work = slot.vu.acceptPending().then((n) => {
+      for (let i = 0; i < n; i++) count('setup.buddy-accept');
+    });
+  } else {
+    const action = slot.due.shift();
+    if (action) work = run(slot, action);
+  }
+  if (!work) return;
+  slot.busy = true;
+  work
+    .catch(() => (totals.errors += 1))
+    .finally(() => (slot.busy = false));
+}
+
+let everConnected = false;
+let failed = false;
+/** A failed log-on counts as an error; if no user of this worker ever got on, the load cannot run. */
+function fail(err: Error): void {
+  totals.errors += 1;
+  if (!everConnected && !failed) {
+    failed = true;
+    post({ type: 'error', message: err.message });
+  }
+}
+
+let doneSent = false;
+const ticker = setInterval(() => {
+  for (const slot of slots) step(slot);
+  if (!doneSent && scenarioMs() >= s.hours * 3_600_000) {
+    doneSent = true;
+    post({ type: 'done' });
+  }
+}, TICK_REAL_MS);
+
+function collect(): WorkerCounts {
+  let client = emptyClientCounts();
+  for (const slot of slots) if (slot.vu) client = mergeClientCounts(client, slot.vu.counts());
+  const counts: WorkerCounts = { client, load: { ...totals, actions: { ...totals.actions } }, latency: encode(latency) };
+  latency.reset();
+  return counts;
+}
+
+parentPort?.on('message', (m: ToWorker) => {
+  if (m.type === 'collect') post({ type: 'counts', id: m.id, counts: collect() });
+  if (m.type === 'stop') {
+    clearInterval(ticker);
+    const counts = collect();
+    Promise.allSettled(slots.map((x) => x.vu?.stop()))
+      .then(() => {
+        clock.clearAll();
+        latency.destroy();
+        latency = newHistogram();
+        post({ type: 'stopped', id: m.id, counts });
+      })
+      .catch(() => post({ type: 'stopped', id: m.id, counts }));
+  }
+});
+
+post({ type: 'ready' });

@@ -1,0 +1,54 @@
+/**
+ * startLoad end to end: worker threads of virtual users against the real reference server.
+ * Needs the compiled worker (`npx tsc -p tsconfig.json`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { startLoad, type LoadReport } from '../../scenarios/load.js';
+import { defineScenario } from '../../scenarios/scenario.js';
+
+const SCALE = 60;
+const epochMs = Date.now();
+let server: ServerProcess;
+
+beforeAll(async () => {
+  server = await startServerProcess({ timeScale: SCALE, epochMs });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+// Busy on purpose: every action type several times in 15 simulated minutes (15 real s at S = 60).
+const busy = defineScenario({
+  name: 'busy-test',
+  description: 'every action, often',
+  population: { users: 6, rampMs: 20_000 },
+  hours: 0.25,
+  thinkTimeMs: { min: 2_000, max: 4_000 },
+  buddiesPerUser: 2,
+  phases: [{ name: 'all', startHour: 0, rates: { 'im.send': 120, 'im.open': 20, 'window.drag': 30, 'window.resize': 10, 'window.close': 10, reload: 8, 'network.drop': 8, 'logoff-on': 4 } }],
+});
+
+describe('startLoad', () => {
+  it('runs VUs in workers that message, drag, reload and reconnect, then stops cleanly', async () => {
+    const handle = await startLoad({ serverUrl: server.url, scenario: busy, seed: 3, clock: { scale: SCALE, epochMs }, reportEveryRealMs: 1_000, workers: 2, usernamePrefix: `t${process.pid}u` });
+    const reports: LoadReport[] = [];
+    handle.onReport((r) => reports.push(r));
+    await Promise.race([handle.done, new Promise((r) => setTimeout(r, 40_000))]);
+    const mid = await handle.report();
+    const final = await handle.stop();
+    expect(reports.length).toBeGreaterThan(3);
+    expect(mid.client.vus).toBe(6);
+    expect(final.load.messagesAcked).toBeGreaterThan(10);
+    expect(final.load.messagesDelivered).toBeGreaterThan(10);
+    expect(final.load.actions['window.drag']).toBeGreaterThan(0);
+    expect(final.load.actions['reload']).toBeGreaterThan(0);
+    expect(final.load.reconnects).toBeGreaterThan(0);
+    expect(final.load.doneActions).toBeGreaterThanOrEqual(0.9 * final.load.plannedActions);
+    // The fixed client: one socket per user, at most two listeners per IM event per socket.
+    expect(final.client.socketsPerUserMax).toBe(1);
+    expect(final.client.listenersPerSocketMax).toBeLessThanOrEqual(1 + 6);
+    expect(final.client.duplicateDeliveries).toBe(0);
+    expect(reports.some((r) => r.load.latencyMs.count > 0)).toBe(true);
+  });
+});
