@@ -103,6 +103,11 @@ export class Collection {
    * the filter (its only field was the indexed one), so callers may skip testing it.
    */
   candidates(filter: Document): { docs: Document[]; exact: boolean } {
+    return this.lookup(filter, 0) ?? { docs: [...this.docs.values()], exact: Object.keys(filter).length === 0 };
+  }
+
+  /** Index candidates for `filter`, or undefined when no index helps (the caller scans). */
+  private lookup(filter: Document, depth: number): { docs: Document[]; exact: boolean } | undefined {
     const single = Object.keys(filter).length === 1;
     const byId = this.lookupIds(filter);
     if (byId) return { docs: byId, exact: single };
@@ -120,14 +125,39 @@ export class Collection {
     for (const index of this.fieldIndexes.values()) {
       const value = equalityOn(filter, index.field);
       if (value === undefined) continue;
-      const docs: Document[] = [];
-      for (const id of index.lookup(value)) {
-        const doc = this.docs.get(id);
-        if (doc) docs.push(doc);
-      }
-      return { docs, exact: false };
+      return { docs: this.byIds(index.lookup(value)), exact: false };
     }
-    return { docs: [...this.docs.values()], exact: Object.keys(filter).length === 0 };
+    if (depth < 4) return this.lookupBranches(filter, depth);
+    return undefined;
+  }
+
+  /** `$and`: any branch's candidates will do. `$or`: the union, if every branch has some. */
+  private lookupBranches(filter: Document, depth: number): { docs: Document[]; exact: boolean } | undefined {
+    if (Array.isArray(filter.$and)) {
+      for (const branch of filter.$and as Document[]) {
+        const hit = this.lookup(branch, depth + 1);
+        if (hit) return { docs: hit.docs, exact: false };
+      }
+    }
+    if (Array.isArray(filter.$or) && filter.$or.length > 0) {
+      const ids = new Set<string>();
+      for (const branch of filter.$or as Document[]) {
+        const hit = this.lookup(branch, depth + 1);
+        if (!hit) return undefined;
+        for (const doc of hit.docs) ids.add(keyOf(doc._id));
+      }
+      return { docs: this.byIds(ids), exact: false };
+    }
+    return undefined;
+  }
+
+  private byIds(ids: Iterable<string>): Document[] {
+    const out: Document[] = [];
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (doc) out.push(doc);
+    }
+    return out;
   }
 
   private lookupIds(filter: Document): Document[] | undefined {

@@ -188,6 +188,9 @@ describe('writes', () => {
     expect(await Msgs.countDocuments({ thread: 't1', n: { $lt: 10 } })).toBe(3);
     expect(await Msgs.countDocuments({ 'meta.room': 'r2' })).toBe(6);
     expect(await Msgs.countDocuments({ to: 'u1' })).toBe(15);
+    expect(await Msgs.countDocuments({ $or: [{ thread: 't0' }, { 'meta.room': 'r1' }] })).toBe(14);
+    expect(await Msgs.countDocuments({ $or: [{ thread: 't0' }, { n: 5 }] })).toBe(11);
+    expect(await Msgs.countDocuments({ $and: [{ n: { $gt: 10 } }, { thread: 't0' }] })).toBe(6);
     await Msgs.updateMany({ thread: 't1' }, { $set: { thread: 't9' }, $pull: { to: 'all' } });
     expect(await Msgs.countDocuments({ thread: 't1' })).toBe(0);
     expect(await Msgs.countDocuments({ thread: 't9' })).toBe(10);
