@@ -15,6 +15,7 @@ type BenchModule = { default: () => Promise<object> };
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   store: () => import('./store-bench.js'),
   harness: () => import('./harness-bench.js'),
+  vu: () => import('./vu-bench.js'),
 };
 
 /** bench/results/ in the repository, from dist/bench/run.js or bench/run.ts alike. */
