@@ -83,6 +83,22 @@ export function projectOne(doc: Document, projection: Document): Document {
   }
 }
 
+/**
+ * countDocuments' tail `{$group: {_id: <constant>, n: {$sum: 1}}}` answered without cloning the
+ * matched documents (CLONE_INPUT would copy every one just to count them).
+ */
+function countShortcut(rest: Document[], input: Document[]): Document[] | undefined {
+  if (rest.length !== 1) return undefined;
+  const group = rest[0]!.$group as Document | undefined;
+  if (!group || Object.keys(rest[0]!).length !== 1 || Object.keys(group).length !== 2) return undefined;
+  const id: unknown = group._id;
+  const [field] = Object.keys(group).filter((k) => k !== '_id');
+  const acc = field ? (group[field] as Document | undefined) : undefined;
+  const constantId = id === null || typeof id === 'number' || (typeof id === 'string' && !id.startsWith('$'));
+  if (!field || !constantId || !acc || Object.keys(acc).length !== 1 || acc.$sum !== 1) return undefined;
+  return input.length === 0 ? [] : [{ _id: id, [field]: input.length }];
+}
+
 export function aggregate(catalog: Catalog, coll: Collection | undefined, pipeline: Document[]): Document[] {
   assertSupported(pipeline, 'pipeline');
   const db = coll?.db ?? '';
@@ -97,6 +113,8 @@ export function aggregate(catalog: Catalog, coll: Collection | undefined, pipeli
     input = [...(coll?.docs.values() ?? [])];
   }
   if (rest.length === 0) return input;
+  const counted = countShortcut(rest, input);
+  if (counted) return counted;
   try {
     const agg = new Aggregator(rest, {
       // Clone inputs: stages such as $addFields must never touch stored documents.

@@ -60,6 +60,9 @@ describe('reads', () => {
 
   it('countDocuments, estimatedDocumentCount and distinct', async () => {
     expect(await People.countDocuments({ city: 'london' })).toBe(2);
+    expect(await People.countDocuments({ city: 'nowhere' })).toBe(0);
+    expect(await People.countDocuments({}, { skip: 1, limit: 2 })).toBe(2);
+    expect(await People.aggregate([{ $match: { age: { $lt: 40 } } }, { $group: { _id: null, total: { $sum: 1 } } }])).toEqual([{ _id: null, total: 3 }]);
     expect(await People.estimatedDocumentCount()).toBe(4);
     expect((await People.distinct('city')).sort()).toEqual(['london', 'paris', 'rome']);
     expect((await People.distinct('tags', { city: 'london' })).sort()).toEqual(['art', 'math']);
