@@ -76,7 +76,10 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
     switch (event.type) {
       case 'config':
         startedWall = Date.now();
-        log(`run ${event.runId}: time scale ${event.timeScale} (limited by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s`);
+        log(`run ${event.runId}: time scale ${event.timeScale} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s`);
+        if (!event.withinBudget) {
+          log(`note: this machine's measured capacity cannot fit the run into ${event.maxWallMinutes} min without dropping planned events; it runs longer instead`);
+        }
         log(`report folder: ${event.runDir}`);
         break;
       case 'store':

@@ -8,7 +8,11 @@ export interface ClientCounts {
   readonly vus: number;
   readonly socketsOpen: number;
   readonly socketsPerUserMax: number;
-  /** Listeners per socket per event (`socket.listeners(ev).length`): max over sockets and events. */
+  /**
+   * Listeners per socket per event per subscribing component (`socket.listeners(ev).length`
+   * divided by the mounted components that listen to ev): max over sockets and events; 1 when
+   * nothing leaks. `listenersByEvent` keeps the raw counts.
+   */
   readonly listenersPerSocketMax: number;
   readonly listenersPerSocketSum: number;
   readonly listenersByEvent: Readonly<Record<string, { readonly max: number; readonly sum: number }>>;

@@ -52,7 +52,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
   const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, store: null };
   writeRunRecord(runDir, record);
-  emit({ type: 'config', runId, runDir, timeScale: plan.scale, limitedBy: plan.limitedBy, estimatedWallSeconds: plan.estimatedWallSeconds });
+  emit({ type: 'config', runId, runDir, timeScale: plan.scale, limitedBy: plan.limitedBy, estimatedWallSeconds: plan.estimatedWallSeconds, withinBudget: plan.withinBudget, maxWallMinutes: config.maxWallMinutes });
 
   let store: RunningStore | null = null;
   let server: ServerHandle | null = null;

@@ -101,10 +101,12 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       deps.emit({ type: 'log', message: 'load stopped; cool-down' });
     }
 
-    const loadReport = deps.load && !loadStopped ? deps.load.reportNow() : Promise.resolve(deps.load?.latest() ?? null);
+    // The load reports on its own every second (real); asking it for a fresh report costs a
+    // round trip to every busy worker (~2 s under load here), so the sample uses the latest one
+    // and asks only when there is none yet.
+    const lr = deps.load?.latest() ?? (deps.load && !loadStopped ? await deps.load.reportNow() : null);
     const server = await deps.inspector.sample();
     const metrics = await deps.scrape();
-    const lr = await loadReport;
     const sample: Sample = {
       seq,
       simMs: clock.now(),

@@ -43,12 +43,19 @@ describe('resolveConfig', () => {
 describe('chooseTimeScale', () => {
   const base = { hours: 25, cooldownHours: 0.5, maxWallMinutes: 3, overheadSeconds: 30 };
 
-  it('fits the wall budget when capacity allows', () => {
-    const c = chooseTimeScale({ ...base, plannedEventsPerSimHour: 1_000, capacityEventsPerSecond: 10_000 });
-    expect(c.limitedBy).toBe('wall-clock');
-    // 25.5 simulated hours into 150 real seconds: S = 91.8e6 / 150e3 = 612.
-    expect(c.scale).toBe(612);
-    expect(c.estimatedWallSeconds).toBeCloseTo(180, 0);
+  it('runs as fast as capacity allows, within the wall budget', () => {
+    const c = chooseTimeScale({ ...base, maxWallMinutes: 5, plannedEventsPerSimHour: 7_200, capacityEventsPerSecond: 1_000 });
+    // 7,200 events per simulated hour = 0.002 per simulated ms; 1 per real ms / 0.002 = S 500.
+    expect(c.limitedBy).toBe('capacity');
+    expect(c.scale).toBe(500);
+    expect(c.withinBudget).toBe(true);
+    expect(c.estimatedWallSeconds).toBeCloseTo(30 + 91_800 / 500, 0);
+  });
+
+  it('never goes past MAX_SCALE', () => {
+    const c = chooseTimeScale({ ...base, plannedEventsPerSimHour: 10, capacityEventsPerSecond: 1_000 });
+    expect(c.limitedBy).toBe('max-scale');
+    expect(c.scale).toBe(1000);
   });
 
   it('slows down to the capacity instead of outpacing it', () => {
@@ -57,5 +64,7 @@ describe('chooseTimeScale', () => {
     // 72,000 events per simulated hour = 0.02 per simulated ms; 2 per real ms / 0.02 = S 100.
     expect(c.scale).toBe(100);
     expect(c.plannedEventsPerSecond).toBeCloseTo(2_000, 0);
+    // 25.5 simulated hours at S 100 is 918 s: over the 3-minute budget, and it says so.
+    expect(c.withinBudget).toBe(false);
   });
 });
