@@ -12,7 +12,7 @@ import type { Sample } from '../sample.js';
 import { fmt } from './bound-check.js';
 import type { Budgets } from './budgets.js';
 import type { RuleId, RuleResult } from './rule-types.js';
-import { inPhase, metricVariants, readMetric } from './sample-read.js';
+import { appTimers, inPhase, metricVariants, readMetric } from './sample-read.js';
 
 type Read = (s: Sample) => { value: number; limit: number; what: string } | { missing: string };
 
@@ -33,10 +33,10 @@ export function cooldownRules(samples: readonly Sample[], b: Budgets): RuleResul
       for (const [label, v] of maps) if (v > worst[1]) worst = [label, v];
       return { value: worst[1], limit: 0, what: `entries in ${worst[0]}` };
     }),
-    judge('cooldown-timers', 'intervals', 'rol_active_timers', 'timers', tail, (s) => {
-      const v = readMetric(s, 'rol_active_timers');
-      if (v === undefined) return { missing: 'rol_active_timers' };
-      if (baseline === undefined) return { missing: 'rol_active_timers during warm-up (the baseline)' };
+    judge('cooldown-timers', 'intervals', 'rol_sim_timers', 'timers', tail, (s) => {
+      const v = appTimers(s)?.value;
+      if (v === undefined) return { missing: 'rol_sim_timers or rol_active_timers' };
+      if (baseline === undefined) return { missing: 'server timers during warm-up (the baseline)' };
       return { value: v, limit: baseline + b.cooldownTimersTolerance, what: `timers (warm-up baseline ${fmt(baseline)})` };
     }),
   ];
@@ -49,7 +49,7 @@ export function cooldownRules(samples: readonly Sample[], b: Budgets): RuleResul
 function timerBaseline(warmup: readonly Sample[]): number | undefined {
   let best: { sockets: number; timers: number } | undefined;
   for (const s of warmup) {
-    const timers = readMetric(s, 'rol_active_timers');
+    const timers = appTimers(s)?.value;
     if (timers === undefined) continue;
     const sockets = readMetric(s, 'rol_connected_sockets') ?? Infinity;
     if (!best || sockets < best.sockets || (sockets === best.sockets && timers < best.timers)) best = { sockets, timers };

@@ -7,7 +7,7 @@ import { checkBound, fmt, type Reading } from './bound-check.js';
 import type { Budgets } from './budgets.js';
 import { cooldownRules } from './cooldown-rules.js';
 import type { RuleResult } from './rule-types.js';
-import { metricVariants, readMetric, soakSamples } from './sample-read.js';
+import { appTimers, metricVariants, readMetric, soakSamples } from './sample-read.js';
 import { trendPerHour } from './trend.js';
 
 export interface RuleOptions {
@@ -44,15 +44,15 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
     checkBound(soak, {
       id: 'server-timers',
       leak: 'intervals',
-      metric: 'rol_active_timers',
+      metric: 'rol_sim_timers',
       unit: 'timers',
       consecutive: k,
       read: (s) => {
-        const timers = readMetric(s, 'rol_active_timers');
+        const timers = appTimers(s);
         const sockets = readMetric(s, 'rol_connected_sockets');
-        if (timers === undefined) return { missing: 'rol_active_timers' };
+        if (timers === undefined) return { missing: 'rol_sim_timers or rol_active_timers' };
         if (sockets === undefined) return { missing: 'rol_connected_sockets' };
-        return { value: timers, limit: b.serverTimersBase + b.serverTimersPerSocket * sockets, what: `with ${sockets} sockets,` };
+        return { value: timers.value, limit: b.serverTimersBase + b.serverTimersPerSocket * sockets, what: `${timers.metric} with ${sockets} sockets,` };
       },
     }),
     checkBound(soak, {

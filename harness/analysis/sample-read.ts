@@ -63,3 +63,17 @@ export function gaugeKeys(samples: readonly Sample[]): string[] {
   }
   return [...keys].sort();
 }
+
+/**
+ * The server application's own timers: those it schedules through its SimClock
+ * (`rol_sim_timers{kind=…}`, summed) when it exports them, else every active Node timer
+ * (`rol_active_timers`). Why prefer the first: each MongoClient keeps its own monitor timers, so
+ * leaked DB clients would also raise `rol_active_timers` — that is the DB-connection rule's
+ * finding, not a timer leak.
+ */
+export function appTimers(sample: Sample): { readonly value: number; readonly metric: string } | undefined {
+  const sim = metricVariants(sample, 'rol_sim_timers');
+  if (sim.size > 0) return { value: [...sim.values()].reduce((a, b) => a + b, 0), metric: 'rol_sim_timers' };
+  const all = readMetric(sample, 'rol_active_timers');
+  return all === undefined ? undefined : { value: all, metric: 'rol_active_timers' };
+}

@@ -68,6 +68,8 @@ export interface AnalyseOptions {
   /** Requested time scale S, for the clock-skew part of fidelity. */
   readonly timeScale?: number;
   readonly snapshotDiff?: HeapDiff;
+  /** No load counts are expected (an outside load such as k6): missing fidelity data does not block a verdict. */
+  readonly fidelityOptional?: boolean;
   /** Rules whose inconclusive result does not block a pass (e.g. client rules in target mode). */
   readonly optionalRules?: readonly RuleId[];
 }
@@ -98,9 +100,23 @@ function decide(rules: readonly RuleResult[], fidelity: FidelityResult, options:
   const culprits = failing.some((r) => r.id === 'heap-slope') ? culpritReasons(options.snapshotDiff) : [];
   let status: VerdictStatus;
   let reasons: string[];
-  if (fidelity.status !== 'ok') {
+  const fidelityOk = fidelity.status === 'ok' || (fidelity.status === 'insufficient-data' && options.fidelityOptional === true);
+  // Below full fidelity a broken *bound* (Map entries > sockets, listeners > 1, …) is still
+  // proven: less load than planned cannot put more entries in a Map than it can hold when fixed.
+  // A heap *slope* is not: an overloaded server queues work and its heap grows without leaking.
+  const proven = failing.filter((r) => r.id !== 'heap-slope');
+  if (!fidelityOk && proven.length === 0) {
     status = 'inconclusive';
     reasons = [`fidelity ${fidelity.status}: ${fidelity.reasons.join('; ')}`, ...ruleReasons.map((r) => `suspected, not proven at this fidelity: ${r}`)];
+  } else if (!fidelityOk) {
+    status = 'fail';
+    const provenLeaks = new Set(proven.map((r) => r.leak));
+    found.splice(0, found.length, ...found.filter((id) => provenLeaks.has(id)));
+    reasons = [
+      ...proven.map((r) => `${r.id}${r.leak ? ` (${r.leak})` : ''}: ${r.evidence.text}`),
+      `fidelity ${fidelity.status} (the bounds above broke even so): ${fidelity.reasons.join('; ')}`,
+      ...failing.filter((r) => r.id === 'heap-slope').map((r) => `suspected, not proven at this fidelity: heap-slope: ${r.evidence.text}`),
+    ];
   } else if (failing.length > 0) {
     status = 'fail';
     reasons = [...ruleReasons, ...culprits];

@@ -108,7 +108,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     timeScale: input.timeScale.scale,
     ...(diff ? { snapshotDiff: diff } : {}),
     // Without virtual users (outside load) there are no client counts to judge.
-    ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES } : {}),
+    ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES, fidelityOptional: true } : {}),
   });
   const exitCode = input.interrupted
     ? EXIT.interrupted

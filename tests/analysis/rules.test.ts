@@ -48,6 +48,23 @@ describe('each rule fails on a crafted leaking run and names its leak', () => {
   });
 });
 
+describe('server timers are the app\'s own', () => {
+  it('driver timers of leaked DB clients (rol_active_timers) do not count as an intervals leak when rol_sim_timers is exported', () => {
+    const run = makeRun({
+      at: (p, hour) => ({
+        metrics: {
+          rol_active_timers: 210 + Math.floor(hour * 20),
+          'rol_sim_timers{kind="interval"}': 11,
+          'rol_sim_timers{kind="timeout"}': 0,
+        },
+      }),
+    });
+    expect(rule(run, 'server-timers').status).toBe('pass');
+    const leaking = makeRun({ at: (p, hour) => ({ metrics: { 'rol_sim_timers{kind="interval"}': 40 + Math.floor(hour * 20) } }) });
+    expect(rule(leaking, 'server-timers').status).toBe('fail');
+  });
+});
+
 describe('robustness of bound rules', () => {
   it('an isolated breach (one sample) passes and says so', () => {
     const r = rule(makeRun({ at: (_p, _h, i) => (i === 40 ? { metrics: { rol_sockets_per_user_max: 2 } } : {}) }), 'sockets-per-user');

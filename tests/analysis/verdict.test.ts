@@ -45,15 +45,23 @@ describe('analyse', () => {
     expect(a.verdict.expectation).toMatchObject({ missed: ['intervals'], correct: false });
   });
 
-  it('fidelity too low → inconclusive, failing rules only suspected, never pass', () => {
-    const samples = makeRun({
-      at: (p, hour, i) => ({ load: { plannedActions: 1000 * (i + 1), doneActions: 900 * (i + 1) }, ...(p === 'soak' ? { client: { listenersPerSocketMax: 2 + Math.floor(hour) } } : {}) }),
-    });
-    const a = analyse(samples, opts);
-    expect(a.verdict.status).toBe('inconclusive');
-    expect(a.verdict.leaks).toEqual([]);
-    expect(a.verdict.reasons[0]).toContain('90.0% of planned actions');
-    expect(a.verdict.reasons.some((r) => r.startsWith('suspected') && r.includes('im-listeners'))).toBe(true);
+  it('fidelity too low → never pass; a heap slope is only suspected, a broken bound still fails', () => {
+    const lowFidelity = (extra: (p: string, hour: number) => object) =>
+      makeRun({ at: (p, hour, i) => ({ load: { plannedActions: 1000 * (i + 1), doneActions: 900 * (i + 1) }, ...extra(p, hour) }) });
+    const flat = analyse(lowFidelity(() => ({})), opts);
+    expect(flat.verdict.status).toBe('inconclusive');
+    expect(flat.verdict.reasons[0]).toContain('90.0% of planned actions');
+
+    const bound = analyse(lowFidelity((p, hour) => (p === 'soak' ? { client: { listenersPerSocketMax: 2 + Math.floor(hour) } } : {})), opts);
+    expect(bound.verdict.status).toBe('fail');
+    expect(bound.verdict.leaks).toEqual(['im-listeners']);
+    expect(bound.verdict.reasons.some((r) => r.includes('90.0% of planned actions'))).toBe(true);
+  });
+
+  it('an outside load reports no actions: with fidelityOptional that does not block the verdict', () => {
+    const samples = makeRun({ at: () => ({ load: null }) });
+    expect(analyse(samples, opts).verdict.status).toBe('inconclusive');
+    expect(analyse(samples, { ...opts, fidelityOptional: true }).verdict.status).toBe('pass');
   });
 
   it('missing client counts → inconclusive unless those rules are optional (target mode)', () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { runCli } from '../e2e/run-cli.js';
 
 // Usage errors end before any process is started: each of these runs in well under a second.
 describe('soak CLI usage', () => {

@@ -1,0 +1,116 @@
+/**
+ * Whole soaks through the real CLI: store, inspected server, virtual users, analysis, reports.
+ * Short runs (6 users, 3 simulated hours at the auto time scale, ~30 s each) that still detect:
+ * the fixed server must pass, and each leak switched on alone must fail naming exactly itself.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LEAK_IDS } from '../../common/leaks.js';
+import { runCli, type CliRun } from './run-cli.js';
+
+const OUT = join(import.meta.dirname, '../../reports/e2e');
+const SHORT = ['--users', '6', '--hours', '3', '--warmup', '0.5', '--sample-every', '10', '--ci', '--out', OUT];
+
+describe('npm run soak, end to end', () => {
+  let fixed: CliRun;
+
+  it('passes the fixed server and writes every report file', async () => {
+    fixed = await runCli(SHORT);
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+    const report = fixed.report();
+    expect(report.schemaVersion).toBe(1);
+    expect(report.verdict.status).toBe('pass');
+    expect(report.verdict.leaks).toEqual([]);
+    expect(report.config).toMatchObject({ scenario: 'office-day', users: 6, hours: 3, leaks: [], seed: 1 });
+    expect(report.environment.store.engine).toBe('wire');
+    expect(report.fidelity.ratio).toBeGreaterThanOrEqual(0.99);
+    expect(report.run.wallSeconds).toBeGreaterThan(0);
+    const dir = fixed.runDir!;
+    for (const file of ['report.json', 'summary.md', 'junit.xml', 'report.html', 'samples.ndjson', 'run.json']) {
+      expect(existsSync(join(dir, file)), file).toBe(true);
+    }
+    // Two snapshots (idle baseline, end of cool-down) that DevTools opens: a JSON object with snapshot.meta.
+    for (const snap of report.run.snapshots ?? []) {
+      const head = readFileSync(join(dir, snap), 'utf8').slice(0, 200);
+      expect(head).toMatch(/^\{"snapshot":\{"meta":/);
+    }
+    expect(report.run.snapshots).toHaveLength(2);
+    expect(report.snapshotDiff?.topGrowing.length).toBeGreaterThan(0);
+    const samples = readFileSync(join(dir, 'samples.ndjson'), 'utf8').trim().split('\n');
+    expect(samples.length).toBeGreaterThanOrEqual(15);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/^# rol-soak: .*PASS/);
+    expect(fixed.stdout).toMatch(/verdict: PASS/);
+  });
+
+  it('rebuilds the same verdict from the run folder (report RUN_DIR)', async () => {
+    const rebuilt = await runCli(['report', fixed.runDir!]);
+    expect(rebuilt.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(fixed.runDir!, 'report.json'), 'utf8')).verdict.status).toBe('pass');
+  });
+
+  const leakRuns = new Map<string, CliRun>();
+  it.each(LEAK_IDS)('--leaks %s fails and names exactly that leak', async (id) => {
+    const run = await runCli([...SHORT, '--no-snapshots', '--leaks', id]);
+    leakRuns.set(id, run);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const report = run.report();
+    expect(report.verdict.status).toBe('fail');
+    expect(report.verdict.leaks).toEqual([id]);
+    expect(run.stdout).toContain(`verdict: FAIL — leaks: ${id}`);
+    expect(readFileSync(join(run.runDir!, 'junit.xml'), 'utf8')).toContain('<failure');
+  });
+
+  it('compare: a run against itself is not a regression; fixed vs leaking is refused without --force and regresses with it', async () => {
+    const base = join(fixed.runDir!, 'report.json');
+    const leaking = join(leakRuns.get('im-listeners')!.runDir!, 'report.json');
+    const same = await runCli(['compare', base, base, '--out', join(OUT, 'compare-same')]);
+    expect(same.code).toBe(0);
+    expect((await runCli(['compare', base, leaking])).code).toBe(2);
+    const forced = await runCli(['compare', base, leaking, '--force', '--out', join(OUT, 'compare-leak')]);
+    expect(forced.code).toBe(1);
+    expect(statSync(join(OUT, 'compare-leak', 'compare.html')).size).toBeGreaterThan(1000);
+  });
+});
+
+describe('a run that does not end normally', () => {
+  it('SIGINT stops everything and leaves a partial report, exit 130', async () => {
+    let sent = false;
+    const run = await runCli(['--users', '6', '--hours', '25', '--no-snapshots', '--ci', '--out', OUT], {
+      onSpawn: (child) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          // Interrupt once the soak is sampling: the first progress line.
+          if (!sent && /^sim /m.test(chunk.toString())) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        });
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.code, run.stdout + run.stderr).toBe(130);
+    const report = run.report();
+    expect(report.run.interrupted).toBe(true);
+    expect(report.samples.count).toBeGreaterThan(0);
+  });
+
+  it('a server that crashes mid-run gives exit 4 with the cause', async () => {
+    let killed = false;
+    const run = await runCli(['--users', '6', '--hours', '25', '--no-snapshots', '--ci', '--out', OUT], {
+      onSpawn: (child) => {
+        let out = '';
+        child.stdout!.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const pid = /^server: \S+ \(pid (\d+)\)/m.exec(out)?.[1];
+          if (!killed && pid && /^sim /m.test(out)) {
+            killed = true;
+            process.kill(Number(pid), 'SIGKILL'); // the harness's own child: the measured server
+          }
+        });
+      },
+    });
+    expect(killed).toBe(true);
+    expect(run.code, run.stdout + run.stderr).toBe(4);
+    expect(run.stderr).toMatch(/server crashed mid-run .*signal SIGKILL/);
+  });
+});
