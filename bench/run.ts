@@ -16,6 +16,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   store: () => import('./store-bench.js'),
   harness: () => import('./harness-bench.js'),
   vu: () => import('./vu-bench.js'),
+  capacity: () => import('./capacity-bench.js'),
 };
 
 /** bench/results/ in the repository, from dist/bench/run.js or bench/run.ts alike. */

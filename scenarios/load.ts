@@ -83,7 +83,9 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
   const url = workerUrl();
   if (!existsSync(fileURLToPath(url))) throw new LoadError(`load worker not built: ${fileURLToPath(url)} (run \`npx tsc -p tsconfig.json\`)`);
   const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), users));
-  const startSimMs = (Date.now() - options.clock.epochMs) * options.clock.scale;
+  // The scenario's day starts at simulated time 0, or now if the load starts later; an epoch in
+  // the future (the harness gives workers time to start) must not shift the plan backwards.
+  const startSimMs = Math.max(0, (Date.now() - options.clock.epochMs) * options.clock.scale);
   const leaks = leaksForSide(options.leaks ?? [], 'client');
 
   const workers: Worker[] = [];

@@ -9,11 +9,13 @@ import type { ResolvedSoakConfig } from '../config/types.js';
 import { chooseTimeScale, type TimeScaleChoice } from './time-scale.js';
 
 /**
- * Client→server events per real second this 2-core machine sustains with the load, the server
- * and the store sharing it. Measured here: 100 VUs at S = 45 drove ~1,000 events/s with the server
- * at ~75% of a core and every planned action done (`npm run bench -- --only capacity`).
+ * Client→server events per real second a soak may plan on this 2-core machine, with the load,
+ * the server and the store sharing it. Measured (`npm run bench -- --only capacity`, and
+ * 6 VUs at S = 780): ~1,000 events/s kept every planned action but ran the server's event loop
+ * at 0.8–0.98 utilisation, which delayed samples by seconds and let work queue up in its heap.
+ * We plan for 75% of it, leaving a quarter of the server for forced GCs, bursts and the probes.
  */
-export const CAPACITY_EVENTS_PER_SECOND = 1_000;
+export const CAPACITY_EVENTS_PER_SECOND = 750;
 
 export function plannedEventsPerSimHour(config: Pick<ResolvedSoakConfig, 'scenario' | 'users'>): number {
   const scenario = resolveScenario(config.scenario as ScenarioName);

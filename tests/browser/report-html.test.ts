@@ -1,0 +1,61 @@
+/**
+ * report.html as a person sees it: rendered by the real renderer with the real uPlot build,
+ * opened in headless Chromium (Debian's, driven by playwright-core), checked for drawn charts and
+ * a clean console, and screenshotted. Needs /usr/bin/chromium (scripts/install-chromium.sh, which
+ * .ci/run runs); on a machine without it the test says so and is skipped.
+ */
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../../harness/report/html.js';
+import { uplotAssetsFromDisk } from '../../harness/run/write-html.js';
+import { fixedReport } from '../report/fixtures.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) process.stderr.write(`report-html browser test skipped: no ${CHROMIUM} (run scripts/install-chromium.sh)\n`);
+
+describe.skipIf(!available)('report.html in headless Chromium', () => {
+  it('draws every chart and logs no console error', async () => {
+    const { report, samples } = fixedReport({ leaking: true, leaks: ['im-listeners'] });
+    const dir = mkdtempSync(join(tmpdir(), 'rol-soak-html-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtml(report, samples, uplotAssetsFromDisk()));
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      // Offline by construction: any request leaving the file would be a CDN dependency.
+      const requests: string[] = [];
+      page.on('request', (r) => {
+        if (!r.url().startsWith('file:')) requests.push(r.url());
+      });
+      await page.goto(pathToFileURL(file).href);
+      const charts = await page.locator('div.chart').count();
+      expect(charts).toBeGreaterThanOrEqual(4);
+      // uPlot draws each chart into a canvas with a non-zero size.
+      await page.waitForFunction((n) => document.querySelectorAll('div.chart canvas').length >= n, charts);
+      const sizes = await page.$$eval('div.chart canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).width * (c as HTMLCanvasElement).height));
+      expect(sizes.every((s) => s > 0)).toBe(true);
+      expect(await page.textContent('body')).toContain('im-listeners');
+      expect(problems).toEqual([]);
+      expect(requests).toEqual([]);
+      const shots = join(import.meta.dirname, '../../reports/browser');
+      mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: join(shots, 'report-html.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
