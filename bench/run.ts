@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   harness: () => import('./harness-bench.js'),
   vu: () => import('./vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),
+  detection: () => import('./detection-bench.js'),
 };
 
 /** bench/results/ in the repository, from dist/bench/run.js or bench/run.ts alike. */

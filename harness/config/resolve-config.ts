@@ -35,7 +35,8 @@ const schema = z
     ci: z.boolean(),
     warmupHours: z.number().min(0),
     cooldownHours: z.number().min(0).max(24),
-    sampleEveryMinutes: z.number().min(0.5).max(240),
+    // Down to 3 simulated seconds: short real-time observations of an outside load need it.
+    sampleEveryMinutes: z.number().min(0.05).max(240),
     maxWallMinutes: positive('maxWallMinutes'),
     snapshots: z.boolean(),
     store: z.enum(['auto', 'uri', 'memory-server', 'wire']),

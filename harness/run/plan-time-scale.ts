@@ -24,6 +24,11 @@ export function plannedEventsPerSimHour(config: Pick<ResolvedSoakConfig, 'scenar
 }
 
 export function planTimeScale(config: ResolvedSoakConfig): TimeScaleChoice {
+  // An outside load (k6…) runs in real time: the server's timers must too, unless told otherwise.
+  if (config.load === 'external' && config.timeScale === 'auto') {
+    const seconds = (config.hours + config.cooldownHours) * 3600;
+    return { scale: 1, limitedBy: 'fixed', plannedEventsPerSecond: 0, estimatedWallSeconds: seconds, withinBudget: seconds <= config.maxWallMinutes * 60 };
+  }
   const auto = chooseTimeScale({
     hours: config.hours,
     cooldownHours: config.cooldownHours,

@@ -1,0 +1,45 @@
+/**
+ * `--load external`: the harness starts the reference server and judges it while an outside load
+ * runs — here the k6 scripts' socket.io codec driving real users over `ws` (tests/k6), in real
+ * time-scale terms of its own. No virtual users: the client-count rules are optional and no
+ * planned-action fidelity is required, but every server rule still applies.
+ */
+import { describe, expect, it } from 'vitest';
+import { runLoad, type LoadResult } from '../k6/codec-load.js';
+import { runCli } from './run-cli.js';
+import { join } from 'node:path';
+
+const OUT = join(import.meta.dirname, '../../reports/e2e');
+
+describe('--load external', () => {
+  it('samples and judges the server while an outside load runs, and gives a verdict', async () => {
+    let load: Promise<LoadResult> | null = null;
+    const run = await runCli(
+      // 3.1 simulated hours at S = 300: ~37 s of real time, 15 soak samples (every 10 simulated
+      // minutes) — enough for the heap trend's interval to sit inside its budget.
+      ['--load', 'external', '--time-scale', '300', '--hours', '3', '--warmup', '0.5', '--cooldown', '0.1', '--sample-every', '10', '--no-snapshots', '--ci', '--out', OUT],
+      {
+        onSpawn: (child) => {
+          let out = '';
+          child.stdout!.on('data', (chunk: Buffer) => {
+            out += chunk.toString();
+            const url = /^server: (\S+) \(pid/m.exec(out)?.[1];
+            if (url && !load) load = runLoad({ url, users: 4, messages: 3_000, durationMs: 30_000, intervalMs: 50 }); // spans warm-up and most of the soak
+          });
+        },
+      },
+    );
+    expect(load).not.toBeNull();
+    const result = await load!;
+    expect(result.acked).toBeGreaterThan(0);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const report = run.report();
+    expect(report.verdict.status).toBe('pass');
+    expect(report.fidelity.status).toBe('insufficient-data');
+    expect(report.samples.soak).toBeGreaterThanOrEqual(8);
+    // The server rules judged real traffic: the codec users were connected while it was sampled.
+    const presence = report.verdict.rules.find((r) => r.id === 'presence-maps');
+    expect(presence?.status).toBe('pass');
+    expect(presence?.evidence.value).toBeGreaterThan(0);
+  });
+});
