@@ -26,6 +26,7 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
   let lastPlainHour = -1;
   let previous: Sample | null = null;
   let startedWall = Date.now();
+  let estimatedWallSeconds = 0;
 
   const rates = (sample: Sample) => {
     const sent = sample.load?.messagesSent ?? 0;
@@ -39,7 +40,8 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
     const { sample, totalSimMs } = event;
     const fraction = Math.min(1, sample.simMs / totalSimMs);
     const elapsed = (Date.now() - startedWall) / 1000;
-    const eta = fraction > 0 ? Math.max(0, elapsed / fraction - elapsed) : 0;
+    // Early on the fraction is too small to extrapolate from; the plan's estimate is better.
+    const eta = fraction > 0.05 ? Math.max(0, elapsed / fraction - elapsed) : Math.max(0, estimatedWallSeconds - elapsed);
     const fields = {
       hour: (sample.simMs / 3_600_000).toFixed(1),
       heap: (sample.server.heapUsed / MB).toFixed(1),
@@ -76,6 +78,7 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
     switch (event.type) {
       case 'config':
         startedWall = Date.now();
+        estimatedWallSeconds = event.estimatedWallSeconds;
         log(`run ${event.runId}: time scale ${event.timeScale} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s`);
         if (!event.withinBudget) {
           log(`note: this machine's measured capacity cannot fit the run into ${event.maxWallMinutes} min without dropping planned events; it runs longer instead`);
