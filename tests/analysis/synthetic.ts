@@ -3,17 +3,10 @@
  * every generator takes a seed so a failing case can be replayed exactly.
  */
 
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../scenarios/rng.js';
+
+/** mulberry32 (the scenarios' PRNG): seedable floats in [0, 1). */
+export const rng = mulberry32;
 
 /** Standard normal draws (Box–Muller) from a seeded uniform source. */
 export function gaussian(seed: number): () => number {
