@@ -5,13 +5,10 @@
  */
 import type { Phase, Sample } from '../sample.js';
 
-/** The key prom-client samples are flattened to; labels are sorted alphabetically. */
-export function metricKey(name: string, labels: Readonly<Record<string, string>> = {}): string {
-  const parts = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${labels[k] as string}"`);
-  return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
-}
+// The one canonical key builder, shared with the parser that produced the keys (labels sorted,
+// values escaped), so a lookup can never miss a series whose label value holds a quote.
+import { metricKey } from '../probes/prometheus-text.js';
+export { metricKey };
 
 /** One metric of one sample, or undefined when the server did not export it. */
 export function readMetric(
