@@ -11,6 +11,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { VirtualUser } from '../../scenarios/virtual-user.js';
 import { VuProbe } from '../../scenarios/vu-probe.js';
 import { emptyLoadTotals } from '../../scenarios/counts.js';
+import { until } from '../helpers/until.js';
 
 const SCALE = 60;
 const N = 5;
@@ -32,14 +33,6 @@ async function vu(leaks: LeakId[]): Promise<VirtualUser> {
   users.push(u);
   await u.logOn();
   return u;
-}
-
-async function until(what: string, ok: () => boolean, realMs = 10_000): Promise<void> {
-  const end = Date.now() + realMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** Makes a and b buddies through the UI (request over a's socket, b clicks Accept). */

@@ -9,6 +9,7 @@ import { startServerProcess, type ServerProcess } from '../helpers/server-proces
 import { VirtualUser } from '../../scenarios/virtual-user.js';
 import { VuProbe } from '../../scenarios/vu-probe.js';
 import { emptyLoadTotals } from '../../scenarios/counts.js';
+import { until } from '../helpers/until.js';
 
 const SCALE = 60; // simulated ms per real ms: a 10 s ping fires every 167 real ms
 let server: ServerProcess;
@@ -27,14 +28,6 @@ function vu(name: string): VirtualUser {
   });
   users.push(u);
   return u;
-}
-
-async function until(what: string, ok: () => boolean, realMs = 10_000): Promise<void> {
-  const end = Date.now() + realMs;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 beforeAll(async () => {
