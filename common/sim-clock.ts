@@ -9,6 +9,14 @@
  *
  * Timers are real Node/DOM timers underneath: a leaked interval stays visible to
  * `process.getActiveResourcesInfo()` and to the clock's own live counts.
+ *
+ * Periodic timers have a real-time floor (`minIntervalRealMs`). Left unfloored, the every-10-s
+ * presence ping and buddy-request poll of 100 users at S = 500 would be 10,000 socket events per
+ * real second, 16× the users' actions; no 2-core machine serves that. The floor keeps every
+ * interval alive and firing (so a leaked interval is still counted and still multiplies its
+ * user's ping rate), but no more often than the floor in real time: the harness chooses it so the
+ * timers' events fit their share of capacity, and reports the effective simulated period.
+ * One-shot timers (think times, back-off) are never floored: they are the scenario's actions.
  */
 
 export interface SimClockOptions {
@@ -18,6 +26,15 @@ export interface SimClockOptions {
   readonly epochMs?: number;
   /** Smallest real delay handed to the runtime, ms; guards against a 0 ms busy loop. @default 1 */
   readonly minRealDelayMs?: number;
+  /** Smallest real period of a `setInterval`, ms (see the module comment). @default minRealDelayMs */
+  readonly minIntervalRealMs?: number;
+}
+
+/** What a child process needs to rebuild the run's clock. */
+export interface ClockSpec {
+  readonly scale: number;
+  readonly epochMs: number;
+  readonly minIntervalRealMs?: number;
 }
 
 export type SimTimer = ReturnType<typeof setTimeout>;
@@ -26,6 +43,7 @@ export class SimClock {
   readonly scale: number;
   readonly epochMs: number;
   readonly minRealDelayMs: number;
+  readonly minIntervalRealMs: number;
   readonly #timeouts = new Set<SimTimer>();
   readonly #intervals = new Set<SimTimer>();
 
@@ -37,6 +55,16 @@ export class SimClock {
     this.scale = scale;
     this.epochMs = options.epochMs ?? Date.now();
     this.minRealDelayMs = options.minRealDelayMs ?? 1;
+    const floor = options.minIntervalRealMs ?? this.minRealDelayMs;
+    if (!Number.isFinite(floor) || floor < 0) {
+      throw new RangeError(`interval floor must be a non-negative number of ms, got ${String(floor)}`);
+    }
+    this.minIntervalRealMs = Math.max(this.minRealDelayMs, floor);
+  }
+
+  /** The spec children rebuild this clock from. */
+  spec(): ClockSpec {
+    return { scale: this.scale, epochMs: this.epochMs, minIntervalRealMs: this.minIntervalRealMs };
   }
 
   /** Simulated ms since the epoch. */
@@ -79,8 +107,18 @@ export class SimClock {
     this.#timeouts.delete(handle);
   }
 
+  /** Real ms between fires of an interval of `simMs` simulated ms (the floor applied). */
+  intervalRealMs(simMs: number): number {
+    return Math.max(this.minIntervalRealMs, simMs / this.scale);
+  }
+
+  /** Simulated ms between fires of an interval of `simMs` (longer than asked when floored). */
+  intervalSimMs(simMs: number): number {
+    return this.intervalRealMs(simMs) * this.scale;
+  }
+
   setInterval(fn: () => void, simMs: number): SimTimer {
-    const handle = setInterval(fn, this.toReal(simMs));
+    const handle = setInterval(fn, this.intervalRealMs(simMs));
     this.#intervals.add(handle);
     return handle;
   }
@@ -111,14 +149,29 @@ export class SimClock {
 }
 
 /** Environment variables through which a run hands its clock to child processes. */
-export const CLOCK_ENV = Object.freeze({ scale: 'SOAK_TIME_SCALE', epoch: 'SOAK_SIM_EPOCH' });
+export const CLOCK_ENV = Object.freeze({ scale: 'SOAK_TIME_SCALE', epoch: 'SOAK_SIM_EPOCH', intervalFloor: 'SOAK_INTERVAL_FLOOR_MS' });
 
-/** Builds a clock from `SOAK_TIME_SCALE` / `SOAK_SIM_EPOCH` (defaults: scale 1, epoch now). */
+/** The env a child process needs for `clockFromEnv` to rebuild `spec`. */
+export function clockEnv(spec: ClockSpec): Record<string, string> {
+  return {
+    [CLOCK_ENV.scale]: String(spec.scale),
+    [CLOCK_ENV.epoch]: String(spec.epochMs),
+    ...(spec.minIntervalRealMs === undefined ? {} : { [CLOCK_ENV.intervalFloor]: String(spec.minIntervalRealMs) }),
+  };
+}
+
+/**
+ * Builds a clock from `SOAK_TIME_SCALE` / `SOAK_SIM_EPOCH` / `SOAK_INTERVAL_FLOOR_MS`
+ * (defaults: scale 1, epoch now, no interval floor beyond 1 ms).
+ */
 export function clockFromEnv(env: Record<string, string | undefined>): SimClock {
   const scaleText = env[CLOCK_ENV.scale];
   const epochText = env[CLOCK_ENV.epoch];
   const scale = scaleText === undefined || scaleText === '' ? 1 : Number(scaleText);
   const epochMs = epochText === undefined || epochText === '' ? Date.now() : Number(epochText);
   if (!Number.isFinite(epochMs)) throw new RangeError(`${CLOCK_ENV.epoch} must be a number of ms, got ${epochText}`);
-  return new SimClock({ scale, epochMs });
+  const floorText = env[CLOCK_ENV.intervalFloor];
+  const floor = floorText === undefined || floorText === '' ? undefined : Number(floorText);
+  if (floor !== undefined && !(floor >= 0)) throw new RangeError(`${CLOCK_ENV.intervalFloor} must be a non-negative number of ms, got ${floorText}`);
+  return new SimClock({ scale, epochMs, ...(floor === undefined ? {} : { minIntervalRealMs: floor }) });
 }

@@ -79,7 +79,10 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
       case 'config':
         startedWall = Date.now();
         estimatedWallSeconds = event.estimatedWallSeconds;
-        log(`run ${event.runId}: time scale ${event.timeScale} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s`);
+        log(
+          `run ${event.runId}: time scale ${event.timeScale} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s` +
+            (event.intervalFloorMs && event.intervalFloorMs > 1 ? `; periodic timers floored at ${event.intervalFloorMs} real ms` : ''),
+        );
         if (!event.withinBudget) {
           log(`note: this machine's measured capacity cannot fit the run into ${event.maxWallMinutes} min without dropping planned events; it runs longer instead`);
         }

@@ -9,12 +9,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { leaksForSide, type LeakId } from '../common/leaks.js';
+import type { ClockSpec } from '../common/sim-clock.js';
 import type { ClientCounts, LoadCounts } from './count-types.js';
 import { emptyClientCounts, emptyLoadTotals, mergeClientCounts, mergeLoadTotals, type LoadTotals } from './counts.js';
 import { addEncoded, newHistogram, summaryMs } from './latency.js';
 import type { Scenario } from './scenario.js';
 import { resolveScenario, type ScenarioName } from './scenarios.js';
-import type { FromWorker, ToWorker, WorkerConfig, WorkerCounts } from './worker-protocol.js';
+import { VU_PASSWORD, VU_USERNAME_PREFIX, type FromWorker, type ToWorker, type WorkerConfig, type WorkerCounts } from './worker-protocol.js';
 
 export interface LoadOptions {
   /** Base URL of the server under load, e.g. `http://127.0.0.1:4000`. */
@@ -30,13 +31,15 @@ export interface LoadOptions {
   /** All leak switches of the run; the client-side ones are applied here. @default [] */
   readonly leaks?: readonly LeakId[];
   /** The run's clock, shared with the server. */
-  readonly clock: { readonly scale: number; readonly epochMs: number };
+  readonly clock: ClockSpec;
   /** Real ms between scheduled reports; 0 = only on demand. @default 1000 */
   readonly reportEveryRealMs?: number;
   /** Worker threads. @default min(os.availableParallelism(), users) */
   readonly workers?: number;
   /** Username prefix (users are `<prefix>00000`…). @default 'vu' */
   readonly usernamePrefix?: string;
+  /** The buddy graph was seeded before the run (seedBuddies): VUs skip the handshake. @default false */
+  readonly buddiesSeeded?: boolean;
 }
 
 export interface LoadReport {
@@ -107,8 +110,9 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
         clock: options.clock,
         startSimMs,
         userIndices: Array.from({ length: users }, (_, i) => i).filter((i) => i % nWorkers === w),
-        usernamePrefix: options.usernamePrefix ?? 'vu',
-        password: 'rol-soak-vu',
+        usernamePrefix: options.usernamePrefix ?? VU_USERNAME_PREFIX,
+        password: VU_PASSWORD,
+        buddiesSeeded: options.buddiesSeeded ?? false,
       };
       // React's production build: the development build costs several times the CPU per render.
       const worker = new Worker(url, { workerData: config, env: { ...process.env, NODE_ENV: 'production' } });

@@ -10,7 +10,7 @@ import type { Window as HappyWindow } from 'happy-dom';
 import type { PublicUser } from '../common/events.js';
 import { ROUTES, type LoginResponse } from '../common/http.js';
 import type { LeakId } from '../common/leaks.js';
-import { SimClock } from '../common/sim-clock.js';
+import { SimClock, type ClockSpec } from '../common/sim-clock.js';
 import { ClientEnvContext, type ClientEnv } from '../client/client-context.js';
 import { Shell } from '../client/shell.js';
 import { SocketClient } from '../client/socket-client.js';
@@ -27,7 +27,7 @@ export interface VirtualUserOptions {
   readonly password: string;
   /** Client-side leak switches that are on. */
   readonly leaks: readonly LeakId[];
-  readonly clock: { readonly scale: number; readonly epochMs: number };
+  readonly clock: ClockSpec;
   readonly probe: VuProbe;
   /** Called on every socket.io reconnection of any of this user's sockets. */
   readonly onReconnect?: () => void;
@@ -53,7 +53,7 @@ export class VirtualUser {
     this.#opts = opts;
     this.username = opts.username;
     this.probe = opts.probe;
-    this.clock = new SimClock({ scale: opts.clock.scale, epochMs: opts.clock.epochMs });
+    this.clock = new SimClock(opts.clock);
     this.#win = createUserWindow();
     this.#doc = this.#win.document as unknown as Document;
     this.#docCensus = instrumentListeners(this.#doc);

@@ -108,7 +108,7 @@ function step(slot: Slot): void {
     vu.logOn()
       .then(() => {
         everConnected = true;
-        requestBuddies(slot);
+        if (!config.buddiesSeeded) requestBuddies(slot);
       })
       .catch((err: Error) => fail(err))
       .finally(() => (slot.busy = false));

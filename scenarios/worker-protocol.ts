@@ -1,5 +1,6 @@
 /** Messages between the load process (scenarios/load.ts) and its VU worker threads. */
 import type { LeakId } from '../common/leaks.js';
+import type { ClockSpec } from '../common/sim-clock.js';
 import type { ClientCounts } from './count-types.js';
 import type { LoadTotals } from './counts.js';
 import type { Scenario } from './scenario.js';
@@ -10,13 +11,15 @@ export interface WorkerConfig {
   readonly seed: number;
   /** Client-side leak switches that are on. */
   readonly leaks: readonly LeakId[];
-  readonly clock: { readonly scale: number; readonly epochMs: number };
+  readonly clock: ClockSpec;
   /** Simulated ms (since the epoch) at which the load's scenario time 0 falls. */
   readonly startSimMs: number;
   /** This worker's users: global indices. */
   readonly userIndices: readonly number[];
   readonly usernamePrefix: string;
   readonly password: string;
+  /** The buddy graph was seeded before the run (seed-buddies.ts): skip the in-run handshake. */
+  readonly buddiesSeeded: boolean;
 }
 
 /** One worker's reading: its VUs folded into ClientCounts, its counters, and its latency window. */
@@ -35,6 +38,11 @@ export type FromWorker =
   | { type: 'stopped'; id: number; counts: WorkerCounts }
   | { type: 'done' }
   | { type: 'error'; message: string };
+
+/** Username prefix of the virtual users (`vu00000`…) unless a run asks for another. */
+export const VU_USERNAME_PREFIX = 'vu';
+/** Every virtual user's password (accounts are created at first login). */
+export const VU_PASSWORD = 'rol-soak-vu';
 
 export function usernameFor(prefix: string, index: number): string {
   return `${prefix}${String(index).padStart(5, '0')}`;

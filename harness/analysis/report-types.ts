@@ -25,6 +25,11 @@ export interface ReportConfig {
   readonly hours: number;
   /** The time scale actually used (simulated ms per real ms), after `auto` was resolved. */
   readonly timeScale: number;
+  /**
+   * Real-ms floor of periodic timers (1 = none): a 10 s ping fired every max(10 s / S, floor)
+   * real ms, i.e. every `floor × S` simulated ms when the floor binds. Absent in older reports.
+   */
+  readonly intervalFloorMs?: number;
   readonly leaks: readonly LeakId[];
   readonly seed: number;
   readonly warmupHours?: number;

@@ -90,3 +90,14 @@ export const STATUS_ICON: Readonly<Record<string, string>> = Object.freeze({
   regressed: '❌',
   refused: '⛔',
 });
+
+/**
+ * One sentence on the periodic-timer floor when it bound (see common/sim-clock.ts), so a reader
+ * knows the 10 s ping fired less often in simulated time than in the real app; null otherwise.
+ */
+export function intervalFloorNote(config: { readonly timeScale: number; readonly intervalFloorMs?: number }): string | null {
+  const floor = config.intervalFloorMs ?? 1;
+  const pingSimMs = Math.max(floor, 10_000 / config.timeScale) * config.timeScale;
+  if (floor <= 1 || pingSimMs <= 10_000) return null;
+  return `Periodic timers were floored at ${String(floor)} real ms: the 10 s presence ping and request poll fired every ${(pingSimMs / 1000).toFixed(0)} simulated s (actions ran at full rate).`;
+}

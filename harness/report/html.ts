@@ -6,7 +6,7 @@
  */
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, isByteSeries, isByteUnit } from './format.js';
+import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, intervalFloorNote, isByteSeries, isByteUnit } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { badge, chartDivs, htmlPage, table, type UplotAssets } from './html-page.js';
 
@@ -22,6 +22,8 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
     `<p>Scenario <b>${e(c.scenario)}</b>, ${c.users} users, ${c.hours} simulated hours at ×${c.timeScale}, ` +
       `leaks on: <b>${e(c.leaks.join(', ') || 'none')}</b>, seed ${c.seed}. Leaks found: <b>${e(v.leaks.join(', ') || 'none')}</b>.</p>`,
   );
+  const floorNote = intervalFloorNote(c);
+  if (floorNote) parts.push(`<p class="muted">${e(floorNote)}</p>`);
   if (v.reasons.length > 0) parts.push(`<ul>${v.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>`);
   parts.push('<h2>Rules</h2>');
   parts.push(

@@ -5,7 +5,7 @@
  */
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, isByteUnit, mdCell, STATUS_ICON } from './format.js';
+import { formatBytes, formatSlope, formatTrend, formatValue, intervalFloorNote, isByteUnit, mdCell, STATUS_ICON } from './format.js';
 
 /** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
 const TOP_CULPRITS = 5;
@@ -23,6 +23,8 @@ export function renderSummaryMd(report: Report): string {
     `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ×${c.timeScale}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}, seed ${c.seed}. ` +
       `Run \`${report.run.id}\`, ${report.run.wallSeconds.toFixed(0)} s wall, store ${report.environment.store.engine}${report.environment.store.version ? ` ${report.environment.store.version}` : ''}.`,
   );
+  const floorNote = intervalFloorNote(c);
+  if (floorNote) lines.push('', floorNote);
   if (v.reasons.length > 0) {
     lines.push('', '## Why', '');
     for (const r of v.reasons) lines.push(`- ${r.replace(/\r?\n/g, ' ')}`);

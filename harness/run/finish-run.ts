@@ -122,6 +122,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       users: config.users,
       hours: config.hours,
       timeScale: input.timeScale.scale,
+      intervalFloorMs: input.timeScale.intervalFloorMs ?? 1,
       leaks: config.leaks,
       seed: config.seed,
       warmupHours: config.warmupHours,

@@ -1,49 +1,59 @@
 /**
- * Resolves `timeScale: 'auto'` for a config: the planned event rate comes from the scenario
- * (its busiest phase, since late actions there are what hurts fidelity) plus the client timers
- * every connected user runs.
+ * Resolves `timeScale: 'auto'` for a config: the planned action rate comes from the scenario (its
+ * busiest phase, since late actions there are what hurts fidelity); the users' periodic timers
+ * get their own budget, met by a real-time floor on interval periods (common/sim-clock.ts).
  */
 import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
-import { TIMER_EVENTS_PER_USER_HOUR } from '../../scenarios/event-rate.js';
+import { TIMER_PERIODS_SIM_MS } from '../../scenarios/event-rate.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
-import { chooseTimeScale, type TimeScaleChoice } from './time-scale.js';
+import { chooseIntervalFloor, chooseTimeScale, timerEventsPerSecond, type TimeScaleChoice } from './time-scale.js';
 
 /**
- * Client→server events per real second a soak may plan on this 2-core machine, with the load,
- * the server and the store sharing it. Measured (`npm run bench -- --only capacity`, and
- * 6 VUs at S = 780): ~1,000 events/s kept every planned action but ran the server's event loop
- * at 0.8–0.98 utilisation, which delayed samples by seconds and let work queue up in its heap.
- * We plan for 75% of it, leaving a quarter of the server for forced GCs, bursts and the probes.
+ * Scenario actions per real second a soak may plan on this 2-core machine, with the load, the
+ * server and the store sharing it (an action is a user's gesture: an IM sent with its receipt
+ * and fan-out, a drag of 8 moves, a reload with its login and fetches).
+ * Measured with `npm run bench -- --only capacity` (see bench/results/capacity.json).
  */
-export const CAPACITY_EVENTS_PER_SECOND = 750;
+export const CAPACITY_ACTIONS_PER_SECOND = 750;
+
+/**
+ * Timer events (presence ping, request poll, weather) per real second all users together may
+ * send. Each is one socket.io round trip and, for the poll, one indexed find: measured as cheap as
+ * a third of an action, so this budget costs about a tenth of the capacity.
+ */
+export const TIMER_EVENTS_PER_SECOND = 200;
 
 export function plannedEventsPerSimHour(config: Pick<ResolvedSoakConfig, 'scenario' | 'users'>): number {
   const scenario = resolveScenario(config.scenario as ScenarioName);
   const busiest = Math.max(0, ...scenario.phases.map((p) => Object.values(p.rates).reduce((a, b) => a + (b ?? 0), 0)));
-  return config.users * (busiest + TIMER_EVENTS_PER_USER_HOUR);
+  return config.users * busiest;
 }
 
 export function planTimeScale(config: ResolvedSoakConfig): TimeScaleChoice {
+  const simSeconds = (config.hours + config.cooldownHours) * 3600;
+  const fixed = (scale: number): TimeScaleChoice => {
+    const intervalFloorMs = chooseIntervalFloor(config.users, TIMER_PERIODS_SIM_MS, scale, TIMER_EVENTS_PER_SECOND);
+    return {
+      scale,
+      limitedBy: 'fixed',
+      plannedEventsPerSecond: (plannedEventsPerSimHour(config) / 3600) * scale,
+      estimatedWallSeconds: simSeconds / scale,
+      withinBudget: simSeconds / scale <= config.maxWallMinutes * 60,
+      intervalFloorMs,
+      plannedTimerEventsPerSecond: timerEventsPerSecond(config.users, TIMER_PERIODS_SIM_MS, scale, intervalFloorMs),
+    };
+  };
   // An outside load (k6…) runs in real time: the server's timers must too, unless told otherwise.
-  if (config.load === 'external' && config.timeScale === 'auto') {
-    const seconds = (config.hours + config.cooldownHours) * 3600;
-    return { scale: 1, limitedBy: 'fixed', plannedEventsPerSecond: 0, estimatedWallSeconds: seconds, withinBudget: seconds <= config.maxWallMinutes * 60 };
-  }
-  const auto = chooseTimeScale({
+  if (config.load === 'external' && config.timeScale === 'auto') return fixed(1);
+  if (config.timeScale !== 'auto') return fixed(config.timeScale);
+  return chooseTimeScale({
     hours: config.hours,
     cooldownHours: config.cooldownHours,
     maxWallMinutes: config.maxWallMinutes,
     plannedEventsPerSimHour: plannedEventsPerSimHour(config),
-    capacityEventsPerSecond: CAPACITY_EVENTS_PER_SECOND,
+    capacityEventsPerSecond: CAPACITY_ACTIONS_PER_SECOND,
+    users: config.users,
+    timerPeriodsSimMs: TIMER_PERIODS_SIM_MS,
+    timerBudgetPerSecond: TIMER_EVENTS_PER_SECOND,
   });
-  if (config.timeScale === 'auto') return auto;
-  const scale = config.timeScale;
-  const simMs = (config.hours + config.cooldownHours) * 3_600_000;
-  return {
-    scale,
-    limitedBy: 'fixed',
-    plannedEventsPerSecond: (plannedEventsPerSimHour(config) / 3_600_000) * scale * 1000,
-    estimatedWallSeconds: simMs / scale / 1000,
-    withinBudget: simMs / scale / 1000 <= config.maxWallMinutes * 60,
-  };
 }

@@ -16,7 +16,9 @@ import { InspectorProbe } from '../probes/inspector-probe.js';
 import { scrapeMetrics } from '../probes/metrics-probe.js';
 import type { Sample } from '../sample.js';
 import type { Report } from '../analysis/report-types.js';
-import type { ScenarioName } from '../../scenarios/scenarios.js';
+import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
+import { seedBuddies } from '../../scenarios/seed-buddies.js';
+import { VU_PASSWORD, VU_USERNAME_PREFIX } from '../../scenarios/worker-protocol.js';
 import { startLoadProcess, type LoadHandle } from './load-process.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 import { makeRunId } from './run-id.js';
@@ -52,7 +54,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
   const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, store: null };
   writeRunRecord(runDir, record);
-  emit({ type: 'config', runId, runDir, timeScale: plan.scale, limitedBy: plan.limitedBy, estimatedWallSeconds: plan.estimatedWallSeconds, withinBudget: plan.withinBudget, maxWallMinutes: config.maxWallMinutes });
+  emit({ type: 'config', runId, runDir, timeScale: plan.scale, limitedBy: plan.limitedBy, estimatedWallSeconds: plan.estimatedWallSeconds, withinBudget: plan.withinBudget, maxWallMinutes: config.maxWallMinutes, intervalFloorMs: plan.intervalFloorMs });
 
   let store: RunningStore | null = null;
   let server: ServerHandle | null = null;
@@ -82,6 +84,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         leaks: leaksForSide(config.leaks, 'server'),
         timeScale: plan.scale,
         epochMs: Date.now(),
+        intervalFloorMs: plan.intervalFloorMs,
       });
       emit({ type: 'server', url: server.url, pid: server.pid, inspectorUrl: server.inspectorUrl });
       serverUrl = server.url;
@@ -93,6 +96,13 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       });
     }
     failure.catch(() => undefined);
+
+    // The users' buddy lists exist before hour 0, as in the real app (scenarios/seed-buddies.ts).
+    if (config.load === 'vus') {
+      const scenario = resolveScenario(config.scenario as ScenarioName);
+      const seeded = await seedBuddies({ serverUrl, users: config.users, buddiesPerUser: scenario.buddiesPerUser, usernamePrefix: VU_USERNAME_PREFIX, password: VU_PASSWORD });
+      emit({ type: 'log', message: `seeded ${seeded.friendships} friendships among ${seeded.users} users in ${(seeded.realMs / 1000).toFixed(1)} s` });
+    }
 
     // Baseline heap snapshot while the server is idle, before any user arrives. With the end
     // snapshot (after cool-down, every user gone) it brackets what the run retained; taking
@@ -106,7 +116,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
 
     // Simulated time 0 lies LOAD_START_ALLOWANCE_MS ahead, so the load's workers are up before
     // the scenario's day begins and no planned action is late from the start.
-    const clock = new SimClock({ scale: plan.scale, epochMs: Date.now() + LOAD_START_ALLOWANCE_MS });
+    const clock = new SimClock({ scale: plan.scale, epochMs: Date.now() + LOAD_START_ALLOWANCE_MS, minIntervalRealMs: plan.intervalFloorMs });
     if (config.load === 'vus') {
       load = await startLoadProcess({
         serverUrl,
@@ -115,7 +125,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         hours: config.hours,
         seed: config.seed,
         leaks: leaksForSide(config.leaks, 'client'),
-        clock: { scale: clock.scale, epochMs: clock.epochMs },
+        clock: clock.spec(),
+        buddiesSeeded: true,
       });
       emit({ type: 'load', pid: load.pid, users: config.users });
       if (clock.now() > 0) emit({ type: 'log', message: `load ready ${(clock.now() / clock.scale / 1000).toFixed(1)} s after simulated time 0 (warm-up absorbs it)` });

@@ -31,6 +31,8 @@ export interface SpawnServerOptions {
   readonly leaks: readonly LeakId[];
   readonly timeScale: number;
   readonly epochMs: number;
+  /** Real-ms floor of the server's periodic timers (see common/sim-clock.ts). @default none */
+  readonly intervalFloorMs?: number;
   readonly readyTimeoutMs?: number;
   readonly extraEnv?: Record<string, string>;
 }
@@ -43,6 +45,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerHa
     SOAK_LEAKS: options.leaks.join(',') || 'none',
     [CLOCK_ENV.scale]: String(options.timeScale),
     [CLOCK_ENV.epoch]: String(options.epochMs),
+    ...(options.intervalFloorMs === undefined ? {} : { [CLOCK_ENV.intervalFloor]: String(options.intervalFloorMs) }),
     PORT: '0',
   };
   const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', SERVER_ENTRY], {

@@ -3,7 +3,7 @@ import { resolveConfig } from '../../harness/config/resolve-config.js';
 import { configFromEnv } from '../../harness/config/env-config.js';
 import { DEFAULTS } from '../../harness/config/defaults.js';
 import { UsageError } from '../../harness/errors.js';
-import { chooseTimeScale } from '../../harness/run/time-scale.js';
+import { chooseIntervalFloor, chooseTimeScale, timerEventsPerSecond } from '../../harness/run/time-scale.js';
 
 describe('resolveConfig', () => {
   it('applies defaults < file < scenario < env < cli and records each source', () => {
@@ -66,5 +66,30 @@ describe('chooseTimeScale', () => {
     expect(c.plannedEventsPerSecond).toBeCloseTo(2_000, 0);
     // 25.5 simulated hours at S 100 is 918 s: over the 3-minute budget, and it says so.
     expect(c.withinBudget).toBe(false);
+  });
+});
+
+describe('chooseIntervalFloor', () => {
+  const periods = [10_000, 10_000, 900_000];
+  it('leaves timers alone when they fit the budget', () => {
+    // 6 users × (2 × 60/s + 0.7/s) at S = 600 ≈ 724 events/s > 200; at S = 10 they are 12/s.
+    expect(chooseIntervalFloor(6, periods, 10, 200)).toBe(1);
+  });
+  it('finds the smallest floor that fits, and the rate then fits', () => {
+    const floor = chooseIntervalFloor(100, periods, 600, 200);
+    expect(timerEventsPerSecond(100, periods, 600, floor)).toBeLessThanOrEqual(200);
+    expect(timerEventsPerSecond(100, periods, 600, floor - 1)).toBeGreaterThan(200);
+    // The weather's 15 min is 1.5 real s at S = 600, so all three end up floored:
+    // 100 users × 3 / floor = 200/s → 1.5 s.
+    expect(floor).toBeGreaterThan(1400);
+    expect(floor).toBeLessThanOrEqual(1500);
+  });
+  it('grows with users: 1,000 users need a floor ten times longer', () => {
+    expect(chooseIntervalFloor(1000, periods, 100, 200)).toBeGreaterThan(9 * chooseIntervalFloor(100, periods, 100, 200));
+  });
+  it('is part of the auto choice', () => {
+    const c = chooseTimeScale({ hours: 25, cooldownHours: 0.5, maxWallMinutes: 3, plannedEventsPerSimHour: 4_490, capacityEventsPerSecond: 750, users: 100, timerPeriodsSimMs: periods, timerBudgetPerSecond: 200 });
+    expect(c.intervalFloorMs).toBeGreaterThan(1);
+    expect(c.plannedTimerEventsPerSecond).toBeLessThanOrEqual(200);
   });
 });
