@@ -76,6 +76,18 @@ describe('npm run soak, end to end', () => {
     expect(forced.code).toBe(1);
     expect(statSync(join(OUT, 'compare-leak', 'compare.html')).size).toBeGreaterThan(1000);
   });
+
+  it('compare: two separate runs of the fixed server are not a regression (exit 0)', async () => {
+    // A second, independent run of the same config: its own store, server, VUs and noise.
+    const second = await runCli(FIXED);
+    expect(second.report().verdict.status, second.stdout).not.toBe('fail');
+    const out = join(OUT, 'compare-fixed');
+    const cmp = await runCli(['compare', fixed.runDir!, second.runDir!, '--out', out]);
+    expect(cmp.code, cmp.stdout + cmp.stderr).toBe(0);
+    const md = readFileSync(join(out, 'compare.md'), 'utf8');
+    expect(md).toContain('server.heapUsed');
+    expect(md).not.toMatch(/newly failing/i);
+  });
 });
 
 describe('a run that does not end normally', () => {

@@ -3,7 +3,7 @@ import { resolveConfig } from '../../harness/config/resolve-config.js';
 import { configFromEnv } from '../../harness/config/env-config.js';
 import { DEFAULTS } from '../../harness/config/defaults.js';
 import { UsageError } from '../../harness/errors.js';
-import { chooseIntervalFloor, chooseTimeScale, timerEventsPerSecond } from '../../harness/run/time-scale.js';
+import { chooseIntervalFloor, chooseTimeScale, MAX_SCALE, timerEventsPerSecond } from '../../harness/run/time-scale.js';
 
 describe('resolveConfig', () => {
   it('applies defaults < file < scenario < env < cli and records each source', () => {
@@ -55,7 +55,7 @@ describe('chooseTimeScale', () => {
   it('never goes past MAX_SCALE', () => {
     const c = chooseTimeScale({ ...base, plannedEventsPerSimHour: 10, capacityEventsPerSecond: 1_000 });
     expect(c.limitedBy).toBe('max-scale');
-    expect(c.scale).toBe(1000);
+    expect(c.scale).toBe(MAX_SCALE);
   });
 
   it('slows down to the capacity instead of outpacing it', () => {
