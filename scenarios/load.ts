@@ -14,7 +14,7 @@ import { emptyClientCounts, emptyLoadTotals, mergeClientCounts, mergeLoadTotals,
 import { addEncoded, newHistogram, summaryMs } from './latency.js';
 import type { Scenario } from './scenario.js';
 import { resolveScenario, type ScenarioName } from './scenarios.js';
-import type { FromWorker, ToWorker, WorkerConfig, WorkerCounts } from './worker-protocol.js';
+import { VU_PASSWORD, VU_USERNAME_PREFIX, type FromWorker, type ToWorker, type WorkerConfig, type WorkerCounts } from './worker-protocol.js';
 
 export interface LoadOptions {
   /** Base URL of the server under load, e.g. `http://127.0.0.1:4000`. */
@@ -107,8 +107,8 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
         clock: options.clock,
         startSimMs,
         userIndices: Array.from({ length: users }, (_, i) => i).filter((i) => i % nWorkers === w),
-        usernamePrefix: options.usernamePrefix ?? 'vu',
-        password: 'rol-soak-vu',
+        usernamePrefix: options.usernamePrefix ?? VU_USERNAME_PREFIX,
+        password: VU_PASSWORD,
       };
       // React's production build: the development build costs several times the CPU per render.
       const worker = new Worker(url, { workerData: config, env: { ...process.env, NODE_ENV: 'production' } });

@@ -36,6 +36,11 @@ export type FromWorker =
   | { type: 'done' }
   | { type: 'error'; message: string };
 
+/** Username prefix of the built-in load's virtual users (`vu00000`…). */
+export const VU_USERNAME_PREFIX = 'vu';
+/** Password of every virtual user (the first login creates the account). */
+export const VU_PASSWORD = 'rol-soak-vu';
+
 export function usernameFor(prefix: string, index: number): string {
   return `${prefix}${String(index).padStart(5, '0')}`;
 }
