@@ -14,6 +14,7 @@ import { assessFidelity, type FidelityResult } from './fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
+import { summariseHttp, type HttpSummary } from './latency-rules.js';
 import { collectSeries } from './series.js';
 import type { TrendResult } from './trend.js';
 
@@ -57,6 +58,8 @@ export interface Analysis {
   readonly attribution: AttributionResult;
   readonly snapshotDiff: HeapDiff | null;
   readonly samples: SamplesSummary;
+  /** The HTTP load's totals, latency and drift over the soak; null when the run had none. */
+  readonly http: HttpSummary | null;
 }
 
 export interface AnalyseOptions {
@@ -88,6 +91,7 @@ export function analyse(samples: readonly Sample[], options: AnalyseOptions): An
     attribution: attributeHeap(samples, { warmupEndsAtSimMs: options.warmupEndsAtSimMs }),
     snapshotDiff: options.snapshotDiff ?? null,
     samples: summarise(samples),
+    http: summariseHttp(samples, options.warmupEndsAtSimMs),
   };
 }
 

@@ -37,6 +37,14 @@ export interface HttpRatePlan {
   readonly floored: boolean;
 }
 
+/** What a run records about its HTTP load (run.json and report.json `http.plan` / `http.note`). */
+export interface HttpRunInfo {
+  /** The rate plan and what ran it; null when no HTTP load ran. */
+  readonly plan: (HttpRatePlan & { readonly connections: number; readonly accounts: readonly string[] }) | null;
+  /** Why there was none (`--no-http`, no REST traffic in the scenario, outside load), or that the cap bound. */
+  readonly note: string | null;
+}
+
 export function planHttpRate(input: {
   readonly requestsPerUserHour: number;
   readonly mix: Readonly<Record<HttpEndpointName, number>>;
