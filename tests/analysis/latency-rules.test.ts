@@ -86,6 +86,11 @@ describe('http-latency-drift', () => {
     expect(ramp.verdict.reasons.join('\n')).toMatch(/^http-latency-drift: /m);
     const flat = analyse(runWith(() => 8, 1), { budgets, warmupEndsAtSimMs: WARMUP_ENDS });
     expect(flat.verdict.status).toBe('pass');
+    // Overload (half the planned actions done) makes latency drift a suspicion, not a finding.
+    const overloaded = runWith((h) => 8 + 10 * h, 1).map((x) => (x.load ? { ...x, load: { ...x.load, doneActions: Math.floor(x.load.plannedActions / 2) } } : x));
+    const suspected = analyse(overloaded, { budgets, warmupEndsAtSimMs: WARMUP_ENDS });
+    expect(suspected.verdict.status).toBe('inconclusive');
+    expect(suspected.verdict.reasons.join('\n')).toMatch(/suspected, not proven at this fidelity: http-latency-drift/);
     expect(evaluateRules(runWith(() => 8, 1), { budgets, warmupEndsAtSimMs: WARMUP_ENDS }).slice(-2).map((r) => r.id)).toEqual(['http-latency-drift', 'http-errors']);
   });
 });
