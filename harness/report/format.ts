@@ -105,7 +105,7 @@ export function httpSentence(http: ReportHttp | undefined): string {
     : 'rate not recorded';
   const t = http.totals;
   const counts = t
-    ? `${t.requests} requests in the soak, ${t.errors} errors (${t.errorRate === null ? '—' : `${(t.errorRate * 100).toFixed(2)}%`})`
+    ? `${t.requests} requests in the soak (${t.achievedPerSecond === null ? '—' : formatNumber(t.achievedPerSecond)} req/s achieved), ${t.errors} errors (${t.errorRate === null ? '—' : `${(t.errorRate * 100).toFixed(2)}%`})`
     : 'no soak windows';
   const l = http.latencyMs;
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${formatNumber(v)}`);

@@ -140,7 +140,7 @@ describe('report', () => {
     expect(report.http).toMatchObject({ enabled: true, plan: { ratePerSecond: 12 }, totals: { requests: 92 * 18, errors: 0, errorRate: 0 }, percentile: 'p90' });
     expect(report.http.drift?.status).toBe('ok');
     expect(report.series['http.latencyP90Ms']?.status).toBe('ok');
-    expect(renderSummaryMd(report)).toMatch(/HTTP load: 12 req\/s real .* 1656 requests in the soak, 0 errors \(0\.00%\).* p90 drift /);
+    expect(renderSummaryMd(report)).toMatch(/HTTP load: 12 req\/s real .* 1656 requests in the soak \(12 req\/s achieved\), 0 errors \(0\.00%\).* p90 drift /);
     const ids = buildCharts(report, samples).map((c) => c.id);
     expect(ids).toEqual(expect.arrayContaining(['http-latency', 'http-requests']));
   });
