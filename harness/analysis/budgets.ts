@@ -76,8 +76,11 @@ export interface Budgets {
    * Why 2 ms/h: 25 simulated hours at 2 ms/h add 50 ms to p90 — about half the ~100 ms at which
    * a UI stops feeling instant, so anything below is harmless for a day and anything that grows
    * towards the seed's 99%-CPU state (latencies in seconds after 25 h, ≥ 40 ms/h) is far above.
-   * Measured here on the fixed server: p90 windows of 2–10 ms whose slope interval stays within
-   * ±1 ms/h over 3+ soak hours. Note a real-ms-per-simulated-hour slope shrinks as S grows for
+   * Measured here (2 cores shared with other soaks): an idle reference server answers the mix
+   * with window p90 of 7–20 ms; during the fixed 6-user soak at S = 585 REST requests queue
+   * behind the users' socket events for the store (window p90 0.1–6 s, the users' own IM acks
+   * just as slow), and the p90 slope's interval was ±1 s/h wide — the budget only fails a run
+   * whose drift clears that noise. Note a real-ms-per-simulated-hour slope shrinks as S grows for
    * the same real-time drift, so a drift that grows with real time (not simulated) is judged
    * more leniently at high S: the rule is about what grows with the simulated day's events.
    * @default 2

@@ -8,7 +8,7 @@
  *
  * Why p90 and not p99: a window holds tens of responses at the default rate (~12 req/s real ×
  * 1.5 s per window at S = 585), so its p99 is its maximum, and every window's maximum is set by
- * the sampler's own forced GC in the server (one per sample, ~10–50 ms). p90 leaves the slowest
+ * the sampler's own forced GC in the server (one per sample; `probeMs` 80–400 ms here). p90 leaves the slowest
  * 10% out — more than the handful of requests one probe pause delays — so it follows what
  * most requests see, yet still moves when the server as a whole slows down.
  *
