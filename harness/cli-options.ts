@@ -21,6 +21,7 @@ export interface RunFlags {
   cooldown?: string;
   maxWall?: string;
   snapshots?: boolean;
+  http?: boolean;
   store?: string;
   load?: string;
   target?: string;
@@ -43,6 +44,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--cooldown <h>', 'simulated hours after the load stops (default 0.5)', 'cooldownHours'],
   ['--max-wall <min>', 'wall-clock budget for --time-scale auto, minutes (default 3)', 'maxWallMinutes'],
   ['--no-snapshots', 'skip the three heap snapshots', 'snapshots'],
+  ['--no-http', 'no HTTP load (autocannon on the REST endpoints at the scenario rate; env SOAK_HTTP=0)', 'http'],
   ['--store <mode>', 'auto | uri | memory-server | wire (default auto; env SOAK_STORE)', 'store'],
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
   ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics)', null],
@@ -73,6 +75,7 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   layer.cooldownHours = num('--cooldown', flags.cooldown);
   layer.maxWallMinutes = num('--max-wall', flags.maxWall);
   if (flags.snapshots === false) layer.snapshots = false;
+  if (flags.http === false) layer.http = false;
   if (flags.store !== undefined) layer.store = flags.store as SoakUserConfig['store'];
   if (flags.load !== undefined) layer.load = flags.load as SoakUserConfig['load'];
   const targetParts = [flags.target, flags.inspect, flags.metrics];

@@ -32,6 +32,8 @@ export interface ServerProbe {
  */
 import type { ClientCounts, LoadCounts } from '../scenarios/count-types.js';
 export type { ClientCounts, LoadCounts };
+import type { HttpWindow } from './load/http-window.js';
+export type { HttpWindow };
 
 export interface Sample {
   readonly seq: number;
@@ -49,4 +51,9 @@ export interface Sample {
   readonly harnessHeapUsed: number;
   /** Set on samples taken right after a heap snapshot (its pause is kept out of latency figures). */
   readonly marks?: readonly string[];
+  /**
+   * The HTTP load's figures since the previous sample (requests, errors, latency percentiles).
+   * Absent when the run had no HTTP load; null once it stopped and its last window was taken.
+   */
+  readonly http?: HttpWindow | null;
 }

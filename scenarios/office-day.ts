@@ -15,6 +15,13 @@
  * The mix changes from phase to phase on purpose: messages dominate the morning, drags the
  * afternoon, reloads and log-offs lunch, network drops the commute, so the harness can regress
  * retained memory on each action type separately.
+ *
+ * REST besides the clients' own weather refresh (12 per user per simulated hour, averaged over
+ * the day): IM history is paged when a conversation is opened or scrolled (~6/h), the buddy list
+ * is refetched by page loads and tab focus (~3/h), the weather page is opened by hand (~2/h), and
+ * about one login an hour (reloads, expired sessions, a second device). At the auto time scale
+ * this is ~12 real requests per second whatever the user count (S shrinks as users grow): ~1.6%
+ * on top of the ~750 socket events per second the capacity plan allows.
  */
 import { defineScenario } from './scenario.js';
 
@@ -27,6 +34,7 @@ export const officeDay = defineScenario({
   thinkTimeMs: { min: 3_000, max: 15_000 },
   dragMoves: 8,
   buddiesPerUser: 3,
+  http: { requestsPerUserHour: 12, mix: { login: 1, buddies: 3, weather: 2, history: 6 } },
   phases: [
     {
       name: 'morning',

@@ -3,6 +3,9 @@
  * chat, and every 30 simulated minutes every user's transport dies within 2 s of the others
  * (socket.io reconnects them all at once); every 2 hours half of them reload at once, as after
  * a deploy. Three simulated hours: enough storms (6) to fit a slope per reconnect.
+ *
+ * REST: reloads and reconnects make clients log in again and refetch buddies and open threads,
+ * so logins weigh more than in office-day (20 per user per simulated hour).
  */
 import { defineScenario } from './scenario.js';
 
@@ -13,6 +16,7 @@ export const reconnectStorm = defineScenario({
   hours: 3,
   startHourOfDay: 9,
   thinkTimeMs: { min: 3_000, max: 10_000 },
+  http: { requestsPerUserHour: 20, mix: { login: 4, buddies: 6, weather: 2, history: 8 } },
   phases: [{ name: 'steady', startHour: 0, rates: { 'im.send': 10, 'im.open': 2, 'window.close': 1, 'window.drag': 2, 'network.drop': 1, reload: 0.5 } }],
   bursts: [
     { name: 'wifi-outage', action: 'network.drop', atHour: 0.5, everyHours: 0.5, share: 1, jitterMs: 2_000 },

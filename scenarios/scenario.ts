@@ -27,6 +27,23 @@ export interface PhaseSpec {
   readonly rates: ActionRates;
 }
 
+/** REST endpoints the HTTP load (autocannon, in the harness) drives alongside the virtual users. */
+export const HTTP_ENDPOINTS = ['login', 'buddies', 'weather', 'history'] as const;
+export type HttpEndpoint = (typeof HTTP_ENDPOINTS)[number];
+
+/**
+ * REST traffic per user besides what the virtual users' own clients send (they fetch the weather
+ * every 15 simulated minutes): page loads that log in again, buddy lists refreshed, IM history
+ * paged when a conversation is opened. Simulated time, like every other rate: the harness turns
+ * it into real requests per second as users × requestsPerUserHour / 3600 × time scale.
+ */
+export interface HttpSpec {
+  /** REST requests per user per simulated hour. 0 = no HTTP load. */
+  readonly requestsPerUserHour: number;
+  /** Relative weights of the endpoints (need not sum to 1); absent = 0. */
+  readonly mix: Readonly<Partial<Record<HttpEndpoint, number>>>;
+}
+
 /** An action many users do at nearly the same moment (a Wi-Fi outage, a deploy that reloads). */
 export interface BurstSpec {
   readonly name: string;
@@ -58,6 +75,8 @@ export interface ScenarioInput {
   readonly dragMoves?: number;
   /** Buddy requests each user sends to the users before it (setup). @default 3 */
   readonly buddiesPerUser?: number;
+  /** REST load alongside the virtual users; absent or null = none. @default null */
+  readonly http?: HttpSpec | null;
 }
 
 export interface Scenario {
@@ -71,6 +90,8 @@ export interface Scenario {
   readonly thinkTimeMs: { readonly min: number; readonly max: number };
   readonly dragMoves: number;
   readonly buddiesPerUser: number;
+  /** Resolved REST load (every endpoint's weight present), or null when the scenario has none. */
+  readonly http: { readonly requestsPerUserHour: number; readonly mix: Readonly<Record<HttpEndpoint, number>> } | null;
 }
 
 export class ScenarioError extends Error {
@@ -123,7 +144,20 @@ export function defineScenario(input: ScenarioInput): Scenario {
     thinkTimeMs: { min: think.min, max: think.max },
     dragMoves: Math.max(1, Math.round(input.dragMoves ?? 8)),
     buddiesPerUser: Math.max(0, Math.round(input.buddiesPerUser ?? 3)),
+    http: resolveHttp(input),
   });
+}
+
+function resolveHttp(input: ScenarioInput): Scenario['http'] {
+  const spec = input.http;
+  if (!spec) return null;
+  const rate = nonNegative(spec.requestsPerUserHour, `${input.name}: http.requestsPerUserHour`);
+  for (const key of Object.keys(spec.mix)) {
+    if (!(HTTP_ENDPOINTS as readonly string[]).includes(key)) throw new ScenarioError(`${input.name}: unknown http endpoint ${key} (known: ${HTTP_ENDPOINTS.join(', ')})`);
+  }
+  const mix = Object.fromEntries(HTTP_ENDPOINTS.map((e) => [e, nonNegative(spec.mix[e] ?? 0, `${input.name}: http.mix.${e}`)])) as Record<HttpEndpoint, number>;
+  if (rate > 0 && HTTP_ENDPOINTS.every((e) => mix[e] === 0)) throw new ScenarioError(`${input.name}: http.mix needs at least one endpoint with a weight > 0`);
+  return rate > 0 ? { requestsPerUserHour: rate, mix } : null;
 }
 
 /** The phase in force at `simMs` after the load started, and when it ends (simulated ms). */

@@ -69,6 +69,31 @@ export interface Budgets {
    * heartbeats and sim timers fire late), so leak symptoms may be overload symptoms. @default 200
    */
   readonly eventLoopDelayP99MaxMs: number;
+  /**
+   * HTTP load: the p90 response time of the REST endpoints (per sample window) may drift up by at
+   * most this much per simulated hour; the rule fails only when the whole 95% interval of the
+   * Theil–Sen slope lies above it. Real ms per simulated hour.
+   * Why 2 ms/h: 25 simulated hours at 2 ms/h add 50 ms to p90 — about half the ~100 ms at which
+   * a UI stops feeling instant, so anything below is harmless for a day and anything that grows
+   * towards the seed's 99%-CPU state (latencies in seconds after 25 h, ≥ 40 ms/h) is far above.
+   * Measured here (2 cores shared with other soaks): an idle reference server answers the mix
+   * with window p90 of 7–20 ms; during the fixed 6-user soak at S = 585 REST requests queue
+   * behind the users' socket events for the store (window p90 0.1–6 s, the users' own IM acks
+   * just as slow), and the p90 slope's interval was ±1 s/h wide — the budget only fails a run
+   * whose drift clears that noise. Note a real-ms-per-simulated-hour slope shrinks as S grows for
+   * the same real-time drift, so a drift that grows with real time (not simulated) is judged
+   * more leniently at high S: the rule is about what grows with the simulated day's events.
+   * @default 2
+   */
+  readonly httpLatencyP90SlopeMsPerHour: number;
+  /**
+   * HTTP load: errored requests (non-2xx, socket errors, timeouts) over all requests of the soak
+   * windows. The rule fails when the 95% Wilson lower bound of that ratio exceeds this (so a
+   * handful of errors in a short run is not proof). Ratio, 0–1. Why 1%: the fixed server
+   * answers every REST request (0 errors measured); 1% is the usual availability alarm line.
+   * @default 0.01
+   */
+  readonly httpErrorRateMax: number;
 }
 
 /** The default budgets (frozen); `soak.config.ts` overrides any subset. */
@@ -87,4 +112,6 @@ export const DEFAULT_BUDGETS: Budgets = Object.freeze({
   cooldownTimersTolerance: 4,
   fidelityMinRatio: 0.99,
   eventLoopDelayP99MaxMs: 200,
+  httpLatencyP90SlopeMsPerHour: 2,
+  httpErrorRateMax: 0.01,
 });

@@ -16,6 +16,8 @@ import type { FidelityResult } from './fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { TrendResult } from './trend.js';
 import type { Analysis, SamplesSummary, Verdict } from './verdict.js';
+import type { HttpSummary } from './latency-rules.js';
+import type { HttpRunInfo } from '../load/http-plan.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -69,6 +71,23 @@ export interface ReportRun {
   readonly snapshots?: readonly string[];
 }
 
+/**
+ * The HTTP load (autocannon on the REST endpoints): its plan, and its figures over the soak
+ * windows (null when it did not run). Added in schema 1 (compatible: a new key).
+ */
+export interface ReportHttp {
+  readonly enabled: boolean;
+  readonly note: string | null;
+  readonly plan: HttpRunInfo['plan'];
+  readonly windows: HttpSummary['windows'] | null;
+  readonly totals: HttpSummary['totals'] | null;
+  readonly run: HttpSummary['run'] | null;
+  readonly latencyMs: HttpSummary['latencyMs'] | null;
+  /** Per-window p90 latency, Theil–Sen slope per simulated hour (ms/h) with its 95% interval. */
+  readonly drift: HttpSummary['drift'] | null;
+  readonly percentile: HttpSummary['percentile'];
+}
+
 export interface Report {
   readonly schemaVersion: typeof REPORT_SCHEMA_VERSION;
   readonly verdict: Verdict;
@@ -80,6 +99,7 @@ export interface Report {
   readonly attribution: AttributionResult;
   readonly snapshotDiff: HeapDiff | null;
   readonly samples: SamplesSummary;
+  readonly http: ReportHttp;
 }
 
 export interface ReportInput {
@@ -87,6 +107,8 @@ export interface ReportInput {
   readonly config: ReportConfig;
   readonly environment: ReportEnvironment;
   readonly run: ReportRun;
+  /** What the run recorded about its HTTP load (absent in runs from before it existed). */
+  readonly http?: HttpRunInfo;
 }
 
 /** Assembles report.json's object from an analysis and the run's facts. Pure. */
@@ -103,8 +125,23 @@ export function buildReport(input: ReportInput): Report {
     attribution: analysis.attribution,
     snapshotDiff: analysis.snapshotDiff,
     samples: analysis.samples,
+    http: reportHttp(analysis.http, input.http),
   };
   return jsonSafe(report) as Report;
+}
+
+function reportHttp(summary: HttpSummary | null, info: HttpRunInfo | undefined): ReportHttp {
+  return {
+    enabled: summary !== null,
+    note: info?.note ?? (summary === null ? 'no HTTP load in this run' : null),
+    plan: info?.plan ?? null,
+    windows: summary?.windows ?? null,
+    totals: summary?.totals ?? null,
+    run: summary?.run ?? null,
+    latencyMs: summary?.latencyMs ?? null,
+    drift: summary?.drift ?? null,
+    percentile: summary?.percentile ?? 'p90',
+  };
 }
 
 /** Deep copy with NaN/±Infinity → null and undefined properties dropped (what JSON would do, made explicit). */

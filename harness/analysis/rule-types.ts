@@ -19,7 +19,13 @@ export const RULE_IDS = [
   'cooldown-timers',
 ] as const;
 
-export type RuleId = (typeof RULE_IDS)[number];
+/**
+ * Rules of the HTTP load, evaluated after RULE_IDS and only when the run had HTTP load (samples
+ * carry `http`): a `--no-http` run simply has no such rules, rather than inconclusive ones.
+ */
+export const HTTP_RULE_IDS = ['http-latency-drift', 'http-errors'] as const;
+
+export type RuleId = (typeof RULE_IDS)[number] | (typeof HTTP_RULE_IDS)[number];
 
 export type RuleStatus = 'pass' | 'fail' | 'inconclusive';
 

@@ -6,6 +6,7 @@ import type { Sample } from '../sample.js';
 import { checkBound, fmt, type Reading } from './bound-check.js';
 import type { Budgets } from './budgets.js';
 import { cooldownRules } from './cooldown-rules.js';
+import { httpRules } from './latency-rules.js';
 import type { RuleResult } from './rule-types.js';
 import { appTimers, metricVariants, readMetric, soakSamples } from './sample-read.js';
 import { trendPerHour } from './trend.js';
@@ -16,7 +17,7 @@ export interface RuleOptions {
   readonly warmupEndsAtSimMs?: number;
 }
 
-/** Every rule over a run's samples, in RULE_IDS order. */
+/** Every rule over a run's samples, in RULE_IDS order, then HTTP_RULE_IDS when the run had HTTP load. */
 export function evaluateRules(samples: readonly Sample[], options: RuleOptions): RuleResult[] {
   const b = options.budgets;
   const soak = soakSamples(samples, options.warmupEndsAtSimMs ?? 0);
@@ -66,6 +67,7 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
     }),
     checkBound(soak, { id: 'sockets-per-user', leak: 'socket-no-disconnect', metric: 'rol_sockets_per_user_max', unit: 'sockets/user', consecutive: k, read: (s) => socketsReading(s, b) }),
     ...cooldownRules(samples, b),
+    ...httpRules(samples, { budgets: b, warmupEndsAtSimMs: options.warmupEndsAtSimMs ?? 0 }),
   ];
 }
 

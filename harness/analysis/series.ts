@@ -26,6 +26,10 @@ export const FIXED_SERIES: Readonly<Record<string, Reader>> = Object.freeze({
   'client.intervalsAlive': (s) => s.client?.intervalsAlive,
   'client.duplicateDeliveries': (s) => s.client?.duplicateDeliveries,
   'load.latencyP99Ms': (s) => (s.marks?.length ? undefined : s.load?.latencyMs.p99),
+  // The HTTP load's per-window REST latency (absent without HTTP load or responses).
+  'http.latencyP50Ms': (s) => (s.marks?.length ? undefined : s.http?.latencyMs?.p50),
+  'http.latencyP90Ms': (s) => (s.marks?.length ? undefined : s.http?.latencyMs?.p90),
+  'http.latencyP99Ms': (s) => (s.marks?.length ? undefined : s.http?.latencyMs?.p99),
 });
 
 /** Per-event series: heap used against a cumulative load counter (bytes per action / message). */

@@ -24,5 +24,7 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   store: 'auto',
   load: 'vus',
   target: null,
+  // REST load alongside the virtual users (only with --load vus, and only where the scenario plans some).
+  http: true,
   budgets: DEFAULT_BUDGETS,
 });

@@ -27,5 +27,9 @@ export function configFromEnv(env: Record<string, string | undefined>): SoakUser
   set('seed', num('SOAK_SEED'));
   set('out', text('SOAK_OUT'));
   set('store', text('SOAK_STORE') as StoreMode | undefined);
+  // SOAK_HTTP=0|false|off|no turns the HTTP load off, 1|true|on|yes on; anything else is left
+  // as text so that validation names it.
+  const http = text('SOAK_HTTP');
+  set('http', http === undefined ? undefined : /^(0|false|off|no)$/i.test(http) ? false : /^(1|true|on|yes)$/i.test(http) ? true : http);
   return layer as SoakUserConfig;
 }

@@ -44,6 +44,7 @@ const schema = z
     target: z
       .object({ url: z.url(), inspect: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'inspect must be HOST:PORT'), metrics: z.url() })
       .nullable(),
+    http: z.boolean({ error: 'http must be true or false' }),
   })
   .superRefine((c, ctx) => {
     if (c.warmupHours >= c.hours) {

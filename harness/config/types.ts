@@ -53,6 +53,8 @@ export interface SoakUserConfig {
   load?: LoadMode;
   /** Soak an already-running server instead of starting the reference one. @default null */
   target?: TargetConfig | null;
+  /** HTTP load (autocannon on the REST endpoints at the scenario's rate) alongside the virtual users. @default true */
+  http?: boolean;
   /** Rule budgets (partial: the rest come from the defaults). */
   budgets?: Partial<Budgets>;
 }
@@ -74,6 +76,7 @@ export interface ResolvedSoakConfig {
   readonly store: StoreMode;
   readonly load: LoadMode;
   readonly target: TargetConfig | null;
+  readonly http: boolean;
   readonly budgets: Budgets;
   /** Where each field's value came from, for the report and `--help` debugging. */
   readonly sources: Readonly<Record<string, ConfigSource>>;

@@ -3,6 +3,7 @@
  * Markdown tables, XML and HTML. Pure.
  */
 import type { TrendResult } from '../analysis/trend.js';
+import type { ReportHttp } from '../analysis/report-types.js';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -100,4 +101,25 @@ export function intervalFloorNote(config: { readonly timeScale: number; readonly
   const pingSimMs = Math.max(floor, 10_000 / config.timeScale) * config.timeScale;
   if (floor <= 1 || pingSimMs <= 10_000) return null;
   return `Periodic timers were floored at ${String(floor)} real ms: the 10 s presence ping and request poll fired every ${(pingSimMs / 1000).toFixed(0)} simulated s (actions ran at full rate).`;
+}
+
+/**
+ * One sentence about the HTTP load for summary.md and report.html: rate (and whether the cap
+ * bound), requests and errors over the soak, median window latency, and the p90 drift.
+ * Tolerates reports written before the `http` key existed.
+ */
+export function httpSentence(http: ReportHttp | undefined): string {
+  if (!http || !http.enabled) return `HTTP load: none${http?.note ? ` (${http.note})` : ''}.`;
+  const p = http.plan;
+  const rate = p
+    ? `${p.ratePerSecond} req/s real (${p.requestsPerUserHour} per user per simulated hour${p.capped ? `; capped at ${p.capPerSecond} req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''}${p.floored ? `; raised to 1 req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''})`
+    : 'rate not recorded';
+  const t = http.totals;
+  const counts = t
+    ? `${t.requests} requests in the soak (${t.achievedPerSecond === null ? '—' : formatNumber(t.achievedPerSecond)} req/s achieved), ${t.errors} errors (${t.errorRate === null ? '—' : `${(t.errorRate * 100).toFixed(2)}%`})`
+    : 'no soak windows';
+  const l = http.latencyMs;
+  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${formatNumber(v)}`);
+  const latency = l ? `; window latency (median) p50 ${ms(l.p50)} / p90 ${ms(l.p90)} / p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms` : '';
+  return `HTTP load: ${rate}; ${counts}${latency}; ${http.percentile} drift ${formatTrend(http.drift, false)} ms per simulated hour.`;
 }

@@ -71,6 +71,18 @@ function rate(samples: readonly Sample[], pick: Pick): Array<number | null> {
   });
 }
 
+/** p50/p90/p99 per window, then the p90 trend line and its band (the drift rule's series). */
+function httpLatencySeries(samples: readonly Sample[], x: readonly number[], report: Report): ChartSeries[] {
+  const pick = (p: 'p50' | 'p90' | 'p99') => column(samples, (s) => (s.marks?.length ? null : s.http?.latencyMs?.[p]));
+  const fit = fitColumns(x, report.series['http.latencyP90Ms'], 1).map((c) => ({ ...c, label: `p90 ${c.label}` }));
+  return [
+    { label: 'p50', values: pick('p50'), color: '#859900' },
+    { label: 'p90', values: pick('p90'), color: '#268bd2' },
+    { label: 'p99', values: pick('p99'), color: '#b58900' },
+    ...fit,
+  ];
+}
+
 export function buildCharts(report: Report, samples: readonly Sample[]): ChartSpec[] {
   const x = samples.map((s) => s.simMs / 3_600_000);
   const heap = { label: 'heap used after GC', values: column(samples, (s) => s.server.heapUsed, MiB), color: '#268bd2' };
@@ -112,6 +124,25 @@ export function buildCharts(report: Report, samples: readonly Sample[]): ChartSp
       unit: 'ms',
       x,
       series: (['p50', 'p95', 'p99'] as const).map((p) => ({ label: p, values: column(samples, (s) => (s.marks?.length ? null : s.load?.latencyMs[p])) })),
+    },
+    {
+      id: 'http-latency',
+      title: 'REST latency per sample window (HTTP load; snapshot pauses excluded), p90 fitted over the soak with its 95% band',
+      unit: 'ms',
+      x,
+      series: httpLatencySeries(samples, x, report),
+      ...(report.series['http.latencyP90Ms']?.status === 'ok' ? { band: [5, 6] as const } : {}),
+    },
+    {
+      id: 'http-requests',
+      title: 'REST requests and errors per sample window (HTTP load)',
+      unit: 'count',
+      x,
+      series: [
+        { label: 'requests', values: column(samples, (s) => s.http?.requests) },
+        { label: 'errors', values: column(samples, (s) => s.http?.errors), color: '#dc322f' },
+        { label: 'timeouts', values: column(samples, (s) => s.http?.timeouts), dash: true },
+      ],
     },
     {
       id: 'throughput',

@@ -1,12 +1,13 @@
 /**
  * report.html: one self-contained page — verdict, rules, charts (heap after GC with its fitted
- * line and 95% band, gauges, client counts, latency, throughput, event-loop delay), snapshot
+ * line and 95% band, gauges, client counts, latency, REST latency and requests of the HTTP load,
+ * throughput, event-loop delay), the HTTP load's sentence, snapshot
  * diff with retainer paths, bytes per action, every series' slope, config and environment.
  * Pure: the writer passes uPlot's sources in.
  */
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, intervalFloorNote, isByteSeries, isByteUnit } from './format.js';
+import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { badge, chartDivs, htmlPage, table, type UplotAssets } from './html-page.js';
 
@@ -50,6 +51,7 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
           `${f.eventLoopDelayP99Ms === null ? '—' : `${f.eventLoopDelayP99Ms.toFixed(1)} ms`}${f.clockSkew === null ? '' : `; clock skew ${(f.clockSkew * 100).toFixed(2)}%`}. ${e(f.reasons.join('; '))}`) +
       '</p>',
   );
+  parts.push(`<h2>HTTP load</h2><p>${e(httpSentence(report.http))}</p>`);
   parts.push('<h2>Charts</h2>', chartDivs(charts));
   parts.push('<h2>Heap snapshot diff</h2>');
   const diff = report.snapshotDiff;

@@ -5,7 +5,7 @@
  */
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, intervalFloorNote, isByteUnit, mdCell, STATUS_ICON } from './format.js';
+import { formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, STATUS_ICON } from './format.js';
 
 /** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
 const TOP_CULPRITS = 5;
@@ -51,6 +51,7 @@ export function renderSummaryMd(report: Report): string {
   }
   const heap = report.series['server.heapUsed'];
   lines.push('', `Heap after GC: ${formatTrend(heap, true)} per simulated hour.`);
+  lines.push('', httpSentence(report.http));
   if (report.snapshotDiff && report.snapshotDiff.topGrowing.length > 0) {
     lines.push('', '## Top growing constructors (heap snapshots)', '', '| constructor | objects | size | retainer path |', '|---|---|---|---|');
     for (const e of report.snapshotDiff.topGrowing.slice(0, TOP_CULPRITS)) {

@@ -20,6 +20,7 @@ import { renderSummaryMd } from '../report/summary-md.js';
 import { writeHtmlReport } from './write-html.js';
 import type { Sample } from '../sample.js';
 import type { TimeScaleChoice } from './time-scale.js';
+import type { HttpRunInfo } from '../load/http-plan.js';
 
 export interface SnapshotRecord {
   readonly label: string;
@@ -39,6 +40,8 @@ export interface RunRecord {
   readonly snapshots?: readonly SnapshotRecord[];
   readonly interrupted?: boolean;
   readonly wallSeconds?: number;
+  /** The HTTP load's plan or why there was none (absent in runs from before it existed). */
+  readonly http?: HttpRunInfo;
 }
 
 export interface FinishInput {
@@ -54,6 +57,7 @@ export interface FinishInput {
   readonly error: Error | null;
   /** Wall seconds of the original run (kept when reports are rebuilt later). */
   readonly wallSeconds?: number;
+  readonly http?: HttpRunInfo;
 }
 
 /** Rules that read only client counts: without virtual users (outside load) nobody reports them. */
@@ -99,6 +103,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     snapshots: input.snapshots,
     interrupted: input.interrupted,
     wallSeconds,
+    ...(input.http ? { http: input.http } : {}),
   });
   const diff = await snapshotDiff(input.snapshots).catch(() => undefined);
   const analysis = analyse(input.samples, {
@@ -116,6 +121,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       ? exitCodeOf(input.error)
       : exitCodeForStatus(analysis.verdict.status);
   const report = buildReport({
+    ...(input.http ? { http: input.http } : {}),
     analysis,
     config: {
       scenario: config.scenario,

@@ -16,9 +16,11 @@ import { InspectorProbe } from '../probes/inspector-probe.js';
 import { scrapeMetrics } from '../probes/metrics-probe.js';
 import type { Sample } from '../sample.js';
 import type { Report } from '../analysis/report-types.js';
-import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
+import { resolveScenario, SCENARIOS, type ScenarioName } from '../../scenarios/scenarios.js';
 import { seedBuddies } from '../../scenarios/seed-buddies.js';
 import { VU_PASSWORD, VU_USERNAME_PREFIX } from '../../scenarios/worker-protocol.js';
+import { loopbackUrl, startHttpLoad, type HttpLoadHandle } from '../load/http-load.js';
+import { planHttpRate, type HttpRunInfo } from '../load/http-plan.js';
 import { startLoadProcess, type LoadHandle } from './load-process.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 import { makeRunId } from './run-id.js';
@@ -30,6 +32,8 @@ import { finishRun, writeRunRecord } from './finish-run.js';
 
 /** Real ms between forking the load and simulated time 0: worker start-up measured ~2–4 s here. */
 const LOAD_START_ALLOWANCE_MS = 6_000;
+/** Real seconds the HTTP load may outlive the planned soak before it stops by itself (a slow start, a late cool-down sample). */
+const HTTP_DURATION_SLACK_S = 60;
 
 export interface RunOptions {
   readonly cwd: string;
@@ -59,6 +63,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   let store: RunningStore | null = null;
   let server: ServerHandle | null = null;
   let load: LoadHandle | null = null;
+  let http: HttpLoadHandle | null = null;
+  let httpInfo: HttpRunInfo = { plan: null, note: null };
   let inspector: InspectorProbe | null = null;
   const loop: LoopResult = { samples: [] as Sample[], snapshots: [] };
   let error: Error | null = null;
@@ -133,6 +139,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       failure = Promise.race([failure, load.failed]);
       failure.catch(() => undefined);
     }
+    ({ http, info: httpInfo } = await startHttp(config, serverUrl, clock, emit));
+    writeRunRecord(runDir, { ...record, store: storeInfo, http: httpInfo });
 
     const writer = new NdjsonWriter<Sample>(join(runDir, 'samples.ndjson'));
     await runSoakLoop(
@@ -143,6 +151,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         inspector,
         scrape: () => scrapeMetrics(metricsUrl, { timeoutMs: 10_000 }),
         load,
+        http,
         writer,
         signal: options.signal,
         failure,
@@ -155,6 +164,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     error = caught instanceof Error ? caught : new Error(String(caught));
   } finally {
     // Stop in reverse order; each step on its own so one failure does not leave orphans.
+    await http?.stop().catch(() => undefined);
     await load?.stop().catch(() => undefined);
     await inspector?.close().catch(() => undefined);
     await server?.stop().catch(() => undefined);
@@ -176,7 +186,57 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     snapshots: loop.snapshots,
     interrupted,
     error,
+    http: httpInfo,
   });
   const exitCode: ExitCode = interrupted ? EXIT.interrupted : error ? exitCodeOf(error) : exitCodeForStatus(report.verdict.status);
   return { exitCode, runDir, report, error };
+}
+
+/**
+ * Starts the HTTP load when the run has one: `http` on, the built-in virtual users (their
+ * accounts are what it logs in, and the scenario's rate is per virtual user), and REST traffic
+ * in the scenario. Bounded: autocannon stops itself HTTP_DURATION_SLACK_S after the planned soak
+ * even if nobody stops it. A login that fails is a target failure (exit 4), not a silent pass.
+ */
+async function startHttp(
+  config: ResolvedSoakConfig,
+  serverUrl: string,
+  clock: SimClock,
+  emit: RunListener,
+): Promise<{ http: HttpLoadHandle | null; info: HttpRunInfo }> {
+  const spec = SCENARIOS[config.scenario as ScenarioName].http;
+  const none = (note: string) => {
+    emit({ type: 'log', message: `HTTP load: none (${note})` });
+    return { http: null, info: { plan: null, note } };
+  };
+  if (!config.http) return none('--no-http');
+  if (config.load !== 'vus') return none('outside load: no virtual-user accounts or rate to drive');
+  if (!spec) return none(`scenario ${config.scenario} plans no REST traffic`);
+  // The HTTP load never leaves this machine: a target elsewhere is soaked without it.
+  try {
+    loopbackUrl(serverUrl);
+  } catch {
+    return none(`target ${serverUrl} is not on 127.0.0.1`);
+  }
+  const rate = planHttpRate({ ...spec, users: config.users, timeScale: clock.scale });
+  const soakRealS = Math.max(0, config.hours * 3_600_000 - clock.now()) / clock.scale / 1000;
+  let http: HttpLoadHandle;
+  try {
+    http = await startHttpLoad({ serverUrl, ratePerSecond: rate.ratePerSecond, mix: spec.mix, users: config.users, maxDurationS: Math.ceil(soakRealS + HTTP_DURATION_SLACK_S) });
+  } catch (caught) {
+    const message = caught instanceof Error ? caught.message : String(caught);
+    throw new TargetError('ERR_TARGET', `the HTTP load could not start: ${message} (--no-http soaks without it)`, { cause: caught });
+  }
+  const note = rate.capped
+    ? `capped at ${rate.capPerSecond} req/s real (planned ${rate.plannedPerSecond.toFixed(1)})`
+    : rate.floored
+      ? `raised to autocannon's minimum of 1 req/s real (planned ${rate.plannedPerSecond.toFixed(2)})`
+      : null;
+  emit({
+    type: 'log',
+    message:
+      `HTTP load: ${rate.ratePerSecond} req/s real on ${http.connections} connection(s) ` +
+      `(${config.users} users × ${spec.requestsPerUserHour}/h × S ${clock.scale} / 3600 = ${rate.plannedPerSecond.toFixed(1)})${note ? `, ${note}` : ''}`,
+  });
+  return { http, info: { plan: { ...rate, connections: http.connections, accounts: http.accounts }, note } };
 }

@@ -10,6 +10,7 @@ import type { ResolvedSoakConfig } from '../config/types.js';
 import type { Phase, Sample, ServerProbe } from '../sample.js';
 import { InterruptedError } from '../errors.js';
 import type { LoadHandle } from './load-process.js';
+import type { HttpLoadHandle } from '../load/http-load.js';
 import type { NdjsonWriter } from './ndjson-writer.js';
 import type { RunEvent } from './run-events.js';
 
@@ -25,6 +26,8 @@ export interface LoopDeps {
   readonly inspector: ServerSampler;
   readonly scrape: () => Promise<Record<string, number>>;
   readonly load: LoadHandle | null;
+  /** The HTTP load (autocannon on the REST endpoints), or null when the run has none. */
+  readonly http?: HttpLoadHandle | null;
   readonly writer: NdjsonWriter<Sample>;
   readonly signal: AbortSignal;
   /** Rejects when the server or the load process fails; raced against every wait. */
@@ -95,10 +98,10 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       deps.emit({ type: 'phase', phase, simMs: simNow });
     }
     // The load stops when the soak hours are over: cool-down shows whether the server returns to baseline.
-    if (phase === 'cooldown' && deps.load && !loadStopped) {
+    if (phase === 'cooldown' && (deps.load || deps.http) && !loadStopped) {
       loadStopped = true;
-      await deps.load.stop();
-      deps.emit({ type: 'log', message: 'load stopped; cool-down' });
+      await Promise.all([deps.load?.stop(), deps.http?.stop()]);
+      deps.emit({ type: 'log', message: `load stopped${deps.http ? ' (virtual users and HTTP)' : ''}; cool-down` });
     }
 
     // The load reports on its own every second (real); asking it for a fresh report costs a
@@ -117,6 +120,8 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       client: lr?.client ?? null,
       load: lr?.load ?? null,
       harnessHeapUsed: process.memoryUsage().heapUsed,
+      // The HTTP window closes at this sample (its last one right after the stop, then null).
+      ...(deps.http ? { http: deps.http.takeWindow() } : {}),
     };
     deps.writer.write(sample);
     out.samples.push(sample);

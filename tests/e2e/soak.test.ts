@@ -46,6 +46,11 @@ describe('npm run soak, end to end', () => {
     expect(samples.length).toBeGreaterThanOrEqual(15);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/^# rol-soak: .*PASS/);
     expect(fixed.stdout).toMatch(/verdict: PASS/);
+    // The HTTP load ran alongside the users: real REST requests, none failed, a latency trend.
+    expect(report.http).toMatchObject({ enabled: true, percentile: 'p90' });
+    expect(report.http.totals?.requests).toBeGreaterThan(0);
+    expect(report.http.totals?.errors).toBe(0);
+    expect(report.verdict.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['http-latency-drift', 'http-errors']));
   });
 
   it('rebuilds the same verdict from the run folder (report RUN_DIR)', async () => {

@@ -3,6 +3,7 @@ import { resolveConfig } from '../../harness/config/resolve-config.js';
 import { configFromEnv } from '../../harness/config/env-config.js';
 import { DEFAULTS } from '../../harness/config/defaults.js';
 import { UsageError } from '../../harness/errors.js';
+import { cliLayer } from '../../harness/cli-options.js';
 import { chooseIntervalFloor, chooseTimeScale, MAX_SCALE, timerEventsPerSecond } from '../../harness/run/time-scale.js';
 
 describe('resolveConfig', () => {
@@ -32,6 +33,15 @@ describe('resolveConfig', () => {
       expect(text).toMatch(/users must be at least 2/);
       expect(text).toMatch(/warm-up/);
     }
+  });
+
+  it('turns the HTTP load off by --no-http or SOAK_HTTP, env under cli, and names a bad SOAK_HTTP', () => {
+    expect(resolveConfig({}).http).toBe(true);
+    expect(resolveConfig({ env: configFromEnv({ SOAK_HTTP: 'off' }) })).toMatchObject({ http: false, sources: { http: 'env' } });
+    expect(resolveConfig({ file: { http: false }, env: configFromEnv({ SOAK_HTTP: '1' }) }).http).toBe(true);
+    expect(resolveConfig({ env: configFromEnv({ SOAK_HTTP: '0' }), cli: cliLayer({ http: true }) }).http).toBe(false);
+    expect(resolveConfig({ cli: cliLayer({ http: false }) })).toMatchObject({ http: false, sources: { http: 'cli' } });
+    expect(() => resolveConfig({ env: configFromEnv({ SOAK_HTTP: 'maybe' }) })).toThrow(/http must be true or false/);
   });
 
   it('rejects unknown keys and negative budgets', () => {
