@@ -24,5 +24,6 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   store: 'auto',
   load: 'vus',
   target: null,
+  profile: 'none',
   budgets: DEFAULT_BUDGETS,
 });

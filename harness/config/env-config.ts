@@ -1,4 +1,4 @@
-import type { SoakUserConfig } from './types.js';
+import type { ProfileKind, SoakUserConfig } from './types.js';
 import type { StoreMode } from '../../store/resolve.js';
 
 /**
@@ -27,5 +27,6 @@ export function configFromEnv(env: Record<string, string | undefined>): SoakUser
   set('seed', num('SOAK_SEED'));
   set('out', text('SOAK_OUT'));
   set('store', text('SOAK_STORE') as StoreMode | undefined);
+  set('profile', text('SOAK_PROFILE') as ProfileKind | undefined);
   return layer as SoakUserConfig;
 }
