@@ -95,7 +95,13 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         epochMs: Date.now(),
         ...profiler.spawnOptions(),
       });
-      emit({ type: 'server', url: server.url, pid: server.pid, inspectorUrl: server.inspectorUrl });
+      emit({
+        type: 'server',
+        url: server.url,
+        pid: server.pid,
+        inspectorUrl: server.inspectorUrl,
+        ...(server.wrapperPid === null ? {} : { wrapper: { name: config.profile, pid: server.wrapperPid } }),
+      });
       serverUrl = server.url;
       metricsUrl = server.metricsUrl;
       inspector = await InspectorProbe.connect(server.inspectorUrl);
