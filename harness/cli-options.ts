@@ -27,6 +27,7 @@ export interface RunFlags {
   target?: string;
   inspect?: string;
   metrics?: string;
+  profile?: string;
 }
 
 /** [flags, description, config key] — the help text and the mapping in one table. */
@@ -47,6 +48,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--no-http', 'no HTTP load (autocannon on the REST endpoints at the scenario rate; env SOAK_HTTP=0)', 'http'],
   ['--store <mode>', 'auto | uri | memory-server | wire (default auto; env SOAK_STORE)', 'store'],
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
+  ['--profile <kind>', 'none | heap (server.heapprofile for DevTools) | clinic-doctor | clinic-heapprofiler (server under clinic, Node < 21.7) (default none; env SOAK_PROFILE)', 'profile'],
   ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics)', null],
   ['--inspect <host:port>', "the target's inspector address", null],
   ['--metrics <url>', "the target's Prometheus endpoint", null],
@@ -78,6 +80,8 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.http === false) layer.http = false;
   if (flags.store !== undefined) layer.store = flags.store as SoakUserConfig['store'];
   if (flags.load !== undefined) layer.load = flags.load as SoakUserConfig['load'];
+  // Checked against the known kinds in resolveConfig, with every other problem.
+  if (flags.profile !== undefined) layer.profile = flags.profile as SoakUserConfig['profile'];
   const targetParts = [flags.target, flags.inspect, flags.metrics];
   if (targetParts.some((p) => p !== undefined)) {
     if (targetParts.some((p) => p === undefined)) {

@@ -2,6 +2,7 @@
  * `npm run soak -- …`: a thin CLI. It parses flags, resolves the config, runs, prints the verdict
  * and sets `process.exitCode` from the table in exit-codes.ts. Library code never exits.
  */
+import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
 import { exitCodeOf, UsageError } from './errors.js';
@@ -29,6 +30,7 @@ Examples:
   npm run soak                                  # 25 simulated hours, 100 users, fixed server
   npm run soak -- --leaks im-listeners          # show a leak and that it is caught
   npm run soak -- --ci --out reports            # nightly CI
+  npm run soak -- --users 10 --profile heap     # + server.heapprofile for DevTools (Memory → Load)
   npm run soak -- compare base/report.json head/report.json
 `;
 
@@ -62,6 +64,7 @@ async function runCommand(flags: RunFlags): Promise<number> {
   progress.stop();
   if (result.report) process.stdout.write(`\n${renderVerdictTable(result.report)}\n`);
   if (result.error) process.stderr.write(`\nrol-soak: ${result.error.message}\n`);
+  for (const p of result.report?.run.profiles ?? []) process.stdout.write(`profile (${p.kind}): ${join(result.runDir, p.path)}\n`);
   process.stdout.write(`report: ${result.runDir}\n`);
   return result.exitCode;
 }

@@ -18,9 +18,9 @@ export class UsageError extends SoakError {
   }
 }
 
-/** The measured server, the store or the load process failed. Exit 4. */
+/** The measured server, the store, the load process or a requested profiler failed. Exit 4. */
 export class TargetError extends SoakError {
-  readonly code: 'ERR_TARGET' | 'ERR_SERVER_CRASHED' | 'ERR_STORE' | 'ERR_LOAD';
+  readonly code: 'ERR_TARGET' | 'ERR_SERVER_CRASHED' | 'ERR_STORE' | 'ERR_LOAD' | 'ERR_PROFILE';
   readonly exitCode = EXIT.failure;
   constructor(code: TargetError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -92,7 +92,7 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
         log(`store: ${event.engine} ${event.version}`);
         break;
       case 'server':
-        log(`server: ${event.url} (pid ${event.pid})`);
+        log(`server: ${event.url} (pid ${event.pid})${event.wrapper ? ` under ${event.wrapper.name} (pid ${event.wrapper.pid})` : ''}`);
         break;
       case 'load':
         log(`load: ${event.users} virtual users (pid ${event.pid})`);

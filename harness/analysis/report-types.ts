@@ -10,6 +10,7 @@
  * (non-finite numbers become null) and freezes the shape.
  */
 import type { LeakId } from '../../common/leaks.js';
+import type { ProfileKind } from '../config/types.js';
 import type { AttributionResult } from './attribution.js';
 import type { Budgets } from './budgets.js';
 import type { FidelityResult } from './fidelity.js';
@@ -69,6 +70,16 @@ export interface ReportRun {
   readonly error?: string | null;
   /** Heap snapshot files written, relative to the run folder. */
   readonly snapshots?: readonly string[];
+  /** Profiler output handed off (`--profile`): files or folders relative to the run folder. */
+  readonly profiles?: readonly ProfileFile[];
+}
+
+export interface ProfileFile {
+  readonly kind: Exclude<ProfileKind, 'none'>;
+  /** Relative to the run folder, e.g. `server.heapprofile`, `clinic/1234.clinic-doctor.html`. */
+  readonly path: string;
+  /** Size; a folder's is the sum of its files. */
+  readonly bytes: number;
 }
 
 /**

@@ -26,5 +26,6 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   target: null,
   // REST load alongside the virtual users (only with --load vus, and only where the scenario plans some).
   http: true,
+  profile: 'none',
   budgets: DEFAULT_BUDGETS,
 });

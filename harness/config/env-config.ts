@@ -1,4 +1,4 @@
-import type { SoakUserConfig } from './types.js';
+import type { ProfileKind, SoakUserConfig } from './types.js';
 import type { StoreMode } from '../../store/resolve.js';
 
 /**
@@ -31,5 +31,6 @@ export function configFromEnv(env: Record<string, string | undefined>): SoakUser
   // as text so that validation names it.
   const http = text('SOAK_HTTP');
   set('http', http === undefined ? undefined : /^(0|false|off|no)$/i.test(http) ? false : /^(1|true|on|yes)$/i.test(http) ? true : http);
+  set('profile', text('SOAK_PROFILE') as ProfileKind | undefined);
   return layer as SoakUserConfig;
 }

@@ -8,14 +8,21 @@ import { z } from 'zod';
 import { LeakSpecError, parseLeaks, type LeakId } from '../../common/leaks.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
 import { UsageError } from '../errors.js';
+import { clinicUnsupportedReason, isClinicKind } from '../profile/clinic.js';
 import { DEFAULTS } from './defaults.js';
-import type { ConfigSource, ResolvedSoakConfig, SoakUserConfig } from './types.js';
+import { PROFILE_KINDS, type ConfigSource, type ResolvedSoakConfig, type SoakUserConfig } from './types.js';
 
 export interface ConfigLayers {
   readonly file?: SoakUserConfig;
   readonly scenario?: SoakUserConfig;
   readonly env?: SoakUserConfig;
   readonly cli?: SoakUserConfig;
+}
+
+/** Facts of the machine that decide whether a config can run; injectable for tests. */
+export interface ConfigEnvironment {
+  /** `process.version` of the Node that will run the server (the harness's own). */
+  readonly nodeVersion: string;
 }
 
 const ORDER: readonly Exclude<ConfigSource, 'default'>[] = ['file', 'scenario', 'env', 'cli'];
@@ -45,8 +52,17 @@ const schema = z
       .object({ url: z.url(), inspect: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'inspect must be HOST:PORT'), metrics: z.url() })
       .nullable(),
     http: z.boolean({ error: 'http must be true or false' }),
+    profile: z.enum(PROFILE_KINDS, { error: (issue) => `unknown profile '${String(issue.input)}' (known: ${PROFILE_KINDS.join(', ')})` }),
   })
   .superRefine((c, ctx) => {
+    // clinic wraps the server process it profiles; a --target server was started by someone else.
+    if (c.target && isClinicKind(c.profile)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['profile'],
+        message: `--profile ${c.profile} runs the server under clinic, but with --target the harness does not start the server: start it under clinic yourself, or use --profile heap (works over the inspector)`,
+      });
+    }
     if (c.warmupHours >= c.hours) {
       ctx.addIssue({ code: 'custom', path: ['warmupHours'], message: `warm-up (${c.warmupHours} h) must be shorter than the soak (${c.hours} h)` });
     }
@@ -66,8 +82,11 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `  - ${i.path.join('.') || 'config'}: ${i.message}`).join('\n');
 }
 
-/** Merges the layers over DEFAULTS, validates, and records where each value came from. */
-export function resolveConfig(layers: ConfigLayers): ResolvedSoakConfig {
+/**
+ * Merges the layers over DEFAULTS, validates, and records where each value came from. `machine`
+ * adds the checks that depend on where the run happens (clinic's Node versions).
+ */
+export function resolveConfig(layers: ConfigLayers, machine: ConfigEnvironment = { nodeVersion: process.version }): ResolvedSoakConfig {
   const merged: Record<string, unknown> = { ...DEFAULTS };
   const sources: Record<string, ConfigSource> = Object.fromEntries(Object.keys(DEFAULTS).map((k) => [k, 'default']));
   let budgets = { ...DEFAULTS.budgets };
@@ -97,6 +116,9 @@ export function resolveConfig(layers: ConfigLayers): ResolvedSoakConfig {
 
   const parsed = schema.safeParse(merged);
   if (!parsed.success) throw new UsageError(`invalid configuration:\n${describeIssues(parsed.error)}`);
+  // Said plainly, on its own, before anything starts: clinic would otherwise fail obscurely.
+  const clinicProblem = isClinicKind(parsed.data.profile) ? clinicUnsupportedReason(machine.nodeVersion) : null;
+  if (clinicProblem) throw new UsageError(clinicProblem);
   for (const [key, value] of Object.entries(budgets)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new UsageError(`invalid configuration:\n  - budgets.${key}: must be a non-negative number`);

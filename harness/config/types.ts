@@ -11,6 +11,16 @@ import type { Budgets } from '../analysis/budgets.js';
 export type TimeScale = 'auto' | number;
 export type LoadMode = 'vus' | 'external';
 
+/** Every `--profile` kind, in help-text order. */
+export const PROFILE_KINDS = ['none', 'heap', 'clinic-doctor', 'clinic-heapprofiler'] as const;
+/**
+ * What the run hands to a profiler: nothing; an inspector sampling heap profile of the server
+ * (`server.heapprofile`, DevTools → Memory); or the server run under clinic doctor / heapprofiler.
+ */
+export type ProfileKind = (typeof PROFILE_KINDS)[number];
+/** The kinds that run the server under clinic (so need a server the harness starts). */
+export type ClinicKind = Extract<ProfileKind, `clinic-${string}`>;
+
 export interface TargetConfig {
   /** Base URL of an already-running server (socket.io + REST). */
   readonly url: string;
@@ -55,6 +65,8 @@ export interface SoakUserConfig {
   target?: TargetConfig | null;
   /** HTTP load (autocannon on the REST endpoints at the scenario's rate) alongside the virtual users. @default true */
   http?: boolean;
+  /** Profiler hand-off: none | heap | clinic-doctor | clinic-heapprofiler. @default 'none' */
+  profile?: ProfileKind;
   /** Rule budgets (partial: the rest come from the defaults). */
   budgets?: Partial<Budgets>;
 }
@@ -77,6 +89,7 @@ export interface ResolvedSoakConfig {
   readonly load: LoadMode;
   readonly target: TargetConfig | null;
   readonly http: boolean;
+  readonly profile: ProfileKind;
   readonly budgets: Budgets;
   /** Where each field's value came from, for the report and `--help` debugging. */
   readonly sources: Readonly<Record<string, ConfigSource>>;

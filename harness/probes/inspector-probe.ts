@@ -19,6 +19,9 @@ const OBJECT_GROUP = 'rol-soak';
 /** A forced GC costs ~1 ms per MB of heap (issue 4): 60 s covers multi-GB heaps. */
 const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
+/** V8's SamplingHeapProfile (`{head, samples}`), typed through the client (devtools-protocol is not ours to import). */
+export type SamplingHeapProfile = Awaited<ReturnType<CDP.Client['HeapProfiler']['stopSampling']>>['profile'];
+
 export interface InspectorProbeOptions {
   /** Per-protocol-call deadline, ms. @default 60000 */
   readonly callTimeoutMs?: number;
@@ -155,6 +158,22 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     if (streamError) throw asProbeError('ERR_HEAP_SNAPSHOT', `writing ${filePath} failed`, streamError);
     const { size } = await stat(filePath);
     return { bytes: size, pauseMs, maxBufferedBytes };
+  }
+
+  /**
+   * Starts V8's sampling heap profiler: about one allocation per `samplingIntervalBytes` (Poisson)
+   * is recorded with its stack. Only objects still alive at `stopHeapSampling` are reported, so
+   * the forced GC of every `sample()` does not distort the result: it only drops sampled objects
+   * that were dead anyway (and sampling allocates nothing in the JS heap that `heapUsed` counts).
+   */
+  async startHeapSampling(samplingIntervalBytes: number): Promise<void> {
+    await this.#call('startSampling', () => this.#client.HeapProfiler.startSampling({ samplingInterval: samplingIntervalBytes }));
+  }
+
+  /** Stops the sampling heap profiler and returns its profile (`{head, samples}`: DevTools' `.heapprofile`). */
+  async stopHeapSampling(): Promise<SamplingHeapProfile> {
+    const { profile } = await this.#call('stopSampling', () => this.#client.HeapProfiler.stopSampling());
+    return profile;
   }
 
   /** Removes the probe's state from the target and detaches. Safe to call twice. */

@@ -66,6 +66,18 @@ export function renderSummaryMd(report: Report): string {
     lines.push(`| (time) | ${formatBytes(a.time.bytesPer)} [${formatBytes(a.time.lo)}, ${formatBytes(a.time.hi)}] per sim. hour | |`);
     for (const d of a.dropped) lines.push('', `_${mdCell(d.action)} left out: ${mdCell(d.reason)}_`);
   }
+  const profiles = report.run.profiles ?? [];
+  if (profiles.length > 0) {
+    lines.push('', '## Profiles', '', '| kind | file (in the run folder) | size | open with |', '|---|---|---|---|');
+    for (const p of profiles) lines.push(`| ${p.kind} | \`${mdCell(p.path)}\` | ${formatBytes(p.bytes)} | ${PROFILE_VIEWER[p.kind]} |`);
+  }
   lines.push('');
   return lines.join('\n');
 }
+
+/** Where each kind of profile is read. */
+const PROFILE_VIEWER: Record<NonNullable<Report['run']['profiles']>[number]['kind'], string> = {
+  heap: 'Chrome DevTools → Memory → Load (allocation sampling)',
+  'clinic-doctor': 'a browser (the .html)',
+  'clinic-heapprofiler': 'a browser (the .html)',
+};

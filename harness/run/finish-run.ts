@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { basename, join } from 'node:path';
 import { analyse } from '../analysis/verdict.js';
-import { buildReport, type Report } from '../analysis/report-types.js';
+import { buildReport, type ProfileFile, type Report } from '../analysis/report-types.js';
 import type { HeapDiff } from '../analysis/heap-diff-types.js';
 import type { RuleId } from '../analysis/rule-types.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
@@ -38,6 +38,8 @@ export interface RunRecord {
   readonly timeScale: TimeScaleChoice;
   readonly store: { engine: string; version: string } | null;
   readonly snapshots?: readonly SnapshotRecord[];
+  /** Profiler output (`--profile`), paths relative to the run folder. */
+  readonly profiles?: readonly ProfileFile[];
   readonly interrupted?: boolean;
   readonly wallSeconds?: number;
   /** The HTTP load's plan or why there was none (absent in runs from before it existed). */
@@ -53,6 +55,7 @@ export interface FinishInput {
   readonly store: { engine: string; version: string } | null;
   readonly samples: readonly Sample[];
   readonly snapshots: readonly SnapshotRecord[];
+  readonly profiles?: readonly ProfileFile[];
   readonly interrupted: boolean;
   readonly error: Error | null;
   /** Wall seconds of the original run (kept when reports are rebuilt later). */
@@ -101,6 +104,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     timeScale: input.timeScale,
     store: input.store,
     snapshots: input.snapshots,
+    ...(input.profiles ? { profiles: input.profiles } : {}),
     interrupted: input.interrupted,
     wallSeconds,
     ...(input.http ? { http: input.http } : {}),
@@ -154,6 +158,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       interrupted: input.interrupted,
       error: input.error ? input.error.message : null,
       snapshots: input.snapshots.map((s) => basename(s.path)),
+      ...(input.profiles && input.profiles.length > 0 ? { profiles: input.profiles } : {}),
     },
   });
   writeFileSync(join(input.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

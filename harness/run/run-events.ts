@@ -4,7 +4,7 @@ import type { Phase, Sample } from '../sample.js';
 export type RunEvent =
   | { type: 'config'; runId: string; runDir: string; timeScale: number; limitedBy: string; estimatedWallSeconds: number; withinBudget: boolean; maxWallMinutes: number; intervalFloorMs?: number }
   | { type: 'store'; engine: string; version: string; uri: string }
-  | { type: 'server'; url: string; pid: number; inspectorUrl: string }
+  | { type: 'server'; url: string; pid: number; inspectorUrl: string; wrapper?: { name: string; pid: number } }
   | { type: 'load'; pid: number; users: number }
   | { type: 'phase'; phase: Phase; simMs: number }
   | { type: 'sample'; sample: Sample; totalSimMs: number }

@@ -2,7 +2,8 @@
  * One soak run, start to end: store → measured server (own process, inspector on 127.0.0.1:0) →
  * load process → sampling loop → analysis → report files. Everything started here is stopped
  * here, by PID, in `finally` — also on error and on SIGINT (abort signal), in which case the
- * samples taken so far still become a (partial) report.
+ * samples taken so far still become a (partial) report. With `--profile`, the heap profile is
+ * read while the server still runs, and clinic's output is checked after it stopped.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,6 +30,7 @@ import { runSoakLoop, type LoopResult } from './soak-loop.js';
 import { spawnServer, type ServerHandle } from './spawn-server.js';
 import { planTimeScale } from './plan-time-scale.js';
 import { finishRun, writeRunRecord } from './finish-run.js';
+import { preflightProfile, RunProfiler } from '../profile/run-profiler.js';
 
 /** Real ms between forking the load and simulated time 0: worker start-up measured ~2–4 s here. */
 const LOAD_START_ALLOWANCE_MS = 6_000;
@@ -50,6 +52,8 @@ export interface RunResult {
 
 export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): Promise<RunResult> {
   const emit: RunListener = options.onEvent ?? (() => undefined);
+  // Refuses (UsageError, exit 2) before a folder or a process exists: clinic missing or broken here.
+  const clinicBin = preflightProfile(config.profile);
   const startedAt = new Date();
   const runId = makeRunId(startedAt, config.scenario, JSON.stringify(config));
   const runDir = resolve(options.cwd, config.out, runId);
@@ -69,6 +73,13 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   const loop: LoopResult = { samples: [] as Sample[], snapshots: [] };
   let error: Error | null = null;
   let storeInfo: { engine: string; version: string } | null = null;
+  const profiler = new RunProfiler(config.profile, runDir, clinicBin, emit);
+  // A profiler's failure becomes the run's error unless the run already has one (then it is logged).
+  const profileFailed = (problem: Error | null) => {
+    if (!problem) return;
+    if (error) emit({ type: 'log', message: problem.message });
+    else error = problem;
+  };
 
   try {
     let serverUrl: string;
@@ -91,8 +102,15 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         timeScale: plan.scale,
         epochMs: Date.now(),
         intervalFloorMs: plan.intervalFloorMs,
+        ...profiler.spawnOptions(),
       });
-      emit({ type: 'server', url: server.url, pid: server.pid, inspectorUrl: server.inspectorUrl });
+      emit({
+        type: 'server',
+        url: server.url,
+        pid: server.pid,
+        inspectorUrl: server.inspectorUrl,
+        ...(server.wrapperPid === null ? {} : { wrapper: { name: config.profile, pid: server.wrapperPid } }),
+      });
       serverUrl = server.url;
       metricsUrl = server.metricsUrl;
       inspector = await InspectorProbe.connect(server.inspectorUrl);
@@ -143,6 +161,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     writeRunRecord(runDir, { ...record, store: storeInfo, http: httpInfo });
 
     const writer = new NdjsonWriter<Sample>(join(runDir, 'samples.ndjson'));
+    const probe = inspector;
     await runSoakLoop(
       {
         config,
@@ -157,17 +176,24 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         failure,
         emit,
         startedRealMs: startedAt.getTime(),
+        onPhase: (phase) => profiler.onPhase(phase, probe),
       },
       loop,
     );
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   } finally {
+    // The heap profile first, while the server is up: on SIGINT too, what was sampled so far.
+    if (inspector) profileFailed(await profiler.stopHeap(inspector));
     // Stop in reverse order; each step on its own so one failure does not leave orphans.
     await http?.stop().catch(() => undefined);
     await load?.stop().catch(() => undefined);
     await inspector?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    if (server) {
+      const stopStarted = performance.now();
+      const endedOnItsOwn = await server.stop().catch(() => false);
+      profileFailed(profiler.collectClinic(server, endedOnItsOwn, performance.now() - stopStarted));
+    }
     await store?.stop().catch(() => undefined);
   }
 
@@ -184,6 +210,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     store: storeInfo,
     samples: loop.samples,
     snapshots: loop.snapshots,
+    profiles: profiler.files,
     interrupted,
     error,
     http: httpInfo,

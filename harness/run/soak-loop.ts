@@ -34,6 +34,8 @@ export interface LoopDeps {
   readonly failure: Promise<never>;
   readonly emit: (event: RunEvent) => void;
   readonly startedRealMs: number;
+  /** Awaited when a phase begins, before its first sample (e.g. to start a heap profile at the soak). */
+  readonly onPhase?: (phase: Phase) => Promise<void>;
 }
 
 export interface LoopResult {
@@ -96,6 +98,7 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     if (current !== phase) {
       phase = current;
       deps.emit({ type: 'phase', phase, simMs: simNow });
+      await deps.onPhase?.(phase);
     }
     // The load stops when the soak hours are over: cool-down shows whether the server returns to baseline.
     if (phase === 'cooldown' && (deps.load || deps.http) && !loadStopped) {

@@ -24,6 +24,8 @@ export interface CliOptions {
   readonly onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   /** Kill it (SIGKILL) after this many ms; a test's safety net, not its assertion. */
   readonly killAfterMs?: number;
+  /** Start it in its own process group (as a shell does), so a test can signal the group like a terminal's Ctrl+C. */
+  readonly processGroup?: boolean;
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
@@ -32,6 +34,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
       cwd: options.cwd,
       env: { ...process.env, SOAK_STORE: 'wire', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup ?? false,
     });
     let stdout = '';
     let stderr = '';

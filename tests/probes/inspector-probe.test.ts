@@ -3,6 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InspectorProbe } from '../../harness/probes/inspector-probe.js';
 import { parseInspectArg, splitHostPort, waitForInspectorUrl } from '../../harness/probes/inspector-url.js';
 import { startTarget, type Target } from './target-process.js';
+import type { SamplingHeapProfile } from '../../harness/probes/inspector-probe.js';
+
+/** Bytes a sampling heap profile attributes to allocations made directly in `functionName`. */
+function sampledBytesIn(profile: SamplingHeapProfile, functionName: string): number {
+  let sum = 0;
+  const walk = (node: SamplingHeapProfile['head']) => {
+    if (node.callFrame.functionName === functionName) sum += node.selfSize;
+    node.children.forEach(walk);
+  };
+  walk(profile.head);
+  return sum;
+}
 
 describe('inspector URL', () => {
   it('parses the Debugger listening line across chunk boundaries', async () => {
@@ -105,5 +117,23 @@ describe('InspectorProbe on a real child process', () => {
     expect(s.cpuPercent).toBeGreaterThan(1);
     expect(s.eventLoopDelayMaxMs).toBeGreaterThan(5);
     await target.get('/clear');
+  });
+
+  it('sampling heap profile: what stays alive survives the forced GCs of sampling; what is freed drops out', async () => {
+    // 20,000 LeakyThing of 16 doubles: payload arrays of 16 × 8 B + headers ≈ 3–4 MB retained.
+    await probe.startHeapSampling(32_768);
+    await target.get('/grow?n=20000&size=16');
+    for (let i = 0; i < 3; i++) await probe.sample(); // each one a forced GC, as in a soak
+    const kept = await probe.stopHeapSampling();
+    expect(kept.samples.length).toBeGreaterThan(20);
+    expect(sampledBytesIn(kept, 'LeakyThing')).toBeGreaterThan(1_000_000);
+
+    await probe.startHeapSampling(32_768);
+    await target.get('/grow?n=20000&size=16');
+    await target.get('/clear');
+    await probe.sample();
+    const freed = await probe.stopHeapSampling();
+    // Only objects alive at stopSampling are reported: the cleared ones are gone from the profile.
+    expect(sampledBytesIn(freed, 'LeakyThing')).toBeLessThan(100_000);
   });
 });

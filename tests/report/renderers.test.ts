@@ -23,6 +23,14 @@ describe('renderSummaryMd', () => {
     const md = renderSummaryMd(fixedReport().report);
     expect(md.startsWith('# rol-soak: ✅ PASS')).toBe(true);
     expect(md).toContain('**Leaks found:** none');
+    expect(md).not.toContain('## Profiles');
+  });
+
+  it('lists the profiles handed off, with where to open them', () => {
+    const { report } = fixedReport();
+    const md = renderSummaryMd({ ...report, run: { ...report.run, profiles: [{ kind: 'heap', path: 'server.heapprofile', bytes: 50_212 }] } });
+    expect(md).toContain('## Profiles');
+    expect(md).toContain('| heap | `server.heapprofile` | 49.0 KiB | Chrome DevTools → Memory → Load (allocation sampling) |');
   });
 });
 
