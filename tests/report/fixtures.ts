@@ -37,7 +37,7 @@ export function fixedReport(opts: { leaking?: boolean; seed?: number; leaks?: Le
   });
   const report = buildReport({
     analysis,
-    config: { scenario: 'office-day', users: opts.users ?? 100, hours: 25, timeScale: 600, leaks: opts.leaks ?? [], seed: 1 },
+    config: { scenario: 'office-day', users: opts.users ?? 100, hours: 25, timeScale: 600, leaks: opts.leaks ?? [], seed: 1, budgets: DEFAULT_BUDGETS },
     environment: { store: { engine: 'wire', version: '7.0.0' }, node: 'v20.20.2', os: 'linux 6.8 x64', cpus: 2, packages: { 'socket.io': '4.8.4', mongoose: '9.12.1' } },
     run: { id: opts.id ?? '20260101T000000-office-day-abc123', wallSeconds: 151.2, startedAt: '2026-01-01T00:00:00.000Z', exitCode: opts.leaking ? 1 : 0 },
   });
