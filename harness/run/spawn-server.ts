@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClinicKind } from '../config/types.js';
 import { CLINIC_ENV, clinicArgs } from '../profile/clinic.js';
 import type { ServerReadyLine } from '../../common/http.js';
-import { CLOCK_ENV } from '../../common/sim-clock.js';
+import { clockEnv } from '../../common/sim-clock.js';
 import type { LeakId } from '../../common/leaks.js';
 import { TargetError } from '../errors.js';
 import { LineTail, eachLine } from './child-lines.js';
@@ -102,9 +102,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerHa
     ...options.extraEnv,
     MONGODB_URI: options.storeUri,
     SOAK_LEAKS: options.leaks.join(',') || 'none',
-    [CLOCK_ENV.scale]: String(options.timeScale),
-    [CLOCK_ENV.epoch]: String(options.epochMs),
-    ...(options.intervalFloorMs === undefined ? {} : { [CLOCK_ENV.intervalFloor]: String(options.intervalFloorMs) }),
+    ...clockEnv({ scale: options.timeScale, epochMs: options.epochMs, ...(options.intervalFloorMs === undefined ? {} : { minIntervalRealMs: options.intervalFloorMs }) }),
     PORT: '0',
     ...(options.clinic ? CLINIC_ENV : {}),
   };
