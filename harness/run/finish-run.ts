@@ -12,7 +12,7 @@ import { buildReport, type ProfileFile, type Report } from '../analysis/report-t
 import type { HeapDiff } from '../analysis/heap-diff-types.js';
 import type { RuleId } from '../analysis/rule-types.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
-import { EXIT, exitCodeForStatus } from '../exit-codes.js';
+import { runExitCode } from '../exit-codes.js';
 import { exitCodeOf } from '../errors.js';
 import { diffHeapSnapshots } from '../probes/heap-diff.js';
 import { renderJunit } from '../report/junit.js';
@@ -119,11 +119,12 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     // Without virtual users (outside load) there are no client counts to judge.
     ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES, fidelityOptional: true } : {}),
   });
-  const exitCode = input.interrupted
-    ? EXIT.interrupted
-    : input.error
-      ? exitCodeOf(input.error)
-      : exitCodeForStatus(analysis.verdict.status);
+  const exitCode = runExitCode({
+    interrupted: input.interrupted,
+    errorCode: input.error ? exitCodeOf(input.error) : null,
+    status: analysis.verdict.status,
+    leaks: analysis.verdict.leaks,
+  });
   const report = buildReport({
     ...(input.http ? { http: input.http } : {}),
     analysis,

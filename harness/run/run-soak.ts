@@ -11,7 +11,7 @@ import { SimClock } from '../../common/sim-clock.js';
 import { leaksForSide } from '../../common/leaks.js';
 import { resolveStore, type RunningStore } from '../../store/resolve.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
-import { EXIT, exitCodeForStatus, type ExitCode } from '../exit-codes.js';
+import { runExitCode, type ExitCode } from '../exit-codes.js';
 import { exitCodeOf, InterruptedError, TargetError } from '../errors.js';
 import { InspectorProbe } from '../probes/inspector-probe.js';
 import { scrapeMetrics } from '../probes/metrics-probe.js';
@@ -215,7 +215,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     error,
     http: httpInfo,
   });
-  const exitCode: ExitCode = interrupted ? EXIT.interrupted : error ? exitCodeOf(error) : exitCodeForStatus(report.verdict.status);
+  const exitCode: ExitCode = runExitCode({ interrupted, errorCode: error ? exitCodeOf(error) : null, status: report.verdict.status, leaks: report.verdict.leaks });
   return { exitCode, runDir, report, error };
 }
 
