@@ -15,7 +15,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, BuddyRequest, ClientToServerEvents, ServerToClientEvents } from '../common/events.js';
-import { ROUTES, type LoginResponse } from '../common/http.js';
+import { loginOverRest } from '../common/http.js';
 import { usernameFor } from './worker-protocol.js';
 
 type SeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -76,14 +76,9 @@ export async function seedBuddies(options: SeedBuddiesOptions): Promise<SeedBudd
   try {
     // 1. Every account exists and has an open socket.
     await inPool(names.map((n, i) => [n, i] as const), concurrency, async ([username, i]) => {
-      const res = await fetch(`${options.serverUrl}${ROUTES.login}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password: options.password }),
-        signal: AbortSignal.timeout(timeoutMs),
+      const token = await loginOverRest(options.serverUrl, username, options.password, timeoutMs).catch((err: Error) => {
+        throw new Error(`seeding buddies: ${err.message}`);
       });
-      if (!res.ok) throw new Error(`seeding buddies: login ${username}: HTTP ${res.status} ${await res.text()}`);
-      const { token } = (await res.json()) as LoginResponse;
       const socket: SeedSocket = io(options.serverUrl, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: timeoutMs });
       sockets.set(i, socket);
       await new Promise<void>((resolve, reject) => {

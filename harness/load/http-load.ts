@@ -7,7 +7,7 @@
  * the buffer into the figures of one sample window (http-window.ts) and empties it.
  */
 import autocannon from 'autocannon';
-import { ROUTES, type LoginResponse } from '../../common/http.js';
+import { loginOverRest, ROUTES } from '../../common/http.js';
 import { usernameFor, VU_PASSWORD, VU_USERNAME_PREFIX } from '../../scenarios/worker-protocol.js';
 import { buildRequestCycle, HTTP_ACCOUNTS, type HttpAccount } from './http-plan.js';
 import { bucketOutcomes, type HttpEndpointName, type HttpWindow, type RequestOutcome } from './http-window.js';
@@ -85,15 +85,9 @@ export function loopbackUrl(serverUrl: string): URL {
 }
 
 async function login(base: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${base}${ROUTES.login}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-    signal: AbortSignal.timeout(LOGIN_TIMEOUT_MS),
+  return loginOverRest(base, username, password, LOGIN_TIMEOUT_MS).catch((err: Error) => {
+    throw new HttpLoadError(err.message);
   });
-  const text = await res.text();
-  if (!res.ok) throw new HttpLoadError(`login ${username}: HTTP ${res.status} ${text.slice(0, 200)}`);
-  return (JSON.parse(text) as LoginResponse).token;
 }
 
 /** Logs the accounts in, then starts autocannon. Rejects (HttpLoadError) when a login fails. */

@@ -17,7 +17,7 @@ import { InspectorProbe } from '../probes/inspector-probe.js';
 import { scrapeMetrics } from '../probes/metrics-probe.js';
 import type { Sample } from '../sample.js';
 import type { Report } from '../analysis/report-types.js';
-import { resolveScenario, SCENARIOS, type ScenarioName } from '../../scenarios/scenarios.js';
+import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
 import { seedBuddies } from '../../scenarios/seed-buddies.js';
 import { VU_PASSWORD, VU_USERNAME_PREFIX } from '../../scenarios/worker-protocol.js';
 import { loopbackUrl, startHttpLoad, type HttpLoadHandle } from '../load/http-load.js';
@@ -231,7 +231,7 @@ async function startHttp(
   clock: SimClock,
   emit: RunListener,
 ): Promise<{ http: HttpLoadHandle | null; info: HttpRunInfo }> {
-  const spec = SCENARIOS[config.scenario as ScenarioName].http;
+  const spec = resolveScenario(config.scenario as ScenarioName).http;
   const none = (note: string) => {
     emit({ type: 'log', message: `HTTP load: none (${note})` });
     return { http: null, info: { plan: null, note } };
