@@ -42,20 +42,3 @@ export interface ServerReadyLine {
   readonly leaks: readonly string[];
   readonly timeScale: number;
 }
-
-/**
- * Logs a user in over REST (the first login creates the account) and returns the token. Used by
- * the harness's HTTP load and the scenarios' buddy seeding; rejects with the status and the
- * start of the body on any non-2xx answer, or after `timeoutMs` real ms.
- */
-export async function loginOverRest(baseUrl: string, username: string, password: string, timeoutMs: number): Promise<string> {
-  const res = await fetch(`${baseUrl}${ROUTES.login}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password } satisfies LoginRequest),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`login ${username}: HTTP ${res.status} ${text.slice(0, 200)}`);
-  return (JSON.parse(text) as LoginResponse).token;
-}

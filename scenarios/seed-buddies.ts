@@ -15,7 +15,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, BuddyRequest, ClientToServerEvents, ServerToClientEvents } from '../common/events.js';
-import { loginOverRest } from '../common/http.js';
+import { loginOverRest } from '../common/rest-login.js';
 import { usernameFor } from './worker-protocol.js';
 
 type SeedSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -7,7 +7,8 @@
  * the buffer into the figures of one sample window (http-window.ts) and empties it.
  */
 import autocannon from 'autocannon';
-import { loginOverRest, ROUTES } from '../../common/http.js';
+import { ROUTES } from '../../common/http.js';
+import { loginOverRest } from '../../common/rest-login.js';
 import { usernameFor, VU_PASSWORD, VU_USERNAME_PREFIX } from '../../scenarios/worker-protocol.js';
 import { buildRequestCycle, HTTP_ACCOUNTS, type HttpAccount } from './http-plan.js';
 import { bucketOutcomes, type HttpEndpointName, type HttpWindow, type RequestOutcome } from './http-window.js';
