@@ -28,6 +28,7 @@ export interface RunFlags {
   inspect?: string;
   metrics?: string;
   profile?: string;
+  syntheticLeak?: string;
 }
 
 /** [flags, description, config key] — the help text and the mapping in one table. */
@@ -49,6 +50,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--store <mode>', 'auto | uri | memory-server | wire (default auto; env SOAK_STORE)', 'store'],
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
   ['--profile <kind>', 'none | heap (server.heapprofile for DevTools) | clinic-doctor | clinic-heapprofiler (server under clinic, Node < 21.7) (default none; env SOAK_PROFILE)', 'profile'],
+  ['--synthetic-leak <MiB/h>', 'calibration: the reference server keeps this much heap per simulated hour on purpose (default 0 = off)', 'syntheticLeakMiBPerHour'],
   ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics)', null],
   ['--inspect <host:port>', "the target's inspector address", null],
   ['--metrics <url>', "the target's Prometheus endpoint", null],
@@ -82,6 +84,7 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.load !== undefined) layer.load = flags.load as SoakUserConfig['load'];
   // Checked against the known kinds in resolveConfig, with every other problem.
   if (flags.profile !== undefined) layer.profile = flags.profile as SoakUserConfig['profile'];
+  layer.syntheticLeakMiBPerHour = num('--synthetic-leak', flags.syntheticLeak);
   const targetParts = [flags.target, flags.inspect, flags.metrics];
   if (targetParts.some((p) => p !== undefined)) {
     if (targetParts.some((p) => p === undefined)) {

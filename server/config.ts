@@ -27,6 +27,8 @@ export interface ServerConfig {
   readonly clock: SimClock;
   /** SOAK_JWT_SECRET. @default 32 random bytes, hex */
   readonly jwtSecret: string;
+  /** SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: heap the server keeps on purpose (calibration, server/synthetic-leak.ts). @default 0 */
+  readonly syntheticLeakMiBPerHour: number;
 }
 
 /** Flags: --port N, --host H, --leaks SPEC, --time-scale S (each overrides its env variable). */
@@ -76,5 +78,10 @@ export function readConfig(env: Record<string, string | undefined>, argv: readon
   }
   const jwtSecret = env['SOAK_JWT_SECRET'] || randomBytes(32).toString('hex');
   if (jwtSecret.length < 16) throw new ConfigError('SOAK_JWT_SECRET must be at least 16 characters');
-  return { port, host, mongoUri, leaks, clock, jwtSecret };
+  const syntheticText = env['SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'] ?? '';
+  const syntheticLeakMiBPerHour = syntheticText === '' ? 0 : Number(syntheticText);
+  if (!(syntheticLeakMiBPerHour >= 0) || !Number.isFinite(syntheticLeakMiBPerHour)) {
+    throw new ConfigError(`SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR must be a non-negative number of MiB, got ${JSON.stringify(syntheticText)}`);
+  }
+  return { port, host, mongoUri, leaks, clock, jwtSecret, syntheticLeakMiBPerHour };
 }

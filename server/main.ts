@@ -11,6 +11,7 @@ import { ROUTES } from '../common/http.js';
 import { resolveStore, type RunningStore } from '../store/resolve.js';
 import { createApp, type App } from './app.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
+import { SyntheticLeak } from './synthetic-leak.js';
 
 /** Real ms a graceful stop may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -68,10 +69,13 @@ async function main(): Promise<void> {
     process.stderr.write(`rol-soak server: cannot start: ${(err as Error).message}\n`);
     process.exit(4);
   }
+  const synthetic = config.syntheticLeakMiBPerHour > 0 ? new SyntheticLeak(config.clock, config.syntheticLeakMiBPerHour) : null;
+  if (synthetic) log(`synthetic leak: keeping ${config.syntheticLeakMiBPerHour} MiB of heap per simulated hour (calibration)`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    synthetic?.stop();
     log(`${signal}: closing socket.io, http, mongoose`);
     setTimeout(() => {
       log(`graceful stop took over ${SHUTDOWN_GRACE_MS} ms; exiting`);

@@ -27,5 +27,6 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   // REST load alongside the virtual users (only with --load vus, and only where the scenario plans some).
   http: true,
   profile: 'none',
+  syntheticLeakMiBPerHour: 0,
   budgets: DEFAULT_BUDGETS,
 });

@@ -32,5 +32,6 @@ export function configFromEnv(env: Record<string, string | undefined>): SoakUser
   const http = text('SOAK_HTTP');
   set('http', http === undefined ? undefined : /^(0|false|off|no)$/i.test(http) ? false : /^(1|true|on|yes)$/i.test(http) ? true : http);
   set('profile', text('SOAK_PROFILE') as ProfileKind | undefined);
+  set('syntheticLeakMiBPerHour', num('SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'));
   return layer as SoakUserConfig;
 }

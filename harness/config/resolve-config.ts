@@ -53,6 +53,7 @@ const schema = z
       .nullable(),
     http: z.boolean({ error: 'http must be true or false' }),
     profile: z.enum(PROFILE_KINDS, { error: (issue) => `unknown profile '${String(issue.input)}' (known: ${PROFILE_KINDS.join(', ')})` }),
+    syntheticLeakMiBPerHour: z.number({ error: 'syntheticLeakMiBPerHour must be a number' }).finite().min(0).max(1024),
   })
   .superRefine((c, ctx) => {
     // clinic wraps the server process it profiles; a --target server was started by someone else.
@@ -62,6 +63,9 @@ const schema = z
         path: ['profile'],
         message: `--profile ${c.profile} runs the server under clinic, but with --target the harness does not start the server: start it under clinic yourself, or use --profile heap (works over the inspector)`,
       });
+    }
+    if (c.target && c.syntheticLeakMiBPerHour > 0) {
+      ctx.addIssue({ code: 'custom', path: ['syntheticLeakMiBPerHour'], message: '--synthetic-leak is a switch of the reference server; with --target the harness does not start the server' });
     }
     if (c.warmupHours >= c.hours) {
       ctx.addIssue({ code: 'custom', path: ['warmupHours'], message: `warm-up (${c.warmupHours} h) must be shorter than the soak (${c.hours} h)` });

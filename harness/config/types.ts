@@ -67,6 +67,11 @@ export interface SoakUserConfig {
   http?: boolean;
   /** Profiler hand-off: none | heap | clinic-doctor | clinic-heapprofiler. @default 'none' */
   profile?: ProfileKind;
+  /**
+   * Calibration: the reference server keeps this many MiB of heap per simulated hour on purpose
+   * (server/synthetic-leak.ts), to measure the detection floor. Not with --target. @default 0
+   */
+  syntheticLeakMiBPerHour?: number;
   /** Rule budgets (partial: the rest come from the defaults). */
   budgets?: Partial<Budgets>;
 }
@@ -90,6 +95,7 @@ export interface ResolvedSoakConfig {
   readonly target: TargetConfig | null;
   readonly http: boolean;
   readonly profile: ProfileKind;
+  readonly syntheticLeakMiBPerHour: number;
   readonly budgets: Budgets;
   /** Where each field's value came from, for the report and `--help` debugging. */
   readonly sources: Readonly<Record<string, ConfigSource>>;
