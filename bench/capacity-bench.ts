@@ -29,7 +29,7 @@ interface Point {
 
 async function measure(users: number, scale: number, seconds: number): Promise<Point> {
   const store = await resolveStore({ mode: 'wire' });
-  const server = await spawnServer({ storeUri: store.uri, leaks: [], timeScale: scale, epochMs: Date.now() });
+  const server = await spawnServer({ storeUri: store.uri, leaks: [], clock: { scale, epochMs: Date.now() } });
   const inspector = await InspectorProbe.connect(server.inspectorUrl);
   const load = await startLoad({ serverUrl: server.url, users, hours: 25, seed: 1, clock: { scale, epochMs: Date.now() + 2_000 } });
   try {

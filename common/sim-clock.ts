@@ -17,6 +17,13 @@
  * user's ping rate), but no more often than the floor in real time: the harness chooses it so the
  * timers' events fit their share of capacity, and reports the effective simulated period.
  * One-shot timers (think times, back-off) are never floored: they are the scenario's actions.
+ *
+ * The scale may change with simulated time (`schedule`): a run goes as fast as each phase of its
+ * scenario allows, e.g. S = 150 through the busy morning and S = 600 through the idle night. Time
+ * is then a piecewise-linear map between real and simulated ms, the same in every process that
+ * shares the epoch and the schedule. A timeout's real delay is the real time until its
+ * simulated instant, across steps; an interval re-arms after each fire with the scale of the
+ * moment (so a 15-minute refresh follows the night's faster clock), floored as above.
  */
 
 export interface SimClockOptions {
@@ -28,31 +35,102 @@ export interface SimClockOptions {
   readonly minRealDelayMs?: number;
   /** Smallest real period of a `setInterval`, ms (see the module comment). @default minRealDelayMs */
   readonly minIntervalRealMs?: number;
+  /** Scale steps over simulated time; the first must be at simulated 0 and then sets the scale. */
+  readonly schedule?: readonly ScaleStep[];
+}
+
+/** From simulated instant `fromSimMs` (ms since the epoch) on, the clock runs at `scale`. */
+export interface ScaleStep {
+  readonly fromSimMs: number;
+  readonly scale: number;
 }
 
 /** What a child process needs to rebuild the run's clock. */
 export interface ClockSpec {
+  /** The scale at simulated 0 (the only one without a schedule). */
   readonly scale: number;
   readonly epochMs: number;
   readonly minIntervalRealMs?: number;
+  /** Scale steps, the first at simulated 0 with `scale`; absent = constant scale. */
+  readonly schedule?: readonly ScaleStep[];
 }
 
 export type SimTimer = ReturnType<typeof setTimeout>;
 
+/** An interval's handle: it re-arms a real timeout after each fire, so the scale of the moment applies. */
+export class SimInterval {
+  /** The pending real timeout (one at a time, so a live interval is one active Timeout). */
+  timer: SimTimer | undefined = undefined;
+}
+
+interface Step extends ScaleStep {
+  /** Real ms since the epoch at which this step begins. */
+  readonly fromRealMs: number;
+}
+
+/** Checks a schedule and adds each step's real start; a missing or empty one is the constant `scale`. */
+function buildSteps(scale: number, schedule: readonly ScaleStep[] | undefined): Step[] {
+  const given = schedule && schedule.length > 0 ? schedule : [{ fromSimMs: 0, scale }];
+  const steps: Step[] = [];
+  let realMs = 0;
+  given.forEach((step, i) => {
+    if (!Number.isFinite(step.scale) || step.scale <= 0) {
+      throw new RangeError(`time scale must be a positive number, got ${String(step.scale)}`);
+    }
+    const prev = steps[i - 1];
+    if (!prev) {
+      if (step.fromSimMs !== 0) throw new RangeError(`a time-scale schedule starts at simulated 0, got ${String(step.fromSimMs)}`);
+    } else {
+      if (!(step.fromSimMs > prev.fromSimMs)) throw new RangeError('time-scale schedule steps must be in increasing simulated time');
+      realMs += (step.fromSimMs - prev.fromSimMs) / prev.scale;
+    }
+    steps.push({ fromSimMs: step.fromSimMs, scale: step.scale, fromRealMs: realMs });
+  });
+  return steps;
+}
+
+/** Simulated ms at `realMs` real ms since the epoch (before the epoch: the first step's scale). */
+function simAt(steps: readonly Step[], realMs: number): number {
+  let step = steps[0] as Step;
+  for (const s of steps) if (s.fromRealMs <= realMs) step = s;
+  return step.fromSimMs + (realMs - step.fromRealMs) * step.scale;
+}
+
+/** Real ms since the epoch at `simMs` simulated ms (the inverse of `simAt`). */
+function realAt(steps: readonly Step[], simMs: number): number {
+  let step = steps[0] as Step;
+  for (const s of steps) if (s.fromSimMs <= simMs) step = s;
+  return step.fromRealMs + (simMs - step.fromSimMs) / step.scale;
+}
+
+/**
+ * Real ms a clock with this schedule spends between two simulated instants (pure; the harness
+ * uses it to plan wall time and to check the achieved clock rate).
+ */
+export function realMsBetween(spec: Pick<ClockSpec, 'scale' | 'schedule'>, fromSimMs: number, toSimMs: number): number {
+  const steps = buildSteps(spec.scale, spec.schedule);
+  return realAt(steps, toSimMs) - realAt(steps, fromSimMs);
+}
+
 export class SimClock {
+  /** The scale at simulated 0; with a schedule, `scaleAt` gives the one of any instant. */
   readonly scale: number;
   readonly epochMs: number;
   readonly minRealDelayMs: number;
   readonly minIntervalRealMs: number;
+  readonly schedule: readonly ScaleStep[] | undefined;
+  readonly #steps: readonly Step[];
   readonly #timeouts = new Set<SimTimer>();
-  readonly #intervals = new Set<SimTimer>();
+  readonly #intervals = new Set<SimInterval>();
 
   constructor(options: SimClockOptions = {}) {
-    const scale = options.scale ?? 1;
+    const scale = options.schedule?.[0]?.scale ?? options.scale ?? 1;
     if (!Number.isFinite(scale) || scale <= 0) {
       throw new RangeError(`time scale must be a positive number, got ${String(scale)}`);
     }
     this.scale = scale;
+    this.#steps = buildSteps(scale, options.schedule);
+    this.schedule = this.#steps.length > 1 ? this.#steps.map(({ fromSimMs, scale: s }) => ({ fromSimMs, scale: s })) : undefined;
     this.epochMs = options.epochMs ?? Date.now();
     this.minRealDelayMs = options.minRealDelayMs ?? 1;
     const floor = options.minIntervalRealMs ?? this.minRealDelayMs;
@@ -64,12 +142,24 @@ export class SimClock {
 
   /** The spec children rebuild this clock from. */
   spec(): ClockSpec {
-    return { scale: this.scale, epochMs: this.epochMs, minIntervalRealMs: this.minIntervalRealMs };
+    return { scale: this.scale, epochMs: this.epochMs, minIntervalRealMs: this.minIntervalRealMs, ...(this.schedule ? { schedule: this.schedule } : {}) };
   }
 
   /** Simulated ms since the epoch. */
   now(): number {
-    return (Date.now() - this.epochMs) * this.scale;
+    return simAt(this.#steps, Date.now() - this.epochMs);
+  }
+
+  /** The scale in force at simulated instant `simMs` (default: now). */
+  scaleAt(simMs: number = this.now()): number {
+    let scale = this.scale;
+    for (const s of this.#steps) if (s.fromSimMs <= simMs) scale = s.scale;
+    return scale;
+  }
+
+  /** Real ms from now until simulated instant `simMs` (negative once it has passed). */
+  realUntil(simMs: number): number {
+    return realAt(this.#steps, simMs) - (Date.now() - this.epochMs);
   }
 
   /** Simulated hours since the epoch. */
@@ -82,14 +172,16 @@ export class SimClock {
     return new Date(this.epochMs + this.now());
   }
 
-  /** Real ms for a simulated duration (floored at minRealDelayMs). */
+  /** Real ms a simulated duration starting now takes (floored at minRealDelayMs). */
   toReal(simMs: number): number {
-    return Math.max(this.minRealDelayMs, simMs / this.scale);
+    const realNow = Date.now() - this.epochMs;
+    return Math.max(this.minRealDelayMs, realAt(this.#steps, simAt(this.#steps, realNow) + simMs) - realNow);
   }
 
-  /** Simulated ms for a real duration. */
+  /** Simulated ms a real duration starting now covers. */
   toSim(realMs: number): number {
-    return realMs * this.scale;
+    const realNow = Date.now() - this.epochMs;
+    return simAt(this.#steps, realNow + realMs) - simAt(this.#steps, realNow);
   }
 
   setTimeout(fn: () => void, simMs: number): SimTimer {
@@ -107,25 +199,34 @@ export class SimClock {
     this.#timeouts.delete(handle);
   }
 
-  /** Real ms between fires of an interval of `simMs` simulated ms (the floor applied). */
+  /** Real ms until the next fire of an interval of `simMs` simulated ms starting now (the floor applied). */
   intervalRealMs(simMs: number): number {
-    return Math.max(this.minIntervalRealMs, simMs / this.scale);
+    return Math.max(this.minIntervalRealMs, this.toReal(simMs));
   }
 
-  /** Simulated ms between fires of an interval of `simMs` (longer than asked when floored). */
+  /** Simulated ms between fires of an interval of `simMs` now (longer than asked when floored). */
   intervalSimMs(simMs: number): number {
-    return this.intervalRealMs(simMs) * this.scale;
+    return this.toSim(this.intervalRealMs(simMs));
   }
 
-  setInterval(fn: () => void, simMs: number): SimTimer {
-    const handle = setInterval(fn, this.intervalRealMs(simMs));
+  setInterval(fn: () => void, simMs: number): SimInterval {
+    const handle = new SimInterval();
+    // Re-armed before `fn` runs, so `fn` may clear its own interval, as with a native one.
+    const arm = (): void => {
+      handle.timer = setTimeout(() => {
+        arm();
+        fn();
+      }, this.intervalRealMs(simMs));
+    };
+    arm();
     this.#intervals.add(handle);
     return handle;
   }
 
-  clearInterval(handle: SimTimer | undefined | null): void {
+  clearInterval(handle: SimInterval | undefined | null): void {
     if (handle == null) return;
-    clearInterval(handle);
+    clearTimeout(handle.timer);
+    handle.timer = undefined;
     this.#intervals.delete(handle);
   }
 
@@ -142,14 +243,30 @@ export class SimClock {
   /** Clears every timer this clock created (used at teardown, never by app code). */
   clearAll(): void {
     for (const t of this.#timeouts) clearTimeout(t);
-    for (const t of this.#intervals) clearInterval(t);
+    for (const t of this.#intervals) clearTimeout(t.timer);
     this.#timeouts.clear();
     this.#intervals.clear();
   }
 }
 
 /** Environment variables through which a run hands its clock to child processes. */
-export const CLOCK_ENV = Object.freeze({ scale: 'SOAK_TIME_SCALE', epoch: 'SOAK_SIM_EPOCH', intervalFloor: 'SOAK_INTERVAL_FLOOR_MS' });
+export const CLOCK_ENV = Object.freeze({ scale: 'SOAK_TIME_SCALE', epoch: 'SOAK_SIM_EPOCH', intervalFloor: 'SOAK_INTERVAL_FLOOR_MS', schedule: 'SOAK_TIME_SCHEDULE' });
+
+/** A schedule as env text: `simMs:scale` steps joined by commas, e.g. `0:150,14400000:600`. */
+export function formatSchedule(schedule: readonly ScaleStep[]): string {
+  return schedule.map((s) => `${String(s.fromSimMs)}:${String(s.scale)}`).join(',');
+}
+
+/** Parses `formatSchedule`'s text (the checks on order and scale are the clock's). */
+export function parseSchedule(text: string): ScaleStep[] {
+  return text.split(',').map((part) => {
+    const [from, scale] = part.split(':').map(Number);
+    if (from === undefined || scale === undefined || !Number.isFinite(from) || !Number.isFinite(scale)) {
+      throw new RangeError(`${CLOCK_ENV.schedule} must be simMs:scale steps joined by commas, got ${JSON.stringify(text)}`);
+    }
+    return { fromSimMs: from, scale };
+  });
+}
 
 /** The env a child process needs for `clockFromEnv` to rebuild `spec`. */
 export function clockEnv(spec: ClockSpec): Record<string, string> {
@@ -157,12 +274,13 @@ export function clockEnv(spec: ClockSpec): Record<string, string> {
     [CLOCK_ENV.scale]: String(spec.scale),
     [CLOCK_ENV.epoch]: String(spec.epochMs),
     ...(spec.minIntervalRealMs === undefined ? {} : { [CLOCK_ENV.intervalFloor]: String(spec.minIntervalRealMs) }),
+    ...(spec.schedule && spec.schedule.length > 1 ? { [CLOCK_ENV.schedule]: formatSchedule(spec.schedule) } : {}),
   };
 }
 
 /**
- * Builds a clock from `SOAK_TIME_SCALE` / `SOAK_SIM_EPOCH` / `SOAK_INTERVAL_FLOOR_MS`
- * (defaults: scale 1, epoch now, no interval floor beyond 1 ms).
+ * Builds a clock from `SOAK_TIME_SCALE` / `SOAK_SIM_EPOCH` / `SOAK_INTERVAL_FLOOR_MS` /
+ * `SOAK_TIME_SCHEDULE` (defaults: scale 1, epoch now, no interval floor beyond 1 ms, no schedule).
  */
 export function clockFromEnv(env: Record<string, string | undefined>): SimClock {
   const scaleText = env[CLOCK_ENV.scale];
@@ -173,5 +291,7 @@ export function clockFromEnv(env: Record<string, string | undefined>): SimClock 
   const floorText = env[CLOCK_ENV.intervalFloor];
   const floor = floorText === undefined || floorText === '' ? undefined : Number(floorText);
   if (floor !== undefined && !(floor >= 0)) throw new RangeError(`${CLOCK_ENV.intervalFloor} must be a non-negative number of ms, got ${floorText}`);
-  return new SimClock({ scale, epochMs, ...(floor === undefined ? {} : { minIntervalRealMs: floor }) });
+  const scheduleText = env[CLOCK_ENV.schedule];
+  const schedule = scheduleText === undefined || scheduleText === '' ? undefined : parseSchedule(scheduleText);
+  return new SimClock({ scale, epochMs, ...(floor === undefined ? {} : { minIntervalRealMs: floor }), ...(schedule ? { schedule } : {}) });
 }

@@ -6,6 +6,7 @@
 import cliProgress from 'cli-progress';
 import type { RunEvent, RunListener } from './run/run-events.js';
 import type { Sample } from './sample.js';
+import { realMsBetween, type ScaleStep } from '../common/sim-clock.js';
 
 /** Plain mode prints one line per simulated hour: 25 lines for a default run. */
 const PLAIN_EVERY_SIM_HOURS = 1;
@@ -27,6 +28,7 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
   let previous: Sample | null = null;
   let startedWall = Date.now();
   let estimatedWallSeconds = 0;
+  let schedule: readonly ScaleStep[] | undefined;
 
   const rates = (sample: Sample) => {
     const sent = sample.load?.messagesSent ?? 0;
@@ -40,8 +42,14 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
     const { sample, totalSimMs } = event;
     const fraction = Math.min(1, sample.simMs / totalSimMs);
     const elapsed = (Date.now() - startedWall) / 1000;
-    // Early on the fraction is too small to extrapolate from; the plan's estimate is better.
-    const eta = fraction > 0.05 ? Math.max(0, elapsed / fraction - elapsed) : Math.max(0, estimatedWallSeconds - elapsed);
+    // The clock follows its schedule in real time, so the schedule says how long the rest takes;
+    // without one (older events), extrapolate once the fraction is large enough to.
+    const first = schedule?.[0];
+    const eta = first
+      ? realMsBetween({ scale: first.scale, schedule }, Math.min(sample.simMs, totalSimMs), totalSimMs) / 1000
+      : fraction > 0.05
+        ? Math.max(0, elapsed / fraction - elapsed)
+        : Math.max(0, estimatedWallSeconds - elapsed);
     const fields = {
       hour: (sample.simMs / 3_600_000).toFixed(1),
       heap: (sample.server.heapUsed / MB).toFixed(1),
@@ -74,13 +82,21 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
     bar.update(Math.round(fraction * 100), fields);
   };
 
+  /** `152` or `mean 296; morning ×152, lunch ×547, …` when the scale changes by phase. */
+  const scaleWords = (event: Extract<RunEvent, { type: 'config' }>): string => {
+    const phases = event.phases ?? [];
+    if (new Set(phases.map((p) => p.scale)).size <= 1) return String(event.timeScale);
+    return `mean ${String(event.timeScale)}; ${phases.map((p) => `${p.name} ×${String(p.scale)}`).join(', ')}`;
+  };
+
   const listener: RunListener = (event) => {
     switch (event.type) {
       case 'config':
         startedWall = Date.now();
         estimatedWallSeconds = event.estimatedWallSeconds;
+        schedule = event.schedule;
         log(
-          `run ${event.runId}: time scale ${event.timeScale} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s` +
+          `run ${event.runId}: time scale ${scaleWords(event)} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s` +
             (event.intervalFloorMs && event.intervalFloorMs > 1 ? `; periodic timers floored at ${event.intervalFloorMs} real ms` : ''),
         );
         if (!event.withinBudget) {

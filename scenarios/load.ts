@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { leaksForSide, type LeakId } from '../common/leaks.js';
-import type { ClockSpec } from '../common/sim-clock.js';
+import { SimClock, type ClockSpec } from '../common/sim-clock.js';
 import type { ClientCounts, LoadCounts } from './count-types.js';
 import { emptyClientCounts, emptyLoadTotals, mergeClientCounts, mergeLoadTotals, type LoadTotals } from './counts.js';
 import { addEncoded, newHistogram, summaryMs } from './latency.js';
@@ -88,7 +88,8 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
   const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), users));
   // The scenario's day starts at simulated time 0, or now if the load starts later; an epoch in
   // the future (the harness gives workers time to start) must not shift the plan backwards.
-  const startSimMs = Math.max(0, (Date.now() - options.clock.epochMs) * options.clock.scale);
+  const clock = new SimClock(options.clock);
+  const startSimMs = Math.max(0, clock.now());
   const leaks = leaksForSide(options.leaks ?? [], 'client');
 
   const workers: Worker[] = [];
@@ -165,7 +166,7 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
     }
     const latencyMs = summaryMs(window);
     window.reset();
-    return { simMs: (Date.now() - options.clock.epochMs) * options.clock.scale, client, load: { ...load, latencyMs } };
+    return { simMs: clock.now(), client, load: { ...load, latencyMs } };
   };
 
   const listeners = new Set<(r: LoadReport) => void>();

@@ -11,7 +11,7 @@
  * Leak `intervals` (server part of seed #5): the per-socket heartbeat is not cleared on disconnect.
  */
 import type { PresenceUpdate } from '../common/events.js';
-import type { SimClock, SimTimer } from '../common/sim-clock.js';
+import type { SimClock, SimInterval } from '../common/sim-clock.js';
 import type { Db } from './db.js';
 import { AppFailure } from './errors.js';
 import { userRoom, type AppServer, type AppSocket } from './types.js';
@@ -33,7 +33,7 @@ export interface PresenceEntry {
   lastPing: number;
   /** Buddy usernames, loaded at connect and updated on accept. */
   buddies: Set<string>;
-  heartbeat: SimTimer | null;
+  heartbeat: SimInterval | null;
 }
 
 export interface PresenceOptions {
@@ -50,9 +50,9 @@ export class Presence {
   readonly userSocketMap = new Map<string, AppSocket>();
   readonly socketUserMap = new Map<string, PresenceEntry>();
   readonly #o: PresenceOptions;
-  #sweeper: SimTimer | null = null;
+  #sweeper: SimInterval | null = null;
   /** Every heartbeat ever started and not cleared; only close() uses it. */
-  readonly #heartbeats = new Set<SimTimer>();
+  readonly #heartbeats = new Set<SimInterval>();
 
   constructor(options: PresenceOptions) {
     this.#o = options;

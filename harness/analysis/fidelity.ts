@@ -3,6 +3,7 @@
  * the simulated clock's achieved scale. A run that could not keep up says nothing trustworthy
  * about leaks (overload looks like leaks, and lost load hides them): its verdict is inconclusive.
  */
+import { realMsBetween, type ScaleStep } from '../../common/sim-clock.js';
 import type { Sample } from '../sample.js';
 import type { Budgets } from './budgets.js';
 import { median } from './stats.js';
@@ -42,6 +43,8 @@ export interface FidelityOptions {
   readonly budgets: Pick<Budgets, 'fidelityMinRatio' | 'eventLoopDelayP99MaxMs'>;
   /** The requested time scale S (simulated ms per real ms), to measure clock skew. */
   readonly timeScale?: number;
+  /** The requested schedule when the scale changed with simulated time (wins over `timeScale`). */
+  readonly timeSchedule?: readonly ScaleStep[];
 }
 
 export function assessFidelity(samples: readonly Sample[], options: FidelityOptions): FidelityResult {
@@ -64,7 +67,7 @@ export function assessFidelity(samples: readonly Sample[], options: FidelityOpti
   if (delay !== null && delay > eventLoopDelayP99MaxMs) {
     reasons.push(`server event loop saturated: median p99 delay ${delay.toFixed(1)} ms > ${eventLoopDelayP99MaxMs} ms`);
   }
-  const skew = clockSkew(soak, options.timeScale);
+  const skew = clockSkew(soak, options.timeSchedule ?? (options.timeScale !== undefined ? [{ fromSimMs: 0, scale: options.timeScale }] : undefined));
   if (skew !== null && Math.abs(skew) > MAX_CLOCK_SKEW) {
     reasons.push(`simulated clock ran at ${((1 + skew) * 100).toFixed(1)}% of the requested time scale (allowed ±${MAX_CLOCK_SKEW * 100}%)`);
   }
@@ -79,12 +82,17 @@ export function assessFidelity(samples: readonly Sample[], options: FidelityOpti
   return reasons.length === 0 ? { status: 'ok', ...body } : { status: 'too-low', ...body };
 }
 
-/** Achieved / requested scale − 1 over the soak (null without S or without elapsed real time). */
-function clockSkew(soak: readonly Sample[], timeScale: number | undefined): number | null {
-  if (timeScale === undefined || !(timeScale > 0) || soak.length < 2) return null;
+/**
+ * Achieved / requested clock rate − 1 over the soak: the real time the schedule asks for between
+ * the first and last soak sample over the real time they were apart (null without a scale or
+ * without elapsed real time). With one scale S this is Δsim / (Δreal × S) − 1.
+ */
+function clockSkew(soak: readonly Sample[], schedule: readonly ScaleStep[] | undefined): number | null {
+  const scale = schedule?.[0]?.scale;
+  if (!schedule || scale === undefined || !(scale > 0) || soak.length < 2) return null;
   const first = soak[0] as Sample;
   const last = soak[soak.length - 1] as Sample;
   const realMs = last.realMs - first.realMs;
   if (!(realMs > 0)) return null;
-  return (last.simMs - first.simMs) / (realMs * timeScale) - 1;
+  return realMsBetween({ scale, schedule }, first.simMs, last.simMs) / realMs - 1;
 }

@@ -26,13 +26,20 @@ export interface ReportConfig {
   readonly scenario: string;
   readonly users: number;
   readonly hours: number;
-  /** The time scale actually used (simulated ms per real ms), after `auto` was resolved. */
+  /**
+   * The time scale actually used (simulated ms per real ms), after `auto` was resolved; when the
+   * scale changed from phase to phase, the run's mean (simulated over planned real ms).
+   */
   readonly timeScale: number;
+  /** Each stretch's own scale when it changed from phase to phase (`auto`); absent otherwise. */
+  readonly timeScalePhases?: ReadonlyArray<{ readonly name: string; readonly fromHour: number; readonly toHour: number; readonly scale: number }>;
   /**
    * Real-ms floor of periodic timers (1 = none): a 10 s ping fired every max(10 s / S, floor)
    * real ms, i.e. every `floor × S` simulated ms when the floor binds. Absent in older reports.
    */
   readonly intervalFloorMs?: number;
+  /** The calibration leak the reference server was asked to keep, MiB per simulated hour (absent = none). */
+  readonly syntheticLeakMiBPerHour?: number;
   readonly leaks: readonly LeakId[];
   readonly seed: number;
   readonly warmupHours?: number;

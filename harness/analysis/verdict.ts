@@ -6,6 +6,7 @@
  * failing rule is then reported as suspected, not as found). Otherwise any failing rule → fail;
  * otherwise any inconclusive rule not listed in `optionalRules` → inconclusive; otherwise pass.
  */
+import type { ScaleStep } from '../../common/sim-clock.js';
 import { LEAK_IDS, type LeakId } from '../../common/leaks.js';
 import type { Sample } from '../sample.js';
 import { attributeHeap, type AttributionResult } from './attribution.js';
@@ -16,6 +17,7 @@ import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
 import { summariseHttp, type HttpSummary } from './latency-rules.js';
 import { collectSeries } from './series.js';
+import { probeCost, type ProbeCost } from './probe-cost.js';
 import type { TrendResult } from './trend.js';
 
 export type { HeapDiff, HeapDiffEntry } from './heap-diff-types.js';
@@ -48,7 +50,10 @@ export interface SamplesSummary {
   readonly cooldown: number;
   readonly firstSimMs: number | null;
   readonly lastSimMs: number | null;
+  /** What sampling cost the server (absent in reports from before it was measured). */
+  readonly probe?: ProbeCost | null;
 }
+
 
 export interface Analysis {
   readonly verdict: Verdict;
@@ -70,6 +75,8 @@ export interface AnalyseOptions {
   readonly leaksExpected?: readonly LeakId[];
   /** Requested time scale S, for the clock-skew part of fidelity. */
   readonly timeScale?: number;
+  /** Requested schedule when the scale changed with simulated time (wins over `timeScale`). */
+  readonly timeSchedule?: readonly ScaleStep[];
   readonly snapshotDiff?: HeapDiff;
   /** No load counts are expected (an outside load such as k6): missing fidelity data does not block a verdict. */
   readonly fidelityOptional?: boolean;
@@ -89,7 +96,11 @@ const CULPRITS_IN_REASONS = 3;
 
 export function analyse(samples: readonly Sample[], options: AnalyseOptions): Analysis {
   const rules = evaluateRules(samples, { budgets: options.budgets, warmupEndsAtSimMs: options.warmupEndsAtSimMs });
-  const fidelity = assessFidelity(samples, { budgets: options.budgets, ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}) });
+  const fidelity = assessFidelity(samples, {
+    budgets: options.budgets,
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.timeSchedule !== undefined ? { timeSchedule: options.timeSchedule } : {}),
+  });
   const verdict = decide(rules, fidelity, options);
   return {
     verdict,
@@ -165,5 +176,6 @@ function summarise(samples: readonly Sample[]): SamplesSummary {
     cooldown: count('cooldown'),
     firstSimMs: samples[0]?.simMs ?? null,
     lastSimMs: samples[samples.length - 1]?.simMs ?? null,
+    probe: probeCost(samples),
   };
 }

@@ -3,7 +3,11 @@
  * Markdown tables, XML and HTML. Pure.
  */
 import type { TrendResult } from '../analysis/trend.js';
-import type { ReportHttp } from '../analysis/report-types.js';
+import type { ReportConfig, ReportHttp } from '../analysis/report-types.js';
+import type { ProbeCost } from '../analysis/probe-cost.js';
+
+/** The client's presence ping period, simulated ms (client/buddy-list.tsx; not imported: rendering stays free of React). */
+const PING_SIM_MS = 10_000;
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -96,11 +100,26 @@ export const STATUS_ICON: Readonly<Record<string, string>> = Object.freeze({
  * One sentence on the periodic-timer floor when it bound (see common/sim-clock.ts), so a reader
  * knows the 10 s ping fired less often in simulated time than in the real app; null otherwise.
  */
-export function intervalFloorNote(config: { readonly timeScale: number; readonly intervalFloorMs?: number }): string | null {
+export function intervalFloorNote(config: Pick<ReportConfig, 'timeScale' | 'timeScalePhases' | 'intervalFloorMs'>): string | null {
   const floor = config.intervalFloorMs ?? 1;
-  const pingSimMs = Math.max(floor, 10_000 / config.timeScale) * config.timeScale;
-  if (floor <= 1 || pingSimMs <= 10_000) return null;
-  return `Periodic timers were floored at ${String(floor)} real ms: the 10 s presence ping and request poll fired every ${(pingSimMs / 1000).toFixed(0)} simulated s (actions ran at full rate).`;
+  const scales = config.timeScalePhases?.map((p) => p.scale) ?? [config.timeScale];
+  // The ping's simulated period at the slowest and the fastest scale of the run.
+  const [fewest, most] = [Math.min(...scales), Math.max(...scales)].map((sc) => Math.max(floor, PING_SIM_MS / sc) * sc) as [number, number];
+  if (floor <= 1 || most <= PING_SIM_MS) return null;
+  const every = fewest === most ? (most / 1000).toFixed(0) : `${(fewest / 1000).toFixed(0)}–${(most / 1000).toFixed(0)}`;
+  return `Periodic timers were floored at ${String(floor)} real ms: the 10 s presence ping and request poll fired every ${every} simulated s (actions ran at full rate).`;
+}
+
+/**
+ * The time scale as a reader should see it: `×600`, or, when it changed from phase to phase,
+ * `×152–600 by phase (mean ×296)`.
+ */
+export function timeScaleText(config: Pick<ReportConfig, 'timeScale' | 'timeScalePhases'>): string {
+  const scales = config.timeScalePhases?.map((p) => p.scale) ?? [];
+  if (scales.length === 0) return `×${String(config.timeScale)}`;
+  const lo = Math.min(...scales);
+  const hi = Math.max(...scales);
+  return lo === hi ? `×${String(lo)}` : `×${String(lo)}–${String(hi)} by phase (mean ×${String(config.timeScale)})`;
 }
 
 /**
@@ -122,4 +141,13 @@ export function httpSentence(http: ReportHttp | undefined): string {
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${formatNumber(v)}`);
   const latency = l ? `; window latency (median) p50 ${ms(l.p50)} / p90 ${ms(l.p90)} / p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms` : '';
   return `HTTP load: ${rate}; ${counts}${latency}; ${http.percentile} drift ${formatTrend(http.drift, false)} ms per simulated hour.`;
+}
+
+/** One sentence on what sampling cost the server; null for reports without the figure. */
+export function probeSentence(probe: ProbeCost | null | undefined): string | null {
+  if (!probe) return null;
+  return (
+    `Sampling cost the server a median ${probe.medianMs.toFixed(0)} ms per sample (forced GC and reads), ` +
+    `${(probe.shareOfServerCpu * 100).toFixed(1)}% of its CPU time over the run.`
+  );
 }

@@ -7,7 +7,7 @@
  */
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit } from './format.js';
+import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, timeScaleText } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { badge, chartDivs, htmlPage, table, type UplotAssets } from './html-page.js';
 
@@ -20,8 +20,8 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
   const parts: string[] = [];
   parts.push(`<h1>rol-soak ${badge(v.status)} <span class="muted">${e(report.run.id)}</span></h1>`);
   parts.push(
-    `<p>Scenario <b>${e(c.scenario)}</b>, ${c.users} users, ${c.hours} simulated hours at ×${c.timeScale}, ` +
-      `leaks on: <b>${e(c.leaks.join(', ') || 'none')}</b>, seed ${c.seed}. Leaks found: <b>${e(v.leaks.join(', ') || 'none')}</b>.</p>`,
+    `<p>Scenario <b>${e(c.scenario)}</b>, ${c.users} users, ${c.hours} simulated hours at ${e(timeScaleText(c))}, ` +
+      `leaks on: <b>${e(c.leaks.join(', ') || 'none')}</b>${c.syntheticLeakMiBPerHour ? `, synthetic calibration leak ${String(c.syntheticLeakMiBPerHour)} MiB per simulated hour` : ''}, seed ${c.seed}. Leaks found: <b>${e(v.leaks.join(', ') || 'none')}</b>.</p>`,
   );
   const floorNote = intervalFloorNote(c);
   if (floorNote) parts.push(`<p class="muted">${e(floorNote)}</p>`);
@@ -51,6 +51,8 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
           `${f.eventLoopDelayP99Ms === null ? '—' : `${f.eventLoopDelayP99Ms.toFixed(1)} ms`}${f.clockSkew === null ? '' : `; clock skew ${(f.clockSkew * 100).toFixed(2)}%`}. ${e(f.reasons.join('; '))}`) +
       '</p>',
   );
+  const probe = probeSentence(report.samples.probe);
+  if (probe) parts.push(`<p>${e(probe)}</p>`);
   parts.push(`<h2>HTTP load</h2><p>${e(httpSentence(report.http))}</p>`);
   parts.push('<h2>Charts</h2>', chartDivs(charts));
   parts.push('<h2>Heap snapshot diff</h2>');

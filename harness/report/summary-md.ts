@@ -5,7 +5,7 @@
  */
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, STATUS_ICON } from './format.js';
+import { formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, timeScaleText } from './format.js';
 
 /** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
 const TOP_CULPRITS = 5;
@@ -20,7 +20,7 @@ export function renderSummaryMd(report: Report): string {
   lines.push(`**Leaks found:** ${leakText}`);
   lines.push('');
   lines.push(
-    `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ×${c.timeScale}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}, seed ${c.seed}. ` +
+    `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ${timeScaleText(c)}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}${c.syntheticLeakMiBPerHour ? `, synthetic calibration leak ${String(c.syntheticLeakMiBPerHour)} MiB per simulated hour` : ''}, seed ${c.seed}. ` +
       `Run \`${report.run.id}\`, ${report.run.wallSeconds.toFixed(0)} s wall, store ${report.environment.store.engine}${report.environment.store.version ? ` ${report.environment.store.version}` : ''}.`,
   );
   const floorNote = intervalFloorNote(c);
@@ -49,6 +49,8 @@ export function renderSummaryMd(report: Report): string {
     );
     for (const r of f.reasons) lines.push(`- ${r}`);
   }
+  const probe = probeSentence(report.samples.probe);
+  if (probe) lines.push('', probe);
   const heap = report.series['server.heapUsed'];
   lines.push('', `Heap after GC: ${formatTrend(heap, true)} per simulated hour.`);
   lines.push('', httpSentence(report.http));

@@ -115,6 +115,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     warmupEndsAtSimMs: config.warmupHours * 3_600_000,
     leaksExpected: config.leaks,
     timeScale: input.timeScale.scale,
+    // run.json records of older runs have no schedule: their one scale is the whole plan.
+    ...(input.timeScale.schedule && input.timeScale.schedule.length > 1 ? { timeSchedule: input.timeScale.schedule } : {}),
     ...(diff ? { snapshotDiff: diff } : {}),
     // Without virtual users (outside load) there are no client counts to judge.
     ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES, fidelityOptional: true } : {}),
@@ -133,7 +135,11 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       users: config.users,
       hours: config.hours,
       timeScale: input.timeScale.scale,
+      ...(input.timeScale.phases && input.timeScale.schedule && input.timeScale.schedule.length > 1
+        ? { timeScalePhases: input.timeScale.phases.map(({ name, fromHour, toHour, scale }) => ({ name, fromHour, toHour, scale })) }
+        : {}),
       intervalFloorMs: input.timeScale.intervalFloorMs ?? 1,
+      ...(config.syntheticLeakMiBPerHour > 0 ? { syntheticLeakMiBPerHour: config.syntheticLeakMiBPerHour } : {}),
       leaks: config.leaks,
       seed: config.seed,
       warmupHours: config.warmupHours,

@@ -1,12 +1,13 @@
 /**
- * Resolves `timeScale: 'auto'` for a config: the planned action rate comes from the scenario (its
- * busiest phase, since late actions there are what hurts fidelity); the users' periodic timers
- * get their own budget, met by a real-time floor on interval periods (common/sim-clock.ts).
+ * Resolves `timeScale: 'auto'` for a config: each phase of the scenario runs at the scale its own
+ * planned action rate allows (an idle night far faster than a busy morning); the users' periodic
+ * timers get their own budget, met by a real-time floor on interval periods (common/sim-clock.ts).
  */
 import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
+import { phaseAt } from '../../scenarios/scenario.js';
 import { TIMER_PERIODS_SIM_MS } from '../../scenarios/event-rate.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
-import { chooseIntervalFloor, chooseTimeScale, timerEventsPerSecond, type TimeScaleChoice } from './time-scale.js';
+import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-scale.js';
 
 /**
  * Scenario actions per real second a soak may plan on this 2-core machine, with the load, the
@@ -28,37 +29,38 @@ export const CAPACITY_ACTIONS_PER_SECOND = 190;
  */
 export const TIMER_EVENTS_PER_SECOND = 200;
 
-export function plannedEventsPerSimHour(config: Pick<ResolvedSoakConfig, 'scenario' | 'users'>): number {
+const HOUR = 3_600_000;
+
+/**
+ * The run's stretches of simulated time with their planned action rates: the scenario's phases
+ * over the soak hours (a phase that ends past them is cut there), then the cool-down, in which
+ * the load has stopped. Synchronised bursts (reconnect-storm) are not in the rates.
+ */
+export function loadSegments(config: Pick<ResolvedSoakConfig, 'scenario' | 'users' | 'hours' | 'cooldownHours'>): LoadSegment[] {
   const scenario = resolveScenario(config.scenario as ScenarioName);
-  const busiest = Math.max(0, ...scenario.phases.map((p) => Object.values(p.rates).reduce((a, b) => a + (b ?? 0), 0)));
-  return config.users * busiest;
+  const endMs = config.hours * HOUR;
+  const segments: LoadSegment[] = [];
+  for (let t = 0; t < endMs; ) {
+    const { phase, endsAtMs } = phaseAt(scenario, t);
+    const to = Math.min(endsAtMs, endMs);
+    const perUser = Object.values(phase.rates).reduce((a, b) => a + (b ?? 0), 0);
+    segments.push({ name: phase.name, fromSimMs: t, toSimMs: to, actionsPerSimHour: config.users * perUser });
+    t = to;
+  }
+  if (config.cooldownHours > 0) segments.push({ name: 'cool-down', fromSimMs: endMs, toSimMs: endMs + config.cooldownHours * HOUR, actionsPerSimHour: 0 });
+  return segments;
 }
 
 export function planTimeScale(config: ResolvedSoakConfig): TimeScaleChoice {
-  const simSeconds = (config.hours + config.cooldownHours) * 3600;
-  const fixed = (scale: number): TimeScaleChoice => {
-    const intervalFloorMs = chooseIntervalFloor(config.users, TIMER_PERIODS_SIM_MS, scale, TIMER_EVENTS_PER_SECOND);
-    return {
-      scale,
-      limitedBy: 'fixed',
-      plannedEventsPerSecond: (plannedEventsPerSimHour(config) / 3600) * scale,
-      estimatedWallSeconds: simSeconds / scale,
-      withinBudget: simSeconds / scale <= config.maxWallMinutes * 60,
-      intervalFloorMs,
-      plannedTimerEventsPerSecond: timerEventsPerSecond(config.users, TIMER_PERIODS_SIM_MS, scale, intervalFloorMs),
-    };
-  };
-  // An outside load (k6…) runs in real time: the server's timers must too, unless told otherwise.
-  if (config.load === 'external' && config.timeScale === 'auto') return fixed(1);
-  if (config.timeScale !== 'auto') return fixed(config.timeScale);
-  return chooseTimeScale({
-    hours: config.hours,
-    cooldownHours: config.cooldownHours,
+  const input = {
+    segments: loadSegments(config),
     maxWallMinutes: config.maxWallMinutes,
-    plannedEventsPerSimHour: plannedEventsPerSimHour(config),
     capacityEventsPerSecond: CAPACITY_ACTIONS_PER_SECOND,
     users: config.users,
     timerPeriodsSimMs: TIMER_PERIODS_SIM_MS,
     timerBudgetPerSecond: TIMER_EVENTS_PER_SECOND,
-  });
+  };
+  // An outside load (k6…) runs in real time: the server's timers must too, unless told otherwise.
+  if (config.load === 'external' && config.timeScale === 'auto') return chooseTimeScale(input, 1);
+  return chooseTimeScale(input, config.timeScale === 'auto' ? undefined : config.timeScale);
 }

@@ -1,8 +1,22 @@
+import type { ScaleStep } from '../../common/sim-clock.js';
 /** What a run tells its listeners (progress line, logs). Progress output only subscribes. */
 import type { Phase, Sample } from '../sample.js';
 
 export type RunEvent =
-  | { type: 'config'; runId: string; runDir: string; timeScale: number; limitedBy: string; estimatedWallSeconds: number; withinBudget: boolean; maxWallMinutes: number; intervalFloorMs?: number }
+  | {
+      type: 'config';
+      runId: string;
+      runDir: string;
+      /** The mean scale; `phases` has each stretch's own when it changes with the scenario's phases. */
+      timeScale: number;
+      limitedBy: string;
+      estimatedWallSeconds: number;
+      withinBudget: boolean;
+      maxWallMinutes: number;
+      intervalFloorMs?: number;
+      schedule?: readonly ScaleStep[];
+      phases?: ReadonlyArray<{ readonly name: string; readonly scale: number }>;
+    }
   | { type: 'store'; engine: string; version: string; uri: string }
   | { type: 'server'; url: string; pid: number; inspectorUrl: string; wrapper?: { name: string; pid: number } }
   | { type: 'load'; pid: number; users: number }

@@ -62,7 +62,19 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
   const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, store: null };
   writeRunRecord(runDir, record);
-  emit({ type: 'config', runId, runDir, timeScale: plan.scale, limitedBy: plan.limitedBy, estimatedWallSeconds: plan.estimatedWallSeconds, withinBudget: plan.withinBudget, maxWallMinutes: config.maxWallMinutes, intervalFloorMs: plan.intervalFloorMs });
+  emit({
+    type: 'config',
+    runId,
+    runDir,
+    timeScale: plan.scale,
+    limitedBy: plan.limitedBy,
+    estimatedWallSeconds: plan.estimatedWallSeconds,
+    withinBudget: plan.withinBudget,
+    maxWallMinutes: config.maxWallMinutes,
+    intervalFloorMs: plan.intervalFloorMs,
+    schedule: plan.schedule,
+    phases: plan.phases,
+  });
 
   let store: RunningStore | null = null;
   let server: ServerHandle | null = null;
@@ -99,10 +111,12 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       server = await spawnServer({
         storeUri: store.uri,
         leaks: leaksForSide(config.leaks, 'server'),
-        timeScale: plan.scale,
-        epochMs: Date.now(),
-        intervalFloorMs: plan.intervalFloorMs,
+        // Its epoch is its spawn, some seconds before the load's (seeding and the baseline
+        // snapshot come between): only the server's own timestamps and timers see the offset.
+        clock: { scale: plan.schedule[0]?.scale ?? plan.scale, epochMs: Date.now(), minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule },
         ...profiler.spawnOptions(),
+        // Always set, so a value left in the harness's own env cannot reach the server unasked.
+        extraEnv: { SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: String(config.syntheticLeakMiBPerHour) },
       });
       emit({
         type: 'server',
@@ -140,7 +154,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
 
     // Simulated time 0 lies LOAD_START_ALLOWANCE_MS ahead, so the load's workers are up before
     // the scenario's day begins and no planned action is late from the start.
-    const clock = new SimClock({ scale: plan.scale, epochMs: Date.now() + LOAD_START_ALLOWANCE_MS, minIntervalRealMs: plan.intervalFloorMs });
+    const clock = new SimClock({ epochMs: Date.now() + LOAD_START_ALLOWANCE_MS, minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule });
     if (config.load === 'vus') {
       load = await startLoadProcess({
         serverUrl,
@@ -153,7 +167,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         buddiesSeeded: true,
       });
       emit({ type: 'load', pid: load.pid, users: config.users });
-      if (clock.now() > 0) emit({ type: 'log', message: `load ready ${(clock.now() / clock.scale / 1000).toFixed(1)} s after simulated time 0 (warm-up absorbs it)` });
+      if (clock.now() > 0) emit({ type: 'log', message: `load ready ${(-clock.realUntil(0) / 1000).toFixed(1)} s after simulated time 0 (warm-up absorbs it)` });
       failure = Promise.race([failure, load.failed]);
       failure.catch(() => undefined);
     }
@@ -245,8 +259,10 @@ async function startHttp(
   } catch {
     return none(`target ${serverUrl} is not on 127.0.0.1`);
   }
+  // The rate is planned at the first phase's scale (the busy morning); a real rate that stays
+  // fixed makes fewer requests per simulated hour where the clock runs faster (the idle night).
   const rate = planHttpRate({ ...spec, users: config.users, timeScale: clock.scale });
-  const soakRealS = Math.max(0, config.hours * 3_600_000 - clock.now()) / clock.scale / 1000;
+  const soakRealS = Math.max(0, clock.realUntil(config.hours * 3_600_000)) / 1000;
   let http: HttpLoadHandle;
   try {
     http = await startHttpLoad({ serverUrl, ratePerSecond: rate.ratePerSecond, mix: spec.mix, users: config.users, maxDurationS: Math.ceil(soakRealS + HTTP_DURATION_SLACK_S) });

@@ -92,7 +92,7 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
   // Samples fall on multiples of the step; a slow sample or a snapshot skips missed slots
   // instead of firing a burst of back-to-back samples.
   for (let seq = 0, nextSim = 0; ; seq++) {
-    await wait((nextSim - clock.now()) / clock.scale, deps);
+    await wait(clock.realUntil(nextSim), deps);
     const simNow = clock.now();
     const current = phaseAt(Math.min(simNow, endSim), config);
     if (current !== phase) {

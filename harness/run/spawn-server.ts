@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { ClinicKind } from '../config/types.js';
 import { CLINIC_ENV, clinicArgs } from '../profile/clinic.js';
 import type { ServerReadyLine } from '../../common/http.js';
-import { clockEnv } from '../../common/sim-clock.js';
+import { clockEnv, type ClockSpec } from '../../common/sim-clock.js';
 import type { LeakId } from '../../common/leaks.js';
 import { TargetError } from '../errors.js';
 import { LineTail, eachLine } from './child-lines.js';
@@ -61,10 +61,8 @@ export interface ClinicWrap {
 export interface SpawnServerOptions {
   readonly storeUri: string;
   readonly leaks: readonly LeakId[];
-  readonly timeScale: number;
-  readonly epochMs: number;
-  /** Real-ms floor of the server's periodic timers (see common/sim-clock.ts). @default none */
-  readonly intervalFloorMs?: number;
+  /** The server's clock: the run's scale (or schedule) and timer floor, with the epoch of its spawn. */
+  readonly clock: ClockSpec;
   readonly readyTimeoutMs?: number;
   readonly extraEnv?: Record<string, string>;
   readonly clinic?: ClinicWrap;
@@ -102,7 +100,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerHa
     ...options.extraEnv,
     MONGODB_URI: options.storeUri,
     SOAK_LEAKS: options.leaks.join(',') || 'none',
-    ...clockEnv({ scale: options.timeScale, epochMs: options.epochMs, ...(options.intervalFloorMs === undefined ? {} : { minIntervalRealMs: options.intervalFloorMs }) }),
+    ...clockEnv(options.clock),
     PORT: '0',
     ...(options.clinic ? CLINIC_ENV : {}),
   };

@@ -1,22 +1,32 @@
 /**
- * Chooses the time scale S (simulated ms per real ms) and the real-time floor of periodic timers.
- *  - wall clock: the simulated hours (plus cool-down) must fit into the wall budget after
- *    start-up and snapshot overheads;
+ * Chooses the time scale S (simulated ms per real ms), stretch by stretch of the scenario, and the
+ * real-time floor of periodic timers.
  *  - capacity: S multiplies every action rate, so planned actions per real second must stay
  *    within what this machine can generate and serve; past that, actions would be late or dropped.
- * S is the fastest the capacity allows (up to MAX_SCALE); when that cannot fit the wall budget
- * the run takes longer and says so up front — it never outpaces its capacity to meet a budget.
+ *    A busy morning therefore runs slower than an idle night.
+ *  - wall clock: the simulated hours (plus cool-down) should fit into the wall budget after
+ *    start-up and snapshot overheads.
+ * Each stretch runs as fast as the capacity allows (up to MAX_SCALE); when that cannot fit the wall
+ * budget the run takes longer and says so up front — it never outpaces its capacity to meet a budget.
  *  - timers: every user's periodic timers (10 s presence ping and request poll, …) would
  *    multiply by S too; they get their own budget of events per real second, met by the smallest
  *    real-time floor on interval periods that fits it (see common/sim-clock.ts).
  */
+import { realMsBetween, type ScaleStep } from '../../common/sim-clock.js';
+
+/** A stretch of simulated time with one planned action rate (a scenario phase, or the cool-down). */
+export interface LoadSegment {
+  readonly name: string;
+  readonly fromSimMs: number;
+  readonly toSimMs: number;
+  /** Actions all users together plan per simulated hour in this stretch. */
+  readonly actionsPerSimHour: number;
+}
 
 export interface TimeScaleInput {
-  readonly hours: number;
-  readonly cooldownHours: number;
+  /** Contiguous stretches from simulated 0 to the end of the cool-down. */
+  readonly segments: readonly LoadSegment[];
   readonly maxWallMinutes: number;
-  /** Actions the scenario plans per simulated hour for all users, in its busiest phase. */
-  readonly plannedEventsPerSimHour: number;
   /** Actions per real second this machine sustains (load + server), from `npm run bench`. */
   readonly capacityEventsPerSecond: number;
   /** Simulated periods of the periodic client→server timers every user runs, ms. @default none */
@@ -29,18 +39,37 @@ export interface TimeScaleInput {
   readonly overheadSeconds?: number;
 }
 
-export interface TimeScaleChoice {
+/** One step of the chosen schedule, for the report and the start line. */
+export interface ScalePhase {
+  readonly name: string;
+  readonly fromHour: number;
+  readonly toHour: number;
   readonly scale: number;
-  /** What set the scale: the machine's capacity, the MAX_SCALE ceiling, or a fixed --time-scale. */
+  readonly limitedBy: 'capacity' | 'max-scale' | 'fixed';
+  /** Planned actions per real second in this stretch at its scale. */
+  readonly plannedActionsPerSecond: number;
+}
+
+export interface TimeScaleChoice {
+  /**
+   * The run's mean scale: simulated over real ms from 0 to the end of the cool-down. Equal to
+   * every step's scale when the scale is constant (a fixed --time-scale).
+   */
+  readonly scale: number;
+  /** The clock's steps (common/sim-clock.ts); one step when the scale is constant. */
+  readonly schedule: readonly ScaleStep[];
+  /** The stretches behind the schedule, with what set each one's scale. */
+  readonly phases: readonly ScalePhase[];
+  /** What set the scale of the busiest stretch: capacity, the MAX_SCALE ceiling, or a fixed --time-scale. */
   readonly limitedBy: 'capacity' | 'max-scale' | 'fixed';
   /** True when the run fits the wall budget. */
   readonly withinBudget: boolean;
-  /** Planned actions per real second at the chosen scale (busiest phase). */
+  /** Planned actions per real second in the stretch that plans the most. */
   readonly plannedEventsPerSecond: number;
   readonly estimatedWallSeconds: number;
   /** Real-ms floor of periodic timers (1 = no floor in effect). */
   readonly intervalFloorMs: number;
-  /** Timer events per real second with the floor in effect, all users. */
+  /** Timer events per real second with the floor in effect, all users, in the fastest stretch. */
   readonly plannedTimerEventsPerSecond: number;
 }
 
@@ -77,30 +106,45 @@ export const DEFAULT_OVERHEAD_SECONDS = 30;
  */
 export const MAX_SCALE = 600;
 
-export function chooseTimeScale(input: TimeScaleInput): TimeScaleChoice {
+/**
+ * The schedule: each stretch runs as fast as the capacity allows for its own action rate, never
+ * past MAX_SCALE (an idle night runs at MAX_SCALE); `fixedScale` runs every stretch at one scale.
+ * The interval floor is the largest any stretch needs, so the timers fit their budget throughout.
+ */
+export function chooseTimeScale(input: TimeScaleInput, fixedScale?: number): TimeScaleChoice {
   const overhead = input.overheadSeconds ?? DEFAULT_OVERHEAD_SECONDS;
-  const simMs = (input.hours + input.cooldownHours) * 3_600_000;
-  const soakSeconds = Math.max(10, input.maxWallMinutes * 60 - overhead);
-  const byWall = simMs / (soakSeconds * 1000);
-  const perSimMs = input.plannedEventsPerSimHour / 3_600_000;
-  // events per real ms = perSimMs * S  →  S ≤ capacity per real ms / perSimMs
-  const byCapacity = perSimMs > 0 ? input.capacityEventsPerSecond / 1000 / perSimMs : Number.POSITIVE_INFINITY;
-  // The wall budget is a ceiling, not a target: run as fast as the capacity allows (so short
-  // runs end sooner), never faster than MAX_SCALE, and say when the capacity makes the run
-  // longer than the budget.
-  const fastest = Math.min(byCapacity, MAX_SCALE);
-  const limitedBy: TimeScaleChoice['limitedBy'] = fastest === MAX_SCALE ? 'max-scale' : 'capacity';
-  const scale = Math.max(1, Math.floor(fastest));
+  if (input.segments.length === 0) throw new RangeError('a time-scale plan needs at least one stretch of simulated time');
+  const phases: ScalePhase[] = input.segments.map((seg) => {
+    const perRealMsAtScale1 = seg.actionsPerSimHour / 3_600_000;
+    // actions per real ms = per simulated ms × S  →  S ≤ capacity per real ms / per simulated ms
+    const byCapacity = perRealMsAtScale1 > 0 ? input.capacityEventsPerSecond / 1000 / perRealMsAtScale1 : Number.POSITIVE_INFINITY;
+    const fastest = Math.min(byCapacity, MAX_SCALE);
+    const scale = fixedScale ?? Math.max(1, Math.floor(fastest));
+    const limitedBy: ScalePhase['limitedBy'] = fixedScale !== undefined ? 'fixed' : fastest === MAX_SCALE ? 'max-scale' : 'capacity';
+    return { name: seg.name, fromHour: seg.fromSimMs / 3_600_000, toHour: seg.toSimMs / 3_600_000, scale, limitedBy, plannedActionsPerSecond: perRealMsAtScale1 * scale * 1000 };
+  });
+  const schedule: ScaleStep[] = [];
+  for (const p of phases) {
+    if (schedule[schedule.length - 1]?.scale !== p.scale) schedule.push({ fromSimMs: p.fromHour * 3_600_000, scale: p.scale });
+  }
+  const endSimMs = (input.segments[input.segments.length - 1] as LoadSegment).toSimMs;
+  const realMs = realMsBetween({ scale: (schedule[0] as ScaleStep).scale, schedule }, 0, endSimMs);
+  const busiest = phases.reduce((a, b) => (b.plannedActionsPerSecond > a.plannedActionsPerSecond ? b : a));
   const users = input.users ?? 0;
   const periods = input.timerPeriodsSimMs ?? [];
-  const intervalFloorMs = chooseIntervalFloor(users, periods, scale, input.timerBudgetPerSecond ?? Number.POSITIVE_INFINITY);
+  const budget = input.timerBudgetPerSecond ?? Number.POSITIVE_INFINITY;
+  const scales = schedule.map((st) => st.scale);
+  const intervalFloorMs = Math.max(...scales.map((sc) => chooseIntervalFloor(users, periods, sc, budget)));
+  const estimatedWallSeconds = overhead + realMs / 1000;
   return {
-    scale,
-    limitedBy,
-    plannedEventsPerSecond: perSimMs * scale * 1000,
-    estimatedWallSeconds: overhead + simMs / scale / 1000,
-    withinBudget: scale >= byWall,
+    scale: Math.round(endSimMs / realMs),
+    schedule,
+    phases,
+    limitedBy: busiest.limitedBy,
+    plannedEventsPerSecond: busiest.plannedActionsPerSecond,
+    estimatedWallSeconds,
+    withinBudget: estimatedWallSeconds <= input.maxWallMinutes * 60,
     intervalFloorMs,
-    plannedTimerEventsPerSecond: timerEventsPerSecond(users, periods, scale, intervalFloorMs),
+    plannedTimerEventsPerSecond: Math.max(...scales.map((sc) => timerEventsPerSecond(users, periods, sc, intervalFloorMs))),
   };
 }

@@ -89,6 +89,18 @@ describe('assessFidelity', () => {
     expect(skewed.reasons[0]).toContain('time scale');
   });
 
+  it('measures clock skew against a schedule when the scale changed by phase', () => {
+    const H = 3_600_000;
+    // makeRun's clock ran at 600 throughout: right for a one-step schedule, 2× too fast for one
+    // that asked for 300 from hour 0.
+    const same = assessFidelity(makeRun(), { ...opts, timeSchedule: [{ fromSimMs: 0, scale: 600 }] });
+    expect(same.status).toBe('ok');
+    expect(same.status === 'ok' ? same.clockSkew : null).toBeCloseTo(0, 6);
+    const slower = assessFidelity(makeRun(), { ...opts, timeSchedule: [{ fromSimMs: 0, scale: 600 }, { fromSimMs: 10 * H, scale: 300 }] });
+    expect(slower.status).toBe('too-low');
+    expect(slower.reasons[0]).toContain('time scale');
+  });
+
   it('snapshot-marked samples are kept out of the loop-delay figure', () => {
     const f = assessFidelity(makeRun({ at: (_p, _h, i) => (i % 2 === 0 ? { eventLoopDelayP99Ms: 6000, marks: ['snapshot'] } : {}) }), opts);
     expect(f.status).toBe('ok');

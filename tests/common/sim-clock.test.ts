@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimClock, clockEnv, clockFromEnv } from '../../common/sim-clock.js';
+import { SimClock, clockEnv, clockFromEnv, realMsBetween } from '../../common/sim-clock.js';
 
 const clocks: SimClock[] = [];
 const make = (scale: number) => {
@@ -54,10 +54,59 @@ describe('SimClock', () => {
     expect(ticks).toBeLessThanOrEqual(6);
   });
 
+  it('follows a schedule: simulated time is piecewise linear in real time, and timers span steps', async () => {
+    // 0–2 simulated s at S = 100 (20 real ms), then S = 1000.
+    const epochMs = Date.now();
+    const clock = new SimClock({ epochMs, schedule: [{ fromSimMs: 0, scale: 100 }, { fromSimMs: 2_000, scale: 1_000 }] });
+    clocks.push(clock);
+    expect(clock.scale).toBe(100);
+    expect(clock.scaleAt(1_999)).toBe(100);
+    expect(clock.scaleAt(2_000)).toBe(1_000);
+    // From simulated 0: 2 s take 20 real ms, the next 10 s take 10 real ms.
+    expect(realMsBetween(clock.spec(), 0, 12_000)).toBeCloseTo(30, 9);
+    expect(clock.realUntil(12_000)).toBeCloseTo(30 - (Date.now() - epochMs), 0);
+    const started = Date.now();
+    await clock.sleep(12_000);
+    const took = Date.now() - started;
+    // 30 real ms if the sleep had started at the epoch; allow the same slop as above.
+    expect(took).toBeGreaterThanOrEqual(25);
+    expect(took).toBeLessThan(80);
+    expect(clock.now()).toBeGreaterThanOrEqual(12_000);
+    // The map is the same in both directions.
+    expect(clock.toSim(clock.toReal(5_000))).toBeCloseTo(5_000, 6);
+  });
+
+  it('re-arms an interval at the scale of the moment, and it is one timer while it lives', async () => {
+    // S = 100 for the first simulated second (10 real ms), then S = 10,000: a 1 s interval fires
+    // after ~10 real ms, then every 0.1 real ms (floored at 1 ms by the runtime's minimum).
+    const clock = new SimClock({ epochMs: Date.now(), schedule: [{ fromSimMs: 0, scale: 100 }, { fromSimMs: 1_000, scale: 10_000 }] });
+    clocks.push(clock);
+    let ticks = 0;
+    const h = clock.setInterval(() => ticks++, 1_000);
+    expect(clock.live().intervals).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    clock.clearInterval(h);
+    // At the first step's scale it would have fired ~10 times in 100 ms; at the second, far more.
+    expect(ticks).toBeGreaterThan(20);
+    const after = ticks;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(ticks).toBe(after);
+    expect(clock.live()).toEqual({ timeouts: 0, intervals: 0 });
+  });
+
+  it('rejects a schedule that does not start at 0 or goes backwards', () => {
+    expect(() => new SimClock({ schedule: [{ fromSimMs: 5, scale: 10 }] })).toThrow(/starts at simulated 0/);
+    expect(() => new SimClock({ schedule: [{ fromSimMs: 0, scale: 10 }, { fromSimMs: 0, scale: 20 }] })).toThrow(/increasing/);
+    expect(() => new SimClock({ schedule: [{ fromSimMs: 0, scale: 10 }, { fromSimMs: 9, scale: -1 }] })).toThrow(/positive/);
+    expect(() => clockFromEnv({ SOAK_TIME_SCHEDULE: '0:10,abc' })).toThrow(/simMs:scale/);
+  });
+
   it('hands its spec, floor included, to child processes through env', () => {
     const parent = new SimClock({ scale: 300, epochMs: 5_000, minIntervalRealMs: 1_200 });
     const child = clockFromEnv(clockEnv(parent.spec()));
     expect(child.spec()).toEqual({ scale: 300, epochMs: 5_000, minIntervalRealMs: 1_200 });
     expect(() => clockFromEnv({ SOAK_INTERVAL_FLOOR_MS: '-1' })).toThrow(RangeError);
+    const scheduled = new SimClock({ epochMs: 5_000, schedule: [{ fromSimMs: 0, scale: 150 }, { fromSimMs: 3_600_000, scale: 600 }] });
+    expect(clockFromEnv(clockEnv(scheduled.spec())).spec()).toEqual(scheduled.spec());
   });
 });

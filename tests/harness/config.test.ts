@@ -44,6 +44,16 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ env: configFromEnv({ SOAK_HTTP: 'maybe' }) })).toThrow(/http must be true or false/);
   });
 
+  it('takes --synthetic-leak for the reference server only', () => {
+    expect(resolveConfig({}).syntheticLeakMiBPerHour).toBe(0);
+    expect(resolveConfig({ cli: cliLayer({ syntheticLeak: '1.25' }) }).syntheticLeakMiBPerHour).toBe(1.25);
+    expect(resolveConfig({ env: configFromEnv({ SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: '2' }) }).syntheticLeakMiBPerHour).toBe(2);
+    expect(() => cliLayer({ syntheticLeak: 'lots' })).toThrow(/--synthetic-leak takes a number/);
+    expect(() => resolveConfig({ cli: cliLayer({ syntheticLeak: '-1' }) })).toThrow(/syntheticLeakMiBPerHour/);
+    const target = { url: 'http://127.0.0.1:1', inspect: '127.0.0.1:2', metrics: 'http://127.0.0.1:1/metrics' };
+    expect(() => resolveConfig({ cli: { target, syntheticLeakMiBPerHour: 1 } })).toThrow(/--synthetic-leak is a switch of the reference server/);
+  });
+
   it('rejects unknown keys and negative budgets', () => {
     expect(() => resolveConfig({ file: { userz: 3 } as never })).toThrow(/unknown config key 'userz'/);
     expect(() => resolveConfig({ cli: { budgets: { heapSlopeBytesPerHour: -1 } } })).toThrow(/budgets.heapSlopeBytesPerHour/);
@@ -51,31 +61,66 @@ describe('resolveConfig', () => {
 });
 
 describe('chooseTimeScale', () => {
-  const base = { hours: 25, cooldownHours: 0.5, maxWallMinutes: 3, overheadSeconds: 30 };
+  const H = 3_600_000;
+  const one = (actionsPerSimHour: number) => [
+    { name: 'day', fromSimMs: 0, toSimMs: 25 * H, actionsPerSimHour },
+    { name: 'cool-down', fromSimMs: 25 * H, toSimMs: 25.5 * H, actionsPerSimHour: 0 },
+  ];
+  const base = { maxWallMinutes: 3, overheadSeconds: 30 };
 
   it('runs as fast as capacity allows, within the wall budget', () => {
-    const c = chooseTimeScale({ ...base, maxWallMinutes: 5, plannedEventsPerSimHour: 7_200, capacityEventsPerSecond: 1_000 });
+    const c = chooseTimeScale({ ...base, maxWallMinutes: 5, segments: one(7_200), capacityEventsPerSecond: 1_000 });
     // 7,200 events per simulated hour = 0.002 per simulated ms; 1 per real ms / 0.002 = S 500.
     expect(c.limitedBy).toBe('capacity');
-    expect(c.scale).toBe(500);
+    expect(c.phases[0]?.scale).toBe(500);
+    // The idle cool-down runs at MAX_SCALE: 25 h / 500 + 0.5 h / 600 = 180 + 3 s.
+    expect(c.schedule).toEqual([{ fromSimMs: 0, scale: 500 }, { fromSimMs: 25 * H, scale: MAX_SCALE }]);
+    expect(c.estimatedWallSeconds).toBeCloseTo(30 + 180 + 3, 6);
     expect(c.withinBudget).toBe(true);
-    expect(c.estimatedWallSeconds).toBeCloseTo(30 + 91_800 / 500, 0);
   });
 
   it('never goes past MAX_SCALE', () => {
-    const c = chooseTimeScale({ ...base, plannedEventsPerSimHour: 10, capacityEventsPerSecond: 1_000 });
+    const c = chooseTimeScale({ ...base, segments: one(10), capacityEventsPerSecond: 1_000 });
     expect(c.limitedBy).toBe('max-scale');
     expect(c.scale).toBe(MAX_SCALE);
+    expect(c.schedule).toEqual([{ fromSimMs: 0, scale: MAX_SCALE }]);
   });
 
   it('slows down to the capacity instead of outpacing it', () => {
-    const c = chooseTimeScale({ ...base, plannedEventsPerSimHour: 72_000, capacityEventsPerSecond: 2_000 });
+    const c = chooseTimeScale({ ...base, segments: one(72_000), capacityEventsPerSecond: 2_000 });
     expect(c.limitedBy).toBe('capacity');
     // 72,000 events per simulated hour = 0.02 per simulated ms; 2 per real ms / 0.02 = S 100.
-    expect(c.scale).toBe(100);
+    expect(c.phases[0]?.scale).toBe(100);
     expect(c.plannedEventsPerSecond).toBeCloseTo(2_000, 0);
-    // 25.5 simulated hours at S 100 is 918 s: over the 3-minute budget, and it says so.
+    // 25 simulated hours at S 100 is 900 s: over the 3-minute budget, and it says so.
     expect(c.withinBudget).toBe(false);
+  });
+
+  it('gives each phase its own scale: a busy morning runs slower than an idle night', () => {
+    const segments = [
+      { name: 'morning', fromSimMs: 0, toSimMs: 4 * H, actionsPerSimHour: 7_200 },
+      { name: 'night', fromSimMs: 4 * H, toSimMs: 16 * H, actionsPerSimHour: 0 },
+      { name: 'morning', fromSimMs: 16 * H, toSimMs: 20 * H, actionsPerSimHour: 7_200 },
+    ];
+    const c = chooseTimeScale({ ...base, segments, capacityEventsPerSecond: 100 });
+    // 7,200/h at 100/s → S 50; the night at MAX_SCALE.
+    expect(c.phases.map((p) => p.scale)).toEqual([50, MAX_SCALE, 50]);
+    expect(c.schedule).toEqual([
+      { fromSimMs: 0, scale: 50 },
+      { fromSimMs: 4 * H, scale: MAX_SCALE },
+      { fromSimMs: 16 * H, scale: 50 },
+    ]);
+    const realS = (8 * 3600) / 50 + (12 * 3600) / MAX_SCALE;
+    expect(c.estimatedWallSeconds).toBeCloseTo(30 + realS, 6);
+    // The mean scale: simulated over real time.
+    expect(c.scale).toBe(Math.round((20 * 3600) / realS));
+    expect(c.plannedEventsPerSecond).toBeCloseTo(100, 6);
+  });
+
+  it('runs every phase at a fixed --time-scale', () => {
+    const c = chooseTimeScale({ ...base, segments: one(7_200), capacityEventsPerSecond: 1 }, 250);
+    expect(c).toMatchObject({ scale: 250, limitedBy: 'fixed', schedule: [{ fromSimMs: 0, scale: 250 }] });
+    expect(c.phases.every((p) => p.limitedBy === 'fixed')).toBe(true);
   });
 });
 
@@ -98,8 +143,14 @@ describe('chooseIntervalFloor', () => {
     expect(chooseIntervalFloor(1000, periods, 100, 200)).toBeGreaterThan(9 * chooseIntervalFloor(100, periods, 100, 200));
   });
   it('is part of the auto choice', () => {
-    const c = chooseTimeScale({ hours: 25, cooldownHours: 0.5, maxWallMinutes: 3, plannedEventsPerSimHour: 4_490, capacityEventsPerSecond: 750, users: 100, timerPeriodsSimMs: periods, timerBudgetPerSecond: 200 });
-    expect(c.intervalFloorMs).toBeGreaterThan(1);
+    const H = 3_600_000;
+    const segments = [
+      { name: 'day', fromSimMs: 0, toSimMs: 12 * H, actionsPerSimHour: 4_490 },
+      { name: 'night', fromSimMs: 12 * H, toSimMs: 24 * H, actionsPerSimHour: 0 },
+    ];
+    const c = chooseTimeScale({ segments, maxWallMinutes: 3, capacityEventsPerSecond: 190, users: 100, timerPeriodsSimMs: periods, timerBudgetPerSecond: 200 });
+    // The floor is the one the fastest phase needs, so the timers fit their budget in every phase.
+    expect(c.intervalFloorMs).toBe(chooseIntervalFloor(100, periods, MAX_SCALE, 200));
     expect(c.plannedTimerEventsPerSecond).toBeLessThanOrEqual(200);
   });
 });

@@ -26,6 +26,22 @@ describe('renderSummaryMd', () => {
     expect(md).not.toContain('## Profiles');
   });
 
+  it('says the scale changed by phase, the timer floor per phase, the calibration leak and what sampling cost', () => {
+    const phases = [
+      { name: 'morning', fromHour: 0, toHour: 4, scale: 152 },
+      { name: 'night', fromHour: 11, toHour: 24, scale: 600 },
+    ];
+    const { report, samples } = fixedReport();
+    const md = renderSummaryMd({ ...report, config: { ...report.config, timeScale: 312, timeScalePhases: phases, intervalFloorMs: 1_500, syntheticLeakMiBPerHour: 1.5 } });
+    expect(md).toContain('25 simulated hours at ×152–600 by phase (mean ×312)');
+    // 1.5 real s is 228 simulated s at ×152 and 900 at ×600.
+    expect(md).toContain('fired every 228–900 simulated s');
+    expect(md).toContain('synthetic calibration leak 1.5 MiB per simulated hour');
+    // The fixture's samples: 8 ms probes against 20% of a core.
+    expect(md).toMatch(/Sampling cost the server a median 8 ms per sample \(forced GC and reads\), \d+\.\d% of its CPU time/);
+    expect(renderHtml({ ...report, config: { ...report.config, timeScale: 312, timeScalePhases: phases } }, samples, ASSETS)).toContain('×152–600 by phase (mean ×312)');
+  });
+
   it('lists the profiles handed off, with where to open them', () => {
     const { report } = fixedReport();
     const md = renderSummaryMd({ ...report, run: { ...report.run, profiles: [{ kind: 'heap', path: 'server.heapprofile', bytes: 50_212 }] } });
