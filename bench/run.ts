@@ -2,6 +2,7 @@
  * `npm run bench` (node dist/bench/run.js [--only NAME]): runs the registered benches and writes
  * each one's figures to bench/results/<name>.json with the date, node version and machine.
  * A bench module's default export returns its figures (already medians over its repetitions).
+ * The whole-soak benches (false-alarms, detection-floor, users-1000) run only when named.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,7 +19,13 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   vu: () => import('./vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),
   detection: () => import('./detection-bench.js'),
+  'false-alarms': () => import('./false-alarms-bench.js'),
+  'detection-floor': () => import('./detection-floor-bench.js'),
+  'users-1000': () => import('./users-1000-bench.js'),
 };
+
+/** Whole soaks (minutes to an hour each): only with --only, never in a plain `npm run bench`. */
+const OPT_IN = new Set(['false-alarms', 'detection-floor', 'users-1000']);
 
 /** bench/results/ in the repository, from dist/bench/run.js or bench/run.ts alike. */
 function resultsDir(): string {
@@ -54,7 +61,7 @@ async function main(): Promise<number> {
     process.stderr.write(`bench: ${args.error}\n`);
     return 2;
   }
-  const names = args.only ? [args.only] : Object.keys(BENCHES);
+  const names = args.only ? [args.only] : Object.keys(BENCHES).filter((n) => !OPT_IN.has(n));
   const dir = resultsDir();
   await mkdir(dir, { recursive: true });
   for (const name of names) {
