@@ -124,14 +124,8 @@ function dbReader(samples: readonly Sample[], b: Budgets): (s: Sample) => Readin
     const poolText = own !== undefined || exported !== undefined ? `pool ${pool}` : `pool size never exported, ${pool} assumed`;
     const limit = pool + b.dbConnectionsTolerance;
     const notServer = s.store?.baseline ?? 0;
+    // The harness's own reading first: on a tie it is the evidence, as it needs no /metrics.
     const checks: Array<{ what: string; value: number; limit: number }> = [];
-    const driver = readMetric(s, 'rol_db_connections', { source: 'driver' });
-    if (driver !== undefined) checks.push({ what: `source=driver (${poolText})`, value: driver, limit });
-    const exportedStore = readMetric(s, 'rol_db_connections', { source: 'store' });
-    if (exportedStore !== undefined) {
-      const less = notServer > 0 ? ` less ${notServer} not the server's` : '';
-      checks.push({ what: `source=store (${poolText}${less})`, value: exportedStore - notServer, limit });
-    }
     if (s.store) {
       const created = s.store.totalCreated === null ? '' : `, ${s.store.totalCreated} created since the store started`;
       checks.push({
@@ -139,6 +133,13 @@ function dbReader(samples: readonly Sample[], b: Budgets): (s: Sample) => Readin
         value: s.store.connections - notServer,
         limit,
       });
+    }
+    const driver = readMetric(s, 'rol_db_connections', { source: 'driver' });
+    if (driver !== undefined) checks.push({ what: `source=driver (${poolText})`, value: driver, limit });
+    const exportedStore = readMetric(s, 'rol_db_connections', { source: 'store' });
+    if (exportedStore !== undefined) {
+      const less = notServer > 0 ? ` less ${notServer} not the server's` : '';
+      checks.push({ what: `source=store (${poolText}${less})`, value: exportedStore - notServer, limit });
     }
     if (checks.length === 0) return { missing: 'rol_db_connections{source="driver"|"store"} and the store\'s serverStatus' };
     const clients = readMetric(s, 'rol_db_clients');
