@@ -56,4 +56,31 @@ export interface Sample {
    * Absent when the run had no HTTP load; null once it stopped and its last window was taken.
    */
   readonly http?: HttpWindow | null;
+  /**
+   * The store's own count of its connections (serverStatus over the wire, read by the harness
+   * right after the scrape). Absent in samples from before it existed; null when the run has no
+   * store URI (`--target`) or the read failed (`storeError` says why).
+   */
+  readonly store?: StoreReading | null;
+  /**
+   * Why `/metrics` gave nothing at this sample (e.g. no answer within the scrape timeout); its
+   * `metrics` are then empty, and every rule reads them as missing, never as 0.
+   */
+  readonly scrapeError?: string;
+  /** Why the store could not be read at this sample (then `store` is null). */
+  readonly storeError?: string;
+}
+
+/** `serverStatus().connections` of the store the measured server uses, counts of TCP connections. */
+export interface StoreReading {
+  /** `connections.current`: connections open on the store now, whoever holds them. */
+  readonly connections: number;
+  /** `connections.totalCreated` since the store started, when the store reports it. */
+  readonly totalCreated: number | null;
+  /**
+   * Connections open on the store before the measured server started, read once per run: the
+   * harness's own client (one pool connection + one monitoring connection) and anything else
+   * that was there already. None of them is the server's, so `connections - baseline` is.
+   */
+  readonly baseline: number;
 }

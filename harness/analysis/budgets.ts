@@ -38,6 +38,13 @@ export interface Budgets {
    * connection per server besides its pool. @default 2
    */
   readonly dbConnectionsTolerance: number;
+  /**
+   * The server's pool size assumed when it never exported `rol_db_pool_max_size` (its /metrics
+   * never answered, or a `--target` without that gauge) while the store's own connection count
+   * is known. Why 100: the MongoDB Node driver's default `maxPoolSize`, the most one client opens
+   * unless configured otherwise. Connections. @default 100
+   */
+  readonly dbPoolSizeAssumed: number;
   /** MongoClient instances the server holds (`rol_db_clients`), when exported. @default 1 */
   readonly dbClientsMax: number;
   /** Server timers (`rol_active_timers`) allowed per connected socket (per-connection timers). @default 4 */
@@ -103,6 +110,7 @@ export const DEFAULT_BUDGETS: Budgets = Object.freeze({
   listenersPerSocketMax: 1,
   documentListenersPerVuMax: 12,
   dbConnectionsTolerance: 2,
+  dbPoolSizeAssumed: 100,
   dbClientsMax: 1,
   serverTimersPerSocket: 4,
   serverTimersBase: 32,

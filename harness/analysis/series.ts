@@ -19,6 +19,8 @@ export const FIXED_SERIES: Readonly<Record<string, Reader>> = Object.freeze({
   'server.cpuPercent': (s) => s.server.cpuPercent,
   'server.eventLoopDelayP99Ms': (s) => (s.marks?.length ? undefined : s.server.eventLoopDelayP99Ms),
   'harness.heapUsed': (s) => s.harnessHeapUsed,
+  // The store's connections as the harness reads them (serverStatus), less those open before the server started.
+  'store.serverConnections': (s) => (s.store ? s.store.connections - s.store.baseline : undefined),
   'client.socketsOpen': (s) => s.client?.socketsOpen,
   'client.socketsPerUserMax': (s) => s.client?.socketsPerUserMax,
   'client.listenersPerSocketMax': (s) => s.client?.listenersPerSocketMax,

@@ -12,6 +12,8 @@ export type ProbeErrorCode =
   | 'ERR_INSPECTOR_PROTOCOL'
   /** `/metrics` was unreachable, timed out or answered non-2xx. */
   | 'ERR_METRICS_SCRAPE'
+  /** The store's `serverStatus` could not be read (unreachable, timed out, no connection counts). */
+  | 'ERR_STORE_STATUS'
   /** Writing a heap snapshot failed (protocol or file system). */
   | 'ERR_HEAP_SNAPSHOT'
   /** Reading or diffing heap snapshot files failed. */

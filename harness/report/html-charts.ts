@@ -103,7 +103,19 @@ export function buildCharts(report: Report, samples: readonly Sample[]): ChartSp
     },
     { id: 'presence', title: 'Presence Maps vs connected sockets', unit: 'count', x, series: metricSeries(samples, ['rol_presence_map_entries', 'rol_connected_sockets', 'rol_users_online', 'rol_rooms']) },
     { id: 'timers', title: 'Server timers', unit: 'count', x, series: metricSeries(samples, ['rol_active_timers', 'rol_sim_timers']) },
-    { id: 'db', title: 'DB connections vs pool size', unit: 'count', x, series: metricSeries(samples, ['rol_db_connections', 'rol_db_pool_max_size', 'rol_db_clients']) },
+    {
+      id: 'db',
+      title: 'DB connections vs pool size',
+      unit: 'count',
+      x,
+      series: [
+        ...metricSeries(samples, ['rol_db_connections', 'rol_db_pool_max_size', 'rol_db_clients']),
+        // The harness's own serverStatus read, less what was open before the server (its own client).
+        ...(samples.some((s) => s.store)
+          ? [{ label: 'store serverStatus (server’s share)', values: column(samples, (s) => (s.store ? s.store.connections - s.store.baseline : null)) }]
+          : []),
+      ],
+    },
     { id: 'sockets', title: 'Server sockets per user and listeners per socket', unit: 'count', x, series: metricSeries(samples, ['rol_sockets_per_user_max', 'rol_socket_listeners_max']) },
     {
       id: 'client',

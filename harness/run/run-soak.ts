@@ -15,7 +15,8 @@ import { runExitCode, type ExitCode } from '../exit-codes.js';
 import { exitCodeOf, InterruptedError, TargetError } from '../errors.js';
 import { InspectorProbe } from '../probes/inspector-probe.js';
 import { scrapeMetrics } from '../probes/metrics-probe.js';
-import type { Sample } from '../sample.js';
+import { StoreProbe } from '../probes/store-probe.js';
+import type { Sample, StoreReading } from '../sample.js';
 import type { Report } from '../analysis/report-types.js';
 import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
 import { seedBuddies } from '../../scenarios/seed-buddies.js';
@@ -82,6 +83,9 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   let http: HttpLoadHandle | null = null;
   let httpInfo: HttpRunInfo = { plan: null, note: null };
   let inspector: InspectorProbe | null = null;
+  // The harness's own view of the store's connections (none with --target: no store URI).
+  let storeProbe: StoreProbe | null = null;
+  let readStore: (() => Promise<StoreReading>) | undefined;
   const loop: LoopResult = { samples: [] as Sample[], snapshots: [] };
   let error: Error | null = null;
   let storeInfo: { engine: string; version: string } | null = null;
@@ -108,6 +112,12 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       storeInfo = { engine: store.engine, version: store.version };
       writeRunRecord(runDir, { ...record, store: storeInfo });
       emit({ type: 'store', engine: store.engine, version: store.version, uri: store.uri });
+      // Before the server exists: whatever the store holds now is not the server's.
+      const probe = await StoreProbe.connect(store.uri);
+      storeProbe = probe;
+      const baseline = await probe.baseline();
+      readStore = async () => ({ ...(await probe.sample()), baseline });
+      emit({ type: 'log', message: `store connections before the server: ${baseline} (the harness's own client holds 2)` });
       server = await spawnServer({
         storeUri: store.uri,
         leaks: leaksForSide(config.leaks, 'server'),
@@ -183,6 +193,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         runDir,
         inspector,
         scrape: () => scrapeMetrics(metricsUrl, { timeoutMs: 10_000 }),
+        ...(readStore ? { readStore } : {}),
         load,
         http,
         writer,
@@ -203,6 +214,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     await http?.stop().catch(() => undefined);
     await load?.stop().catch(() => undefined);
     await inspector?.close().catch(() => undefined);
+    await storeProbe?.cleanup();
     if (server) {
       const stopStarted = performance.now();
       const endedOnItsOwn = await server.stop().catch(() => false);

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import type { SimClock } from '../../common/sim-clock.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
-import type { Phase, Sample, ServerProbe } from '../sample.js';
-import { InterruptedError } from '../errors.js';
+import type { Phase, Sample, ServerProbe, StoreReading } from '../sample.js';
+import { InterruptedError, TargetError } from '../errors.js';
 import type { LoadHandle } from './load-process.js';
 import type { HttpLoadHandle } from '../load/http-load.js';
 import type { NdjsonWriter } from './ndjson-writer.js';
@@ -25,6 +25,8 @@ export interface LoopDeps {
   readonly runDir: string;
   readonly inspector: ServerSampler;
   readonly scrape: () => Promise<Record<string, number>>;
+  /** The store's connection counts (serverStatus), or absent when the run has no store URI (`--target`). */
+  readonly readStore?: () => Promise<StoreReading>;
   readonly load: LoadHandle | null;
   /** The HTTP load (autocannon on the REST endpoints), or null when the run has none. */
   readonly http?: HttpLoadHandle | null;
@@ -44,6 +46,24 @@ export interface LoopResult {
 }
 
 const HOUR = 3_600_000;
+
+/**
+ * How many samples in a row may have a failed `/metrics` scrape before the run ends as a target
+ * failure: every warm-up sample plus twice the consecutive breaches a bound rule needs (defaults:
+ * 8 + 2 × 2 = 12), and never fewer than 4. Why: a server drowning in its own leak stops answering
+ * /metrics long before it dies (measured here: db-per-event at 100 users, during warm-up), while
+ * the inspector and the store still answer; so even a server mute from its first sample leaves
+ * enough soak samples for the store-side DB-connection rule to judge. A scrape that fails costs
+ * up to its timeout (10 s real), so 12 in a row is ≥ 2 real minutes of silence before giving up.
+ */
+export function scrapeFailureLimit(config: Pick<ResolvedSoakConfig, 'warmupHours' | 'sampleEveryMinutes' | 'budgets'>): number {
+  const warmupSamples = Math.ceil((config.warmupHours * 60) / config.sampleEveryMinutes);
+  return Math.max(4, warmupSamples + 2 * Math.max(1, Math.round(config.budgets.consecutiveBreaches)));
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
 
 function phaseAt(simMs: number, config: ResolvedSoakConfig): Phase {
   if (simMs < config.warmupHours * HOUR) return 'warmup';
@@ -88,6 +108,8 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
   const endSim = (config.hours + config.cooldownHours) * HOUR;
   let phase: Phase | null = null;
   let loadStopped = false;
+  const scrapeLimit = scrapeFailureLimit(config);
+  let scrapeFailures = 0;
 
   // Samples fall on multiples of the step; a slow sample or a snapshot skips missed slots
   // instead of firing a burst of back-to-back samples.
@@ -112,7 +134,27 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     // and asks only when there is none yet.
     const lr = deps.load?.latest() ?? (deps.load && !loadStopped ? await deps.load.reportNow() : null);
     const server = await deps.inspector.sample();
-    const metrics = await deps.scrape();
+    // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
+    // error beside them; the inspector and store readings still make it evidence.
+    let metrics: Record<string, number> = {};
+    let scrapeError: string | undefined;
+    try {
+      metrics = await deps.scrape();
+      scrapeFailures = 0;
+    } catch (err) {
+      scrapeFailures++;
+      scrapeError = messageOf(err);
+      deps.emit({ type: 'log', message: `/metrics failed at sample ${seq} (${scrapeFailures} in a row, limit ${scrapeLimit}): ${scrapeError}` });
+    }
+    let store: StoreReading | null = null;
+    let storeError: string | undefined;
+    if (deps.readStore) {
+      try {
+        store = await deps.readStore();
+      } catch (err) {
+        storeError = messageOf(err);
+      }
+    }
     const sample: Sample = {
       seq,
       simMs: clock.now(),
@@ -125,10 +167,16 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       harnessHeapUsed: process.memoryUsage().heapUsed,
       // The HTTP window closes at this sample (its last one right after the stop, then null).
       ...(deps.http ? { http: deps.http.takeWindow() } : {}),
+      store,
+      ...(scrapeError === undefined ? {} : { scrapeError }),
+      ...(storeError === undefined ? {} : { storeError }),
     };
     deps.writer.write(sample);
     out.samples.push(sample);
     deps.emit({ type: 'sample', sample, totalSimMs: endSim });
+    if (scrapeFailures >= scrapeLimit) {
+      throw new TargetError('ERR_TARGET', `/metrics did not answer at ${scrapeFailures} samples in a row (limit ${scrapeLimit}); last: ${scrapeError}`);
+    }
 
     if (sample.simMs >= endSim) {
       // The end snapshot, after cool-down: the load is gone, so what the heap still holds is

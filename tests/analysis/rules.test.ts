@@ -89,7 +89,8 @@ describe('robustness of bound rules', () => {
       expect(r.status, r.id).toBe('inconclusive');
       expect(r.evidence.text, r.id).toMatch(/missing/);
     }
-    expect(rule(samples, 'db-connections').evidence.text).toContain('rol_db_pool_max_size');
+    expect(rule(samples, 'db-connections').evidence.text).toContain('rol_db_connections');
+    expect(rule(samples, 'db-connections').evidence.text).toContain('serverStatus');
   });
 
   it('too few soak samples: heap slope inconclusive', () => {
@@ -106,5 +107,67 @@ describe('robustness of bound rules', () => {
   it('warm-up growth is kept out of the heap trend', () => {
     const r = rule(makeRun({ at: (p, hour) => ({ heapUsed: p === 'warmup' ? hour * 20 * MiB : 40 * MiB }) }), 'heap-slope');
     expect(r.status).toBe('pass');
+  });
+});
+
+describe('db-connections with the store\'s own count (serverStatus read by the harness)', () => {
+  // healthyMetrics: pool 5, driver 5, the server's store gauge 7 (pool + monitor + RTT).
+  // The harness's own client holds 2 connections on the store, so its reading and the server's
+  // gauge both see 9; `baseline` says 2 of them are not the server's.
+  const storeAt = (connections: number) => ({ connections, totalCreated: connections + 40, baseline: 2 });
+  const withStore = (samples: Sample[], at: (s: Sample) => Partial<Sample>): Sample[] => samples.map((s) => ({ ...s, ...at(s) }));
+
+  it('a fixed server passes: the harness\'s own connections are not counted against it', () => {
+    const run = withStore(makeRun(), (s) => ({
+      metrics: { ...s.metrics, 'rol_db_connections{source="store"}': 9 },
+      store: storeAt(9),
+    }));
+    const r = rule(run, 'db-connections');
+    expect(r.status, r.evidence.text).toBe('pass');
+    expect(r.evidence.value).toBe(7);
+    expect(r.evidence.budget).toBe(7);
+  });
+
+  it('fails on the store-side count alone when /metrics stops answering, with the pool size exported earlier', () => {
+    // The server answers /metrics until 3 h, then never again; its store connections grow ~1 per event.
+    const run = withStore(makeRun(), (s) =>
+      s.simMs < 3 * 3_600_000
+        ? { store: storeAt(9) }
+        : { metrics: {}, scrapeError: 'scrape of /metrics failed: no answer within 10000 ms', store: storeAt(9 + Math.round(s.simMs / 60_000)) },
+    );
+    const r = rule(run, 'db-connections');
+    expect(r.status, r.evidence.text).toBe('fail');
+    expect(r.leak).toBe('db-per-event');
+    expect(r.evidence.budget).toBe(7);
+    expect(r.evidence.text).toContain('store serverStatus');
+    expect(r.evidence.text).toContain('pool 5');
+    // The evidence is the server's share: the reading less the 2 open before the server started.
+    const last = run.filter((s) => s.phase === 'soak').at(-1) as Sample;
+    expect(r.evidence.value).toBe((last.store?.connections ?? 0) - 2);
+  });
+
+  it('judges against dbPoolSizeAssumed when the server never exported its pool size', () => {
+    const mute = (grow: boolean) => withStore(makeRun(), (s) => ({ metrics: {}, store: storeAt(grow ? 9 + Math.round(s.simMs / 60_000) : 9) }));
+    const leaking = rule(mute(true), 'db-connections');
+    expect(leaking.status, leaking.evidence.text).toBe('fail');
+    expect(leaking.evidence.budget).toBe(DEFAULT_BUDGETS.dbPoolSizeAssumed + DEFAULT_BUDGETS.dbConnectionsTolerance);
+    expect(leaking.evidence.text).toContain('never exported');
+    const flat = rule(mute(false), 'db-connections');
+    expect(flat.status, flat.evidence.text).toBe('pass');
+    // Every other rule on server metrics reads the empty metrics as missing, not as 0 (the
+    // client-count rules and sockets-per-user have the virtual users' counts to go on).
+    for (const r of rules(mute(false))) {
+      if (['db-connections', 'heap-slope', 'listeners-per-socket', 'document-listeners', 'client-intervals', 'sockets-per-user'].includes(r.id)) continue;
+      expect(r.status, `${r.id}: ${r.evidence.text}`).toBe('inconclusive');
+    }
+  });
+
+  it('a failed store read (null) is missing for that sample, not zero', () => {
+    const run = withStore(makeRun(), (s) => ({ metrics: {}, store: s.seq % 2 === 0 ? null : storeAt(400) }));
+    // Never two soak samples in a row with a reading: the breaches are isolated, so no proof of a leak.
+    const r = rule(run, 'db-connections');
+    expect(r.status, r.evidence.text).toBe('pass');
+    expect(r.evidence.text).toMatch(/isolated breach/);
+    expect(r.evidence.text).toMatch(/missing at \d+ samples/);
   });
 });
