@@ -125,8 +125,23 @@ export class VirtualUser {
     }
   }
 
-  #all(selector: string): Element[] {
-    return [...this.#doc.querySelectorAll(selector)];
+  /**
+   * Elements carrying attribute `name` (equal to `value` when given), in document order: what
+   * `querySelectorAll('[name=value]')` returns. happy-dom matches a selector against every node
+   * (text nodes included) and its cache is dropped by each arriving IM, so that query cost
+   * ~0.16 ms per call on a desktop with three IM windows; this element-only walk ~0.05 ms.
+   */
+  #all(name: string, value?: string): Element[] {
+    const out: Element[] = [];
+    const walk = (parent: Element | Document): void => {
+      for (let el = parent.firstElementChild; el; el = el.nextElementSibling) {
+        const v = el.getAttribute(name);
+        if (v !== null && (value === undefined || v === value)) out.push(el);
+        walk(el);
+      }
+    };
+    walk(this.#doc);
+    return out;
   }
 
   #pick<T>(list: readonly T[], pick: number): T | undefined {
@@ -135,7 +150,7 @@ export class VirtualUser {
 
   /** Clicks a buddy in the buddy list; false when there is none yet. */
   async openIm(pick: number): Promise<boolean> {
-    const button = this.#pick(this.#all('[data-buddy]'), pick);
+    const button = this.#pick(this.#all('data-buddy'), pick);
     if (!button) return false;
     click(this.#win, button);
     await settle();
@@ -144,8 +159,8 @@ export class VirtualUser {
 
   /** Types and sends a message in an open IM window (opening one if none is open). */
   async sendMessage(pick: number): Promise<boolean> {
-    if (this.#all('[data-role=im-form]').length === 0 && !(await this.openIm(pick))) return false;
-    const form = this.#pick(this.#all('[data-role=im-form]'), pick);
+    if (this.#all('data-role', 'im-form').length === 0 && !(await this.openIm(pick))) return false;
+    const form = this.#pick(this.#all('data-role', 'im-form'), pick);
     const input = form?.querySelector('[data-role=im-input]') as HTMLInputElement | null | undefined;
     if (!form || !input) return false;
     this.#texts += 1;
@@ -156,16 +171,16 @@ export class VirtualUser {
 
   /** Drags a window by its title bar (`moves` mousemoves). */
   async drag(pick: number, moves: number): Promise<boolean> {
-    return this.#gesture('[data-role=titlebar]', pick, moves);
+    return this.#gesture('titlebar', pick, moves);
   }
 
   /** Resizes a window by its corner. */
   async resize(pick: number, moves: number): Promise<boolean> {
-    return this.#gesture('[data-role=resize]', pick, moves);
+    return this.#gesture('resize', pick, moves);
   }
 
-  async #gesture(selector: string, pick: number, moves: number): Promise<boolean> {
-    const handle = this.#pick(this.#all(selector), pick);
+  async #gesture(role: 'titlebar' | 'resize', pick: number, moves: number): Promise<boolean> {
+    const handle = this.#pick(this.#all('data-role', role), pick);
     if (!handle) return false;
     const d = Math.round(pick * 80) - 40; // −40…+40 px, so windows wander but stay on screen
     await dragBy(this.#win, handle, 100, 100, d, -d / 2, moves);
@@ -173,7 +188,7 @@ export class VirtualUser {
   }
 
   async closeWindow(pick: number): Promise<boolean> {
-    const button = this.#pick(this.#all('[data-role=close]'), pick);
+    const button = this.#pick(this.#all('data-role', 'close'), pick);
     if (!button) return false;
     click(this.#win, button);
     await settle();
@@ -202,7 +217,7 @@ export class VirtualUser {
 
   /** Clicks Log off (presence:logoff, Shell unmounts), then logs on again. */
   async logOffOn(): Promise<boolean> {
-    const button = this.#all('[data-role=logoff]')[0];
+    const button = this.#all('data-role', 'logoff')[0];
     if (!button) return false;
     click(this.#win, button);
     await this.#waitFor('logged off', () => this.#doc.querySelector('.rol-shell') === null);
@@ -213,7 +228,7 @@ export class VirtualUser {
 
   /** Clicks every pending Accept button (setup: buddy requests from neighbours). */
   async acceptPending(): Promise<number> {
-    const buttons = this.#all('[data-accept]');
+    const buttons = this.#all('data-accept');
     for (const b of buttons) click(this.#win, b);
     await settle();
     return buttons.length;
@@ -228,7 +243,7 @@ export class VirtualUser {
     let lMax = 0;
     let lSum = 0;
     const open = this.sockets.openSockets();
-    const imWindows = this.#all('[data-role=im-form]').length;
+    const imWindows = this.#all('data-role', 'im-form').length;
     for (const s of open) {
       for (const ev of COUNTED_EVENTS) {
         const n = s.listeners(ev).length;

@@ -30,15 +30,17 @@ function toWindowLayout(doc: WindowLayoutDoc): WindowLayout {
 export async function saveLayout(ctx: LayoutContext, payload: WindowLayoutPayload): Promise<WindowLayout> {
   const { WindowLayout: Layouts } = ctx.models;
   const key = { username: ctx.username, windowId: payload.windowId };
-  if (!(await Layouts.exists(key)) && (await Layouts.countDocuments({ username: ctx.username })) >= MAX_WINDOWS) {
-    throw new AppFailure('conflict', `at most ${MAX_WINDOWS} window layouts per user`);
-  }
   const { x, y, width, height } = payload;
-  const doc = await Layouts.findOneAndUpdate(
-    key,
-    { $set: { x, y, width, height, updatedAt: ctx.clock.date() } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
+  const update = { $set: { x, y, width, height, updatedAt: ctx.clock.date() } };
+  // Nearly every save moves a window the user already has: update it in one round trip. Only a
+  // window new to the store pays for the cap check (count) and the upsert.
+  let doc = await Layouts.findOneAndUpdate(key, update, { returnDocument: 'after' }).lean();
+  if (!doc) {
+    if ((await Layouts.countDocuments({ username: ctx.username })) >= MAX_WINDOWS) {
+      throw new AppFailure('conflict', `at most ${MAX_WINDOWS} window layouts per user`);
+    }
+    doc = await Layouts.findOneAndUpdate(key, update, { upsert: true, returnDocument: 'after' }).lean();
+  }
   if (!doc) throw new AppFailure('internal', 'layout upsert returned nothing');
   return toWindowLayout(doc);
 }

@@ -45,8 +45,34 @@ export function seedFromQuery(q: Document, into: Document = {}, depth = 0): Docu
   return into;
 }
 
+/**
+ * The fields of an update that is only `$set` of top-level fields (what mongoose sends for
+ * `updateOne`/`findOneAndUpdate` with plain values), else undefined. Such an update needs no
+ * condition (no positional `$`), no arrayFilters and no path walking.
+ */
+function plainSet(u: Document | Document[], arrayFilters?: Document[]): Document | undefined {
+  if (Array.isArray(u) || arrayFilters) return undefined;
+  const ops = Object.keys(u);
+  if (ops.length !== 1 || ops[0] !== '$set') return undefined;
+  const fields = u.$set as unknown;
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields) || (fields as { _bsontype?: string })._bsontype) return undefined;
+  for (const key of Object.keys(fields)) {
+    if (key === '' || key === '__proto__' || key.startsWith('$') || key.includes('.')) return undefined;
+  }
+  return fields as Document;
+}
+
 /** Applies operators (or a pipeline) to a copy of `doc`; `condition` serves the positional `$`. */
 function applyOperators(doc: Document, u: Document | Document[], condition: Document, arrayFilters?: Document[]): Document {
+  // Fast path, same result as mingo's $set: existing fields keep their place, new ones are
+  // appended in update order, values are copied. mingo's updateOne builds a fresh operator
+  // context per call (~0.3 ms of store CPU per updated document, measured); this is ~µs.
+  const set = plainSet(u, arrayFilters);
+  if (set) {
+    const next: Document = { ...doc };
+    for (const [key, value] of Object.entries(set)) next[key] = cloneDeep(value);
+    return next;
+  }
   const box = [cloneDeep(doc)];
   try {
     updateOne(box, condition, u as Document, arrayFilters ? { arrayFilters } : {});

@@ -50,6 +50,15 @@ describe('reads', () => {
     expect(docs).toEqual([{ name: 'ada' }, { name: 'bob' }]);
   });
 
+  it('filters and projections past the query operators ($expr, $elemMatch, $slice, expressions)', async () => {
+    const older = await People.find({ $expr: { $gt: ['$age', 30] } }, { name: 1, _id: 0 }).sort({ name: 1 }).lean();
+    expect(older).toEqual([{ name: 'ada' }, { name: 'cy' }]);
+    const art = await People.find({ tags: { $elemMatch: { $eq: 'art' } } }, { name: 1, tags: { $slice: 1 }, _id: 0 }).sort({ name: 1 }).lean();
+    expect(art).toEqual([{ name: 'cy', tags: ['art'] }, { name: 'dee', tags: ['art'] }]);
+    const shout = await People.collection.find({ name: 'bob' }, { projection: { _id: 0, up: { $toUpper: '$city' } } }).toArray();
+    expect(shout).toEqual([{ up: 'PARIS' }]);
+  });
+
   it('lean returns plain objects with ObjectIds; non-lean returns documents', async () => {
     const lean = await People.findOne({ name: 'ada' }).lean();
     expect(lean?._id).toBeInstanceOf(Types.ObjectId);
