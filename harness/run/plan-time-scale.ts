@@ -13,14 +13,16 @@ import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-
  * Scenario actions per real second a soak may plan on this 2-core machine, with the load, the
  * server and the store sharing it (an action is a user's gesture: an IM sent with its receipt
  * and fan-out, a drag of 8 moves, a reload with its login and fetches), in the busiest phase.
- * Measured with office-day, 100 users, the morning and lunch (`--hours 5 --time-scale N`):
- *  - S = 150, 187 actions/s planned: fidelity 1.000, IM ack p50 16 ms / p99 59 ms, server CPU
- *    81% of a core, event-loop utilisation 0.86; load process 62%, store 23%, harness 5%;
- *  - S = 300, 374 actions/s planned: the server saturated (utilisation 0.97), IM ack p50 6 s,
- *    half of the IMs timed out (10 s) although every planned gesture was made.
- * So ~190 actions/s is what this machine sustains with acks still prompt.
+ * Measured with office-day, 100 users, the morning and lunch (`--hours 5 --time-scale N`), after
+ * one store round trip per IM and per layout save (was two) and the wire store's lean queries:
+ *  - S = 150, 147 actions/s done: fidelity 1.000, server ELU 0.72, IM ack p99 ≤ 20 ms a window;
+ *  - S = 200, ~249 actions/s planned in the morning: fidelity 1.000, ack p50 9–97 ms and p99
+ *    42–255 ms a window, server ELU 0.86–0.97 at 75–85% of a core;
+ *  - S = 300: every action made, but the server saturated (ELU 0.99–1.0, ack p50 1–2 s).
+ * So ~240 actions/s is what this machine sustains with acks still prompt (it was 190 before
+ * those changes: S = 300 then timed out half the IMs).
  */
-export const CAPACITY_ACTIONS_PER_SECOND = 190;
+export const CAPACITY_ACTIONS_PER_SECOND = 240;
 
 /**
  * Timer events (presence ping, request poll, weather) per real second all users together may
