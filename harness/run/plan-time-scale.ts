@@ -4,7 +4,7 @@
  * timers get their own budget, met by a real-time floor on interval periods (common/sim-clock.ts).
  */
 import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
-import { phaseAt } from '../../scenarios/scenario.js';
+import { phaseAt, type ActionType } from '../../scenarios/scenario.js';
 import { TIMER_PERIODS_SIM_MS } from '../../scenarios/event-rate.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
 import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-scale.js';
@@ -31,10 +31,22 @@ export const CAPACITY_ACTIONS_PER_SECOND = 240;
  */
 export const TIMER_EVENTS_PER_SECOND = 200;
 
+/**
+ * What one action costs, in morning-mix actions (the unit CAPACITY_ACTIONS_PER_SECOND counts).
+ * A reload, a log off/on and a network drop each bring a new socket.io connection, a login and a
+ * React remount. Measured (default run with every action counted as 1): lunch at S = 600 (58
+ * such actions/s among 208) and the commute at S = 600 (75 among 183) kept the server's event
+ * loop at ELU 1.0 for every sample, with acks up to 1.8 s and 2/3 of the run's load errors,
+ * where the morning's 240/s ran at ELU ~0.9. Saturation only gives a lower bound: they cost at
+ * least 2 actions each; 4 leaves margin. The rest cost about one.
+ */
+export const ACTION_COST: Readonly<Partial<Record<ActionType, number>>> = Object.freeze({ reload: 4, 'logoff-on': 4, 'network.drop': 4 });
+
 const HOUR = 3_600_000;
 
 /**
- * The run's stretches of simulated time with their planned action rates: the scenario's phases
+ * The run's stretches of simulated time with their planned action rates (weighted by ACTION_COST):
+ * the scenario's phases
  * over the soak hours (a phase that ends past them is cut there), then the cool-down, in which
  * the load has stopped. Synchronised bursts (reconnect-storm) are not in the rates.
  */
@@ -45,7 +57,8 @@ export function loadSegments(config: Pick<ResolvedSoakConfig, 'scenario' | 'user
   for (let t = 0; t < endMs; ) {
     const { phase, endsAtMs } = phaseAt(scenario, t);
     const to = Math.min(endsAtMs, endMs);
-    const perUser = Object.values(phase.rates).reduce((a, b) => a + (b ?? 0), 0);
+    // Weighted by cost, so a phase heavy in reconnects runs slower than its raw count would allow.
+    const perUser = Object.entries(phase.rates).reduce((sum, [type, rate]) => sum + (rate ?? 0) * (ACTION_COST[type as ActionType] ?? 1), 0);
     segments.push({ name: phase.name, fromSimMs: t, toSimMs: to, actionsPerSimHour: config.users * perUser });
     t = to;
   }

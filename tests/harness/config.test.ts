@@ -5,6 +5,7 @@ import { DEFAULTS } from '../../harness/config/defaults.js';
 import { UsageError } from '../../harness/errors.js';
 import { cliLayer } from '../../harness/cli-options.js';
 import { chooseIntervalFloor, chooseTimeScale, MAX_SCALE, timerEventsPerSecond } from '../../harness/run/time-scale.js';
+import { loadSegments, planTimeScale } from '../../harness/run/plan-time-scale.js';
 
 describe('resolveConfig', () => {
   it('applies defaults < file < scenario < env < cli and records each source', () => {
@@ -121,6 +122,29 @@ describe('chooseTimeScale', () => {
     const c = chooseTimeScale({ ...base, segments: one(7_200), capacityEventsPerSecond: 1 }, 250);
     expect(c).toMatchObject({ scale: 250, limitedBy: 'fixed', schedule: [{ fromSimMs: 0, scale: 250 }] });
     expect(c.phases.every((p) => p.limitedBy === 'fixed')).toBe(true);
+  });
+});
+
+describe('planTimeScale (office-day)', () => {
+  it('cuts the day into its phases, weighs reconnect-heavy actions, and runs the idle night fastest', () => {
+    const config = resolveConfig({ cli: { users: 100 } });
+    const segments = loadSegments(config);
+    expect(segments.map((s) => s.name)).toEqual(['morning', 'lunch', 'afternoon', 'commute', 'night', 'morning', 'cool-down']);
+    // Lunch per user per hour: 9 light actions + (reload 2 + network.drop 0.5 + logoff-on 1) × 4.
+    expect(segments[1]?.actionsPerSimHour).toBe(100 * (9 + 3.5 * 4));
+    expect(segments[4]?.actionsPerSimHour).toBe(0);
+    const plan = planTimeScale(config);
+    const byName = new Map(plan.phases.map((p) => [p.name, p.scale]));
+    expect(byName.get('night')).toBe(MAX_SCALE);
+    expect(byName.get('lunch')).toBeLessThan(MAX_SCALE);
+    expect(byName.get('morning')).toBeLessThan(byName.get('afternoon') ?? 0);
+    // The schedule ends at the cool-down's end: 25.5 simulated hours.
+    expect(plan.phases.at(-1)?.toHour).toBe(25.5);
+    expect(plan.withinBudget).toBe(plan.estimatedWallSeconds <= 180);
+  });
+
+  it('runs an outside load in real time unless told otherwise', () => {
+    expect(planTimeScale(resolveConfig({ cli: { load: 'external' } })).schedule).toEqual([{ fromSimMs: 0, scale: 1 }]);
   });
 });
 
