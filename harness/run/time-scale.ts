@@ -19,7 +19,7 @@ export interface LoadSegment {
   readonly name: string;
   readonly fromSimMs: number;
   readonly toSimMs: number;
-  /** Actions all users together plan per simulated hour in this stretch. */
+  /** Actions all users together plan per simulated hour in this stretch, in capacity units (plan-time-scale.ts ACTION_COST). */
   readonly actionsPerSimHour: number;
 }
 
@@ -46,7 +46,7 @@ export interface ScalePhase {
   readonly toHour: number;
   readonly scale: number;
   readonly limitedBy: 'capacity' | 'max-scale' | 'fixed';
-  /** Planned actions per real second in this stretch at its scale. */
+  /** Planned actions per real second in this stretch at its scale, in capacity units. */
   readonly plannedActionsPerSecond: number;
 }
 
