@@ -4,6 +4,7 @@
  * after `memoryServerTimeoutMs`) → the offline wire store in its own process.
  * `SOAK_STORE=auto|uri|memory-server|wire` forces one. Whichever ran is logged in one line.
  */
+import { lookup } from 'node:dns/promises';
 import { MongoClient } from 'mongodb';
 import { startWireStore } from './wire-process.js';
 import { StoreError, type RunningStore, type StoreMode } from './store-types.js';
@@ -71,6 +72,9 @@ async function fromMemoryServer(env: NodeJS.ProcessEnv, timeoutMs: number): Prom
   if (systemBinary && !located) {
     throw new StoreError('ERR_STORE_UNAVAILABLE', `MONGOMS_SYSTEM_BINARY=${systemBinary} is not a usable mongod`);
   }
+  // Nothing cached and the download host does not resolve (an offline machine): the library's
+  // download would still spend ~7 s failing here, so give up at once.
+  if (!located) await assertDownloadHostResolves(env);
   // MongoBinary.getPath downloads when nothing is cached (quietly, unlike MongoMemoryServer.create).
   const starting = (async () => {
     const binary = located ?? (await mms.MongoBinary.getPath(dry));
@@ -94,6 +98,28 @@ async function fromMemoryServer(env: NodeJS.ProcessEnv, timeoutMs: number): Prom
     throw new StoreError('ERR_STORE_UNAVAILABLE', `mongodb-memory-server: ${(err as Error).message.split('\n').join(' ')}`, { cause: err });
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The host mongodb-memory-server downloads from (its MONGOMS_DOWNLOAD_URL / _MIRROR settings, else MongoDB's). */
+export function downloadHost(env: NodeJS.ProcessEnv): string {
+  const url = env.MONGOMS_DOWNLOAD_URL || env.MONGOMS_DOWNLOAD_MIRROR || 'https://fastdl.mongodb.org';
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return 'fastdl.mongodb.org';
+  }
+}
+
+/** Throws ERR_STORE_UNAVAILABLE when the download host cannot be resolved (skipped behind a proxy, which resolves it). */
+async function assertDownloadHostResolves(env: NodeJS.ProcessEnv): Promise<void> {
+  if (env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy) return;
+  const host = downloadHost(env);
+  try {
+    await lookup(host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new StoreError('ERR_STORE_UNAVAILABLE', `mongodb-memory-server: no cached mongod, and the download host ${host} does not resolve (${code})`, { cause: err });
   }
 }
 

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { describe, expect, it } from 'vitest';
-import { parseStoreMode, resolveStore, StoreError } from '../../store/resolve.js';
+import { downloadHost, parseStoreMode, resolveStore, StoreError } from '../../store/resolve.js';
 import { wireEntryPath } from '../../store/wire-process.js';
 
 function pidAlive(pid: number): boolean {
@@ -84,6 +84,30 @@ describe('resolveStore', () => {
       expect((outcome as StoreError).message).toMatch(/mongodb-memory-server/);
     }
     expect(elapsed).toBeLessThan(12_000);
+  }, 20_000);
+
+  it('names the download host from the mirror settings', () => {
+    expect(downloadHost({})).toBe('fastdl.mongodb.org');
+    expect(downloadHost({ MONGOMS_DOWNLOAD_MIRROR: 'https://mirror.example.org/mongo' })).toBe('mirror.example.org');
+    expect(downloadHost({ MONGOMS_DOWNLOAD_URL: 'https://dl.example.net/x.tgz', MONGOMS_DOWNLOAD_MIRROR: 'https://m.example.org' })).toBe('dl.example.net');
+    expect(downloadHost({ MONGOMS_DOWNLOAD_MIRROR: 'not a url' })).toBe('fastdl.mongodb.org');
+  });
+
+  it('gives up at once when nothing is cached and the download host does not resolve', async () => {
+    if (process.env.MONGOMS_SYSTEM_BINARY) return;
+    // .invalid never resolves (RFC 6761), on any machine.
+    const env = { MONGOMS_DOWNLOAD_MIRROR: 'https://mirror.invalid' };
+    const outcome = await resolveStore({ mode: 'memory-server', env, memoryServerTimeoutMs: 10_000 }).then(
+      async (store) => {
+        await store.stop();
+        return 'started' as const; // a cached binary needs no download
+      },
+      (err: unknown) => err,
+    );
+    if (outcome !== 'started') {
+      expect(outcome).toBeInstanceOf(StoreError);
+      expect((outcome as StoreError).message).toMatch(/download host mirror\.invalid does not resolve/);
+    }
   }, 20_000);
 
   it('auto falls back to the wire store and logs why', async () => {
