@@ -126,4 +126,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that goes away (`npm run soak | head`) must not crash the harness: the crash would
+ * leave the store and server it started running. Output stops there; the run, its teardown and
+ * its report go on.
+ */
+function outliveClosedReader(stream: NodeJS.WriteStream): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+  });
+}
+outliveClosedReader(process.stdout);
+outliveClosedReader(process.stderr);
+
 process.exitCode = await main(process.argv.slice(2));
