@@ -54,14 +54,19 @@ export const HEARTBEAT_FLOOR_MS = 1000;
 
 /**
  * socket.io heartbeat: socket.io's defaults (ping every 25 s, 20 s to answer) in simulated
- * time, i.e. divided by the time scale, floored at 1 s real. At S = 1 they are the defaults; at
- * S = 600 both are 1 s real, so a silently vanished client is dropped within about 2 s real
- * (20 simulated min) without the heartbeat itself flooding the event loop.
+ * time, i.e. divided by the time scale, floored at 1 s real and at the run's interval floor
+ * (`SimClock.minIntervalRealMs`): the heartbeat is a periodic timer per socket like the presence
+ * ping, so the harness's timer budget bounds it too. Unbounded by users it was 1,000 pings a
+ * second for 1,000 sockets. At S = 1 they are the defaults; at S = 600 with no interval floor
+ * both are 1 s real, so a silently vanished client is dropped within about 2 s real (20
+ * simulated min); with a 6 s floor, within 12 s real. The virtual users close their transports
+ * explicitly (a network drop is a TCP reset), so no run waits on it.
  */
-export function heartbeatFor(scale: number): { pingIntervalMs: number; pingTimeoutMs: number } {
+export function heartbeatFor(scale: number, floorMs = 0): { pingIntervalMs: number; pingTimeoutMs: number } {
+  const floor = Math.max(HEARTBEAT_FLOOR_MS, Math.round(floorMs));
   return {
-    pingIntervalMs: Math.max(HEARTBEAT_FLOOR_MS, Math.round(25_000 / scale)),
-    pingTimeoutMs: Math.max(HEARTBEAT_FLOOR_MS, Math.round(20_000 / scale)),
+    pingIntervalMs: Math.max(floor, Math.round(25_000 / scale)),
+    pingTimeoutMs: Math.max(floor, Math.round(20_000 / scale)),
   };
 }
 
@@ -78,7 +83,7 @@ export function createApp(options: AppOptions): App {
   });
   const metrics = new AppMetrics();
   const weather = new WeatherService(clock);
-  const heartbeat = heartbeatFor(clock.scale);
+  const heartbeat = heartbeatFor(clock.scale, clock.minIntervalRealMs);
 
   const httpServer = createServer();
   const io: AppServer = new Server(httpServer, {

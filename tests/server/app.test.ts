@@ -48,10 +48,13 @@ describe('createApp', () => {
 });
 
 describe('simulated-time rules', () => {
-  it('scales the socket.io heartbeat with a 1 s real floor', () => {
+  it('scales the socket.io heartbeat with a 1 s real floor, and the interval floor above it', () => {
     expect(heartbeatFor(1)).toEqual({ pingIntervalMs: 25_000, pingTimeoutMs: 20_000 });
     expect(heartbeatFor(10)).toEqual({ pingIntervalMs: 2_500, pingTimeoutMs: 2_000 });
     expect(heartbeatFor(600)).toEqual({ pingIntervalMs: 1_000, pingTimeoutMs: 1_000 });
+    expect(heartbeatFor(600, 6_000)).toEqual({ pingIntervalMs: 6_000, pingTimeoutMs: 6_000 });
+    expect(heartbeatFor(10, 2_200)).toEqual({ pingIntervalMs: 2_500, pingTimeoutMs: 2_200 });
+    expect(heartbeatFor(1, 6_000)).toEqual({ pingIntervalMs: 25_000, pingTimeoutMs: 20_000 });
   });
 
   it('keeps weather for 15 simulated minutes, deterministically per city and slot', async () => {
