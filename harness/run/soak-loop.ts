@@ -178,7 +178,9 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       throw new TargetError('ERR_TARGET', `/metrics did not answer at ${scrapeFailures} samples in a row (limit ${scrapeLimit}); last: ${scrapeError}`);
     }
 
-    if (sample.simMs >= endSim) {
+    // The end comes after a cool-down sample: a slow sample that overshot the soak's end (a
+    // saturated server) still gets the load stopped and the server's return to baseline read.
+    if (sample.simMs >= endSim && (phase === 'cooldown' || config.cooldownHours <= 0)) {
       // The end snapshot, after cool-down: the load is gone, so what the heap still holds is
       // what the run retained. The server pause costs nothing here.
       if (config.snapshots) await snapshot(deps, out, 'end');
