@@ -13,23 +13,27 @@ import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-
  * Scenario actions per real second a soak may plan on this 2-core machine, with the load, the
  * server and the store sharing it (an action is a user's gesture: an IM sent with its receipt
  * and fan-out, a drag of 8 moves, a reload with its login and fetches), in the busiest phase.
- * Measured with office-day, 100 users, the morning and lunch (`--hours 5 --time-scale N`), after
- * one store round trip per IM and per layout save (was two) and the wire store's lean queries:
- *  - S = 150, 147 actions/s done: fidelity 1.000, server ELU 0.72, IM ack p99 ≤ 20 ms a window;
- *  - S = 200, ~249 actions/s planned in the morning: fidelity 1.000, ack p50 9–97 ms and p99
- *    42–255 ms a window, server ELU 0.86–0.97 at 75–85% of a core;
- *  - S = 300: every action made, but the server saturated (ELU 0.99–1.0, ack p50 1–2 s).
- * So ~240 actions/s is what this machine sustains with acks still prompt (it was 190 before
- * those changes: S = 300 then timed out half the IMs).
+ * Measured with office-day, 100 users, the morning (`--hours 4 --time-scale N --warmup 1
+ * --no-snapshots --ci`; the morning plans 1.32 capacity units per real second per unit of S),
+ * with the timers held to TIMER_EVENTS_PER_SECOND = 50 and the socket.io heartbeat at the
+ * interval floor:
+ *  - S = 200 (264/s): fidelity 1.000, server ELU 0.64–0.84, IM ack p99 45 ms;
+ *  - S = 240 (317/s): fidelity 1.000, ELU 0.72–0.95, ack p50 24 ms, p99 77 ms;
+ *  - S = 280 (370/s): ELU 0.86–1.0, ack p50 63 ms, p99 ~200 ms: the edge.
+ * Before the timers were held to 50/s (200/s, heartbeat every 1 s real) the same acks came at
+ * S = 200 and capacity was 240/s. 300/s keeps a margin below the edge.
  */
-export const CAPACITY_ACTIONS_PER_SECOND = 240;
+export const CAPACITY_ACTIONS_PER_SECOND = 300;
 
 /**
  * Timer events (presence ping, request poll, weather) per real second all users together may
- * send. Each is one socket.io round trip and, for the poll, one indexed find: measured as cheap as
- * a third of an action, so this budget costs about a tenth of the capacity.
+ * send; the interval floor that meets it also bounds the server's per-socket heartbeats and the
+ * socket.io pings. Each is a socket.io round trip (the poll also one indexed find). Measured at
+ * S = 200, 100 users (4 simulated hours): at 200/s (floor 1.5 s) the whole run used 142 CPU-s
+ * and the server's ELU was 0.77–0.98; at 50/s (floor 6 s) 129 CPU-s and 0.63–0.80, with every
+ * planned action done either way. Every interval stays alive and counted; it fires less often.
  */
-export const TIMER_EVENTS_PER_SECOND = 200;
+export const TIMER_EVENTS_PER_SECOND = 50;
 
 /**
  * What one action costs, in morning-mix actions (the unit CAPACITY_ACTIONS_PER_SECOND counts).
@@ -43,6 +47,13 @@ export const TIMER_EVENTS_PER_SECOND = 200;
 export const ACTION_COST: Readonly<Partial<Record<ActionType, number>>> = Object.freeze({ reload: 4, 'logoff-on': 4, 'network.drop': 4 });
 
 const HOUR = 3_600_000;
+
+/**
+ * The cool-down lasts at least this long in real time, whatever its simulated length: the
+ * server needs real time to handle the last disconnects. 3 s is what S = 600 gave 0.5
+ * simulated hours, under which every fixed 100-user run came back to baseline.
+ */
+export const COOLDOWN_MIN_REAL_SECONDS = 3;
 
 /**
  * The run's stretches of simulated time with their planned action rates (weighted by ACTION_COST):
@@ -62,7 +73,7 @@ export function loadSegments(config: Pick<ResolvedSoakConfig, 'scenario' | 'user
     segments.push({ name: phase.name, fromSimMs: t, toSimMs: to, actionsPerSimHour: config.users * perUser });
     t = to;
   }
-  if (config.cooldownHours > 0) segments.push({ name: 'cool-down', fromSimMs: endMs, toSimMs: endMs + config.cooldownHours * HOUR, actionsPerSimHour: 0 });
+  if (config.cooldownHours > 0) segments.push({ name: 'cool-down', fromSimMs: endMs, toSimMs: endMs + config.cooldownHours * HOUR, actionsPerSimHour: 0, minRealSeconds: COOLDOWN_MIN_REAL_SECONDS });
   return segments;
 }
 

@@ -34,7 +34,7 @@ import { finishRun, writeRunRecord } from './finish-run.js';
 import { preflightProfile, RunProfiler } from '../profile/run-profiler.js';
 
 /** Real ms between forking the load and simulated time 0: worker start-up measured ~2–4 s here. */
-const LOAD_START_ALLOWANCE_MS = 6_000;
+const LOAD_START_ALLOWANCE_MS = 3_000;
 /** Real seconds the HTTP load may outlive the planned soak before it stops by itself (a slow start, a late cool-down sample). */
 const HTTP_DURATION_SLACK_S = 60;
 

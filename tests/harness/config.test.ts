@@ -4,7 +4,7 @@ import { configFromEnv } from '../../harness/config/env-config.js';
 import { DEFAULTS } from '../../harness/config/defaults.js';
 import { UsageError } from '../../harness/errors.js';
 import { cliLayer } from '../../harness/cli-options.js';
-import { chooseIntervalFloor, chooseTimeScale, MAX_SCALE, timerEventsPerSecond } from '../../harness/run/time-scale.js';
+import { chooseIntervalFloor, chooseTimeScale, IDLE_MAX_SCALE, MAX_SCALE, timerEventsPerSecond } from '../../harness/run/time-scale.js';
 import { loadSegments, planTimeScale } from '../../harness/run/plan-time-scale.js';
 
 describe('resolveConfig', () => {
@@ -74,17 +74,27 @@ describe('chooseTimeScale', () => {
     // 7,200 events per simulated hour = 0.002 per simulated ms; 1 per real ms / 0.002 = S 500.
     expect(c.limitedBy).toBe('capacity');
     expect(c.phases[0]?.scale).toBe(500);
-    // The idle cool-down runs at MAX_SCALE: 25 h / 500 + 0.5 h / 600 = 180 + 3 s.
-    expect(c.schedule).toEqual([{ fromSimMs: 0, scale: 500 }, { fromSimMs: 25 * H, scale: MAX_SCALE }]);
-    expect(c.estimatedWallSeconds).toBeCloseTo(30 + 180 + 3, 6);
+    // The idle cool-down runs at IDLE_MAX_SCALE: 25 h / 500 + 0.5 h / 1800 = 180 + 1 s.
+    expect(c.schedule).toEqual([{ fromSimMs: 0, scale: 500 }, { fromSimMs: 25 * H, scale: IDLE_MAX_SCALE }]);
+    expect(c.estimatedWallSeconds).toBeCloseTo(30 + 180 + 1, 6);
     expect(c.withinBudget).toBe(true);
   });
 
-  it('never goes past MAX_SCALE', () => {
+  it('never goes past MAX_SCALE with actions, nor IDLE_MAX_SCALE without', () => {
     const c = chooseTimeScale({ ...base, segments: one(10), capacityEventsPerSecond: 1_000 });
     expect(c.limitedBy).toBe('max-scale');
-    expect(c.scale).toBe(MAX_SCALE);
-    expect(c.schedule).toEqual([{ fromSimMs: 0, scale: MAX_SCALE }]);
+    expect(c.phases.map((p) => p.scale)).toEqual([MAX_SCALE, IDLE_MAX_SCALE]);
+    expect(c.schedule).toEqual([{ fromSimMs: 0, scale: MAX_SCALE }, { fromSimMs: 25 * H, scale: IDLE_MAX_SCALE }]);
+  });
+
+  it('gives a stretch its minimum real duration', () => {
+    const segments = [
+      { name: 'day', fromSimMs: 0, toSimMs: 25 * H, actionsPerSimHour: 10 },
+      { name: 'cool-down', fromSimMs: 25 * H, toSimMs: 25.5 * H, actionsPerSimHour: 0, minRealSeconds: 3 },
+    ];
+    const c = chooseTimeScale({ ...base, segments, capacityEventsPerSecond: 1_000 });
+    // 0.5 simulated h in at least 3 real s → S ≤ 600, slower than the idle ceiling.
+    expect(c.phases[1]).toMatchObject({ scale: 600, limitedBy: 'min-real-time' });
   });
 
   it('slows down to the capacity instead of outpacing it', () => {
@@ -104,14 +114,14 @@ describe('chooseTimeScale', () => {
       { name: 'morning', fromSimMs: 16 * H, toSimMs: 20 * H, actionsPerSimHour: 7_200 },
     ];
     const c = chooseTimeScale({ ...base, segments, capacityEventsPerSecond: 100 });
-    // 7,200/h at 100/s → S 50; the night at MAX_SCALE.
-    expect(c.phases.map((p) => p.scale)).toEqual([50, MAX_SCALE, 50]);
+    // 7,200/h at 100/s → S 50; the idle night at IDLE_MAX_SCALE.
+    expect(c.phases.map((p) => p.scale)).toEqual([50, IDLE_MAX_SCALE, 50]);
     expect(c.schedule).toEqual([
       { fromSimMs: 0, scale: 50 },
-      { fromSimMs: 4 * H, scale: MAX_SCALE },
+      { fromSimMs: 4 * H, scale: IDLE_MAX_SCALE },
       { fromSimMs: 16 * H, scale: 50 },
     ]);
-    const realS = (8 * 3600) / 50 + (12 * 3600) / MAX_SCALE;
+    const realS = (8 * 3600) / 50 + (12 * 3600) / IDLE_MAX_SCALE;
     expect(c.estimatedWallSeconds).toBeCloseTo(30 + realS, 6);
     // The mean scale: simulated over real time.
     expect(c.scale).toBe(Math.round((20 * 3600) / realS));
@@ -135,8 +145,10 @@ describe('planTimeScale (office-day)', () => {
     expect(segments[4]?.actionsPerSimHour).toBe(0);
     const plan = planTimeScale(config);
     const byName = new Map(plan.phases.map((p) => [p.name, p.scale]));
-    expect(byName.get('night')).toBe(MAX_SCALE);
+    expect(byName.get('night')).toBe(IDLE_MAX_SCALE);
     expect(byName.get('lunch')).toBeLessThan(MAX_SCALE);
+    // The cool-down keeps its 3 real seconds (0.5 h at S 600).
+    expect(plan.phases.at(-1)).toMatchObject({ name: 'cool-down', scale: 600, limitedBy: 'min-real-time' });
     expect(byName.get('morning')).toBeLessThan(byName.get('afternoon') ?? 0);
     // The schedule ends at the cool-down's end: 25.5 simulated hours.
     expect(plan.phases.at(-1)?.toHour).toBe(25.5);
@@ -174,7 +186,7 @@ describe('chooseIntervalFloor', () => {
     ];
     const c = chooseTimeScale({ segments, maxWallMinutes: 3, capacityEventsPerSecond: 190, users: 100, timerPeriodsSimMs: periods, timerBudgetPerSecond: 200 });
     // The floor is the one the fastest phase needs, so the timers fit their budget in every phase.
-    expect(c.intervalFloorMs).toBe(chooseIntervalFloor(100, periods, MAX_SCALE, 200));
+    expect(c.intervalFloorMs).toBe(chooseIntervalFloor(100, periods, IDLE_MAX_SCALE, 200));
     expect(c.plannedTimerEventsPerSecond).toBeLessThanOrEqual(200);
   });
 });
