@@ -2,7 +2,7 @@
  * `npm run bench` (node dist/bench/run.js [--only NAME]): runs the registered benches and writes
  * each one's figures to bench/results/<name>.json with the date, node version and machine.
  * A bench module's default export returns its figures (already medians over its repetitions).
- * The whole-soak benches (false-alarms, detection-floor, users-1000) run only when named.
+ * The whole-soak benches (false-alarms, detection-floor, users-1000, leaks-default) run only when named.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,10 +22,11 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'false-alarms': () => import('./false-alarms-bench.js'),
   'detection-floor': () => import('./detection-floor-bench.js'),
   'users-1000': () => import('./users-1000-bench.js'),
+  'leaks-default': () => import('./leaks-default-bench.js'),
 };
 
 /** Whole soaks (minutes to an hour each): only with --only, never in a plain `npm run bench`. */
-const OPT_IN = new Set(['false-alarms', 'detection-floor', 'users-1000']);
+const OPT_IN = new Set(['false-alarms', 'detection-floor', 'users-1000', 'leaks-default']);
 
 /** bench/results/ in the repository, from dist/bench/run.js or bench/run.ts alike. */
 function resultsDir(): string {
