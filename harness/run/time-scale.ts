@@ -119,6 +119,12 @@ export const MAX_SCALE = 600;
  */
 export const IDLE_MAX_SCALE = 1800;
 
+/**
+ * The schedule: each stretch runs as fast as the capacity allows for its own action rate, never
+ * past MAX_SCALE (IDLE_MAX_SCALE for a stretch without actions, such as the night) nor faster
+ * than its minimum real duration allows; `fixedScale` runs every stretch at one scale.
+ * The interval floor is the largest any stretch needs, so the timers fit their budget throughout.
+ */
 export function chooseTimeScale(input: TimeScaleInput, fixedScale?: number): TimeScaleChoice {
   const overhead = input.overheadSeconds ?? DEFAULT_OVERHEAD_SECONDS;
   if (input.segments.length === 0) throw new RangeError('a time-scale plan needs at least one stretch of simulated time');
