@@ -17,7 +17,8 @@ import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-
  * --no-snapshots --ci`; the morning plans 1.32 capacity units per real second per unit of S),
  * with the timers held to TIMER_EVENTS_PER_SECOND = 50 and the socket.io heartbeat at the
  * interval floor:
- *  - S = 200 (264/s): fidelity 1.000, server ELU 0.64–0.84, IM ack p99 45 ms;
+ *  - S = 200 (264/s; the heartbeat then a fixed 4 s): fidelity 1.000, server ELU 0.64–0.84,
+ *    IM ack p99 45 ms;
  *  - S = 240 (317/s): fidelity 1.000, ELU 0.72–0.95, ack p50 24 ms, p99 77 ms;
  *  - S = 280 (370/s): ELU 0.86–1.0, ack p50 63 ms, p99 ~200 ms: the edge.
  * Before the timers were held to 50/s (200/s, heartbeat every 1 s real) the same acks came at
