@@ -6,8 +6,9 @@
  *    A busy morning therefore runs slower than an idle night.
  *  - wall clock: the simulated hours (plus cool-down) should fit into the wall budget after
  *    start-up and snapshot overheads.
- * Each stretch runs as fast as the capacity allows (up to MAX_SCALE); when that cannot fit the wall
- * budget the run takes longer and says so up front — it never outpaces its capacity to meet a budget.
+ * Each stretch runs as fast as the capacity allows (up to MAX_SCALE, IDLE_MAX_SCALE without actions,
+ * and no faster than its minimum real duration); when that cannot fit the wall budget the run
+ * takes longer and says so up front — it never outpaces its capacity to meet a budget.
  *  - timers: every user's periodic timers (10 s presence ping and request poll, …) would
  *    multiply by S too; they get their own budget of events per real second, met by the smallest
  *    real-time floor on interval periods that fits it (see common/sim-clock.ts).
