@@ -32,8 +32,8 @@ export const CAPACITY_ACTIONS_PER_SECOND = 300;
  * socket.io pings. Each is a socket.io round trip (the poll also one indexed find). Measured at
  * S = 200, 100 users (4 simulated hours): at 200/s (floor 1.5 s, socket.io ping every 1 s) the
  * whole run used 142 CPU-s and the server's ELU was 0.77–0.98; at 50/s (floor 6 s, ping every
- * 4 s) 129 CPU-s and 0.63–0.80, with every
- * planned action done either way. Every interval stays alive and counted; it fires less often.
+ * 4 s) 129 CPU-s and 0.63–0.80, with every planned action done either way. Every interval
+ * stays alive and counted; it fires less often.
  */
 export const TIMER_EVENTS_PER_SECOND = 50;
 
