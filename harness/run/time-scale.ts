@@ -112,13 +112,17 @@ export const MAX_SCALE = 600;
 
 /**
  * Highest time scale of a stretch without actions (the night, the cool-down): 15 simulated
- * minutes are then 0.5 s real. Nothing competes with the sampler there but the floored timers,
+ * minutes are then 0.25 s real. Nothing competes with the sampler there but the floored timers,
  * so its pause may take a larger share. Measured (default run, 100 users, 52 night samples):
- * samples kept their 0.5 s cadence, the probe's median pause was 79 ms, the server's event loop
- * was busy a median 40% of the time (sampling included), and the whole run's sampling cost rose
- * from 5.6% to 7.3% of the server's CPU, for 52 s less wall time than the night at S = 600.
+ *  - at S = 1800, samples kept their 0.5 s cadence, the probe's median pause was 79 ms and the
+ *    server's event loop was busy a median 40% of the time (sampling included);
+ *  - at S = 3600, they kept 0.25 s (median gap 249 ms, widest 301 ms = 18 simulated minutes),
+ *    the probe's median pause was 80 ms and the event loop was busy a median 54%; the whole
+ *    run's sampling cost stayed at 7.4% of the server's CPU (the same 52 samples), and the
+ *    night took 13 s instead of 26 s.
+ * Faster would need samples closer than the ~80 ms a forced GC and the probe take.
  */
-export const IDLE_MAX_SCALE = 1800;
+export const IDLE_MAX_SCALE = 3600;
 
 /**
  * The schedule: each stretch runs as fast as the capacity allows for its own action rate, never

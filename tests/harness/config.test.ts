@@ -74,9 +74,9 @@ describe('chooseTimeScale', () => {
     // 7,200 events per simulated hour = 0.002 per simulated ms; 1 per real ms / 0.002 = S 500.
     expect(c.limitedBy).toBe('capacity');
     expect(c.phases[0]?.scale).toBe(500);
-    // The idle cool-down runs at IDLE_MAX_SCALE: 25 h / 500 + 0.5 h / 1800 = 180 + 1 s.
+    // The idle cool-down runs at IDLE_MAX_SCALE: 25 h / 500 + 0.5 h / IDLE_MAX_SCALE = 180 s + 1800 / IDLE_MAX_SCALE s.
     expect(c.schedule).toEqual([{ fromSimMs: 0, scale: 500 }, { fromSimMs: 25 * H, scale: IDLE_MAX_SCALE }]);
-    expect(c.estimatedWallSeconds).toBeCloseTo(30 + 180 + 1, 6);
+    expect(c.estimatedWallSeconds).toBeCloseTo(30 + 180 + 1800 / IDLE_MAX_SCALE, 6);
     expect(c.withinBudget).toBe(true);
   });
 
