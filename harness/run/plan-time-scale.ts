@@ -14,17 +14,17 @@ import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-
  * server and the store sharing it (an action is a user's gesture: an IM sent with its receipt
  * and fan-out, a drag of 8 moves, a reload with its login and fetches), in the busiest phase.
  * Measured with office-day, 100 users, the morning (`--hours 4 --time-scale N --warmup 1
- * --no-snapshots --ci`; the morning plans 1.32 capacity units per real second per unit of S),
+ * --no-snapshots --ci`; the morning plans 1.35 capacity units per real second per unit of S),
  * with the timers held to TIMER_EVENTS_PER_SECOND = 50 and the socket.io heartbeat at the
- * interval floor:
- *  - S = 200 (264/s; the heartbeat then a fixed 4 s): fidelity 1.000, server ELU 0.64–0.84,
- *    IM ack p99 45 ms;
- *  - S = 240 (317/s): fidelity 1.000, ELU 0.72–0.95, ack p50 24 ms, p99 77 ms;
- *  - S = 280 (370/s): ELU 0.86–1.0, ack p50 63 ms, p99 ~200 ms: the edge.
- * Before the timers were held to 50/s (200/s, heartbeat every 1 s real) the same acks came at
- * S = 200 and capacity was 240/s. 300/s keeps a margin below the edge.
+ * interval floor, after the server's hot paths went to the driver collections (server/im.ts):
+ *  - S = 226: fidelity 1.000, server ELU median 0.72–0.82, IM ack p99 median 41–55 ms;
+ *  - S = 270 (364/s): fidelity 1.000, ELU median 0.84 (max 0.94), ack p99 median 45 ms, max 78;
+ *  - S = 300 (404/s): fidelity 0.999, ELU median 0.92 (max 0.99), ack p99 median 103 ms, max
+ *    494 ms: the edge.
+ * 350/s keeps the margin the previous figure kept below its own good point (300 of 317/s, when
+ * the server spent 3.2 ms of CPU per morning action; now 2.6–2.8 ms).
  */
-export const CAPACITY_ACTIONS_PER_SECOND = 300;
+export const CAPACITY_ACTIONS_PER_SECOND = 350;
 
 /**
  * Timer events (presence ping, request poll, weather) per real second all users together may
@@ -44,9 +44,13 @@ export const TIMER_EVENTS_PER_SECOND = 50;
  * such actions/s among 208) and the commute at S = 600 (75 among 183) kept the server's event
  * loop at ELU 1.0 for every sample, with acks up to 1.8 s and 2/3 of the run's load errors,
  * where the morning's 240/s ran at ELU ~0.9. Saturation only gives a lower bound: they cost at
- * least 2 actions each; 4 leaves margin. The rest cost about one.
+ * least 2 actions each. At 4, with the server's cheaper IM path (server/im.ts) and 340/s, lunch
+ * ran at S = 532 and the commute at S = 499: ELU 1.0 in every sample, ack p99 median 232 and
+ * 909 ms. The IM path got cheaper, a reconnect did not, so in morning-mix units it costs more:
+ * at 5 lunch and the commute run at S 475 and 434, about where they ran (469, 440) on the
+ * dearer server. The rest cost about one.
  */
-export const ACTION_COST: Readonly<Partial<Record<ActionType, number>>> = Object.freeze({ reload: 4, 'logoff-on': 4, 'network.drop': 4 });
+export const ACTION_COST: Readonly<Partial<Record<ActionType, number>>> = Object.freeze({ reload: 5, 'logoff-on': 5, 'network.drop': 5 });
 
 const HOUR = 3_600_000;
 

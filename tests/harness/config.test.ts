@@ -5,7 +5,7 @@ import { DEFAULTS } from '../../harness/config/defaults.js';
 import { UsageError } from '../../harness/errors.js';
 import { cliLayer } from '../../harness/cli-options.js';
 import { chooseIntervalFloor, chooseTimeScale, IDLE_MAX_SCALE, MAX_SCALE, timerEventsPerSecond } from '../../harness/run/time-scale.js';
-import { loadSegments, planTimeScale } from '../../harness/run/plan-time-scale.js';
+import { ACTION_COST, loadSegments, planTimeScale } from '../../harness/run/plan-time-scale.js';
 
 describe('resolveConfig', () => {
   it('applies defaults < file < scenario < env < cli and records each source', () => {
@@ -140,8 +140,9 @@ describe('planTimeScale (office-day)', () => {
     const config = resolveConfig({ cli: { users: 100 } });
     const segments = loadSegments(config);
     expect(segments.map((s) => s.name)).toEqual(['morning', 'lunch', 'afternoon', 'commute', 'night', 'morning', 'cool-down']);
-    // Lunch per user per hour: 9 light actions + (reload 2 + network.drop 0.5 + logoff-on 1) × 4.
-    expect(segments[1]?.actionsPerSimHour).toBe(100 * (9 + 3.5 * 4));
+    // Lunch per user per hour: 9 light actions + (reload 2 + network.drop 0.5 + logoff-on 1) × their cost.
+    expect(ACTION_COST.reload).toBeGreaterThan(1);
+    expect(segments[1]?.actionsPerSimHour).toBe(100 * (9 + 3.5 * (ACTION_COST.reload ?? 1)));
     expect(segments[4]?.actionsPerSimHour).toBe(0);
     const plan = planTimeScale(config);
     const byName = new Map(plan.phases.map((p) => [p.name, p.scale]));
