@@ -97,8 +97,12 @@ export function chooseIntervalFloor(users: number, periodsSimMs: readonly number
   return hi;
 }
 
-/** Start-up of store, server and virtual users, three heap snapshots, teardown: measured ~20–30 s here. */
-export const DEFAULT_OVERHEAD_SECONDS = 30;
+/**
+ * Real seconds a run spends outside simulated time: start-up of store and server, buddy seeding,
+ * the baseline heap snapshot and the load's start (12 s before simulated time 0), then the end
+ * snapshot, teardown and analysis (9 s after the cool-down). Measured in the default run here.
+ */
+export const DEFAULT_OVERHEAD_SECONDS = 21;
 
 /**
  * Highest time scale of a stretch with actions, set by the sampler rather than by the timers
