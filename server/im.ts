@@ -7,8 +7,9 @@
  * mongoose documents and queries: every input is validated by server/schemas.ts first and every
  * filter and update is built here from those values (no client operator can reach the store,
  * which is what `sanitizeFilter` guards elsewhere). Measured (default morning, 100 users,
- * S = 226, `--hours 4 --warmup 1 --no-snapshots`): the server's CPU per scenario action fell
- * from 3.2 ms (two runs) to 2.8 ms with this and the layout save (server/layouts.ts).
+ * S = 226, `--hours 4 --warmup 1 --no-snapshots`, two runs each): the server's CPU per scenario
+ * action fell from 3.2 ms to 2.6–2.8 ms with this, the layout save (server/layouts.ts) and the
+ * JWT key imported once (server/auth.ts).
  */
 import { Types, type mongo } from 'mongoose';
 import { threadIdFor, type ImMessage, type ReadReceipt } from '../common/events.js';
