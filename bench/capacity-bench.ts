@@ -29,9 +29,11 @@ interface Point {
 
 async function measure(users: number, scale: number, seconds: number): Promise<Point> {
   const store = await resolveStore({ mode: 'wire' });
-  const server = await spawnServer({ storeUri: store.uri, leaks: [], clock: { scale, epochMs: Date.now() } });
+  const server = await spawnServer({ storeUri: store.uri, leaks: [], clock: { scale } });
   const inspector = await InspectorProbe.connect(server.inspectorUrl);
-  const load = await startLoad({ serverUrl: server.url, users, hours: 25, seed: 1, clock: { scale, epochMs: Date.now() + 2_000 } });
+  const epochMs = Date.now() + 2_000;
+  await server.startClock(epochMs);
+  const load = await startLoad({ serverUrl: server.url, users, hours: 25, seed: 1, clock: { scale, epochMs } });
   try {
     await sleep(2_000 + 600_000 / scale + 2_000); // past the 10-simulated-minute arrival ramp
     const before = await scrapeMetrics(server.metricsUrl);

@@ -13,6 +13,8 @@ export const ROUTES = Object.freeze({
   weather: '/api/weather',
   metrics: '/metrics',
   health: '/healthz',
+  /** Harness-only: starts a server spawned with `SOAK_SIM_EPOCH=pending` at the run's epoch. */
+  clockStart: '/soak/clock/start',
 });
 
 export interface LoginRequest {
@@ -34,6 +36,17 @@ export type WeatherResponse = { data: WeatherReport };
 export type ErrorResponse = { error: AppError };
 
 /** The one JSON line `server/main.ts` prints on stdout once it listens. */
+/** POST ROUTES.clockStart body: the run's simulated time 0, wall-clock ms (Date.now()). */
+export interface ClockStartRequest {
+  readonly epochMs: number;
+}
+
+/** Its answer: the server's simulated ms now, and how far its clock jumped forward. */
+export interface ClockStartResponse {
+  readonly simMs: number;
+  readonly jumpedSimMs: number;
+}
+
 export interface ServerReadyLine {
   readonly event: 'listening';
   readonly url: string;
@@ -41,4 +54,6 @@ export interface ServerReadyLine {
   readonly pid: number;
   readonly leaks: readonly string[];
   readonly timeScale: number;
+  /** True while the clock waits for POST ROUTES.clockStart (`SOAK_SIM_EPOCH=pending`). */
+  readonly clockPending?: boolean;
 }

@@ -5,7 +5,9 @@
  * takes 2.5 real minutes while each simulated hour sees the events a real hour would.
  *
  * All processes of one run share the epoch (a wall-clock instant, `Date.now()` ms) and the scale,
- * so simulated time agrees across the harness, the server and the load workers.
+ * so simulated time agrees across the harness, the server and the load workers. The server is
+ * spawned before the run's epoch is known (seeding and a heap snapshot come first), so it starts
+ * with a provisional epoch (`SOAK_SIM_EPOCH=pending`) and `startAt` moves it to the run's.
  *
  * Timers are real Node/DOM timers underneath: a leaked interval stays visible to
  * `process.getActiveResourcesInfo()` and to the clock's own live counts.
@@ -115,7 +117,7 @@ export function realMsBetween(spec: Pick<ClockSpec, 'scale' | 'schedule'>, fromS
 export class SimClock {
   /** The scale at simulated 0; with a schedule, `scaleAt` gives the one of any instant. */
   readonly scale: number;
-  readonly epochMs: number;
+  #epochMs: number;
   readonly minRealDelayMs: number;
   readonly minIntervalRealMs: number;
   readonly schedule: readonly ScaleStep[] | undefined;
@@ -131,13 +133,35 @@ export class SimClock {
     this.scale = scale;
     this.#steps = buildSteps(scale, options.schedule);
     this.schedule = this.#steps.length > 1 ? this.#steps.map(({ fromSimMs, scale: s }) => ({ fromSimMs, scale: s })) : undefined;
-    this.epochMs = options.epochMs ?? Date.now();
+    this.#epochMs = options.epochMs ?? Date.now();
     this.minRealDelayMs = options.minRealDelayMs ?? 1;
     const floor = options.minIntervalRealMs ?? this.minRealDelayMs;
     if (!Number.isFinite(floor) || floor < 0) {
       throw new RangeError(`interval floor must be a non-negative number of ms, got ${String(floor)}`);
     }
     this.minIntervalRealMs = Math.max(this.minRealDelayMs, floor);
+  }
+
+  /** Wall-clock ms (Date.now()) at simulated time 0. */
+  get epochMs(): number {
+    return this.#epochMs;
+  }
+
+  /**
+   * Moves simulated time 0 to `epochMs`, so this clock agrees with one built later in another
+   * process (the server's clock runs from its spawn, the run's from after seeding). Simulated time
+   * may only jump forward (an earlier or equal epoch): timers that compare instants never see time
+   * run back. Live timers keep their real deadlines; an interval re-arms on the new epoch after
+   * its next fire. Returns the simulated ms the clock jumped.
+   */
+  startAt(epochMs: number): number {
+    if (!Number.isFinite(epochMs)) throw new RangeError(`an epoch must be a number of ms, got ${String(epochMs)}`);
+    if (epochMs > this.#epochMs) {
+      throw new RangeError(`an epoch of ${String(epochMs)} would move simulated time back (the clock's epoch is ${String(this.#epochMs)})`);
+    }
+    const before = this.now();
+    this.#epochMs = epochMs;
+    return this.now() - before;
   }
 
   /** The spec children rebuild this clock from. */
@@ -251,6 +275,9 @@ export class SimClock {
 
 /** Environment variables through which a run hands its clock to child processes. */
 export const CLOCK_ENV = Object.freeze({ scale: 'SOAK_TIME_SCALE', epoch: 'SOAK_SIM_EPOCH', intervalFloor: 'SOAK_INTERVAL_FLOOR_MS', schedule: 'SOAK_TIME_SCHEDULE' });
+
+/** `SOAK_SIM_EPOCH` value for a server whose epoch the harness sets later (ROUTES.clockStart). */
+export const EPOCH_PENDING = 'pending';
 
 /** A schedule as env text: `simMs:scale` steps joined by commas, e.g. `0:150,14400000:600`. */
 export function formatSchedule(schedule: readonly ScaleStep[]): string {

@@ -9,6 +9,7 @@ import type { LeakId } from '../common/leaks.js';
 import { leaksForSide } from '../common/leaks.js';
 import type { SimClock } from '../common/sim-clock.js';
 import { TokenSigner } from './auth.js';
+import type { ClockStart } from './clock-start.js';
 import { Db } from './db.js';
 import { toAppError } from './errors.js';
 import { AppMetrics } from './metrics.js';
@@ -34,6 +35,8 @@ export interface AppOptions {
   readonly logger?: (line: string) => void;
   /** Per-socket token bucket. @default RATE_LIMIT_DEFAULTS */
   readonly rateLimit?: RateLimitOptions;
+  /** A pending clock's start (POST /soak/clock/start). @default none: the clock runs from its epoch */
+  readonly clockStart?: ClockStart;
 }
 
 export interface App {
@@ -103,7 +106,7 @@ export function createApp(options: AppOptions): App {
   });
   metrics.attach({ io, presence, db, clock });
   // socket.io wraps earlier 'request' listeners, so this one never sees /socket.io/ traffic.
-  httpServer.on('request', createRestHandler({ clock, db, presence, weather, metrics, signer, log }));
+  httpServer.on('request', createRestHandler({ clock, db, presence, weather, metrics, signer, log, ...(options.clockStart ? { clockStart: options.clockStart } : {}) }));
 
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;

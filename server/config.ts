@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { parseLeaks, type LeakId } from '../common/leaks.js';
-import { CLOCK_ENV, clockFromEnv, type SimClock } from '../common/sim-clock.js';
+import { CLOCK_ENV, EPOCH_PENDING, clockFromEnv, type SimClock } from '../common/sim-clock.js';
 
 export class ConfigError extends Error {
   readonly code = 'ERR_SERVER_CONFIG' as const;
@@ -25,11 +25,24 @@ export interface ServerConfig {
   readonly mongoUri: string | undefined;
   readonly leaks: LeakId[];
   readonly clock: SimClock;
+  /**
+   * `SOAK_SIM_EPOCH=pending`: the clock runs on a provisional epoch PENDING_EPOCH_AHEAD_MS ahead
+   * (simulated time negative) until POST /soak/clock/start sets the run's. @default false
+   */
+  readonly clockPending: boolean;
   /** SOAK_JWT_SECRET. @default 32 random bytes, hex */
   readonly jwtSecret: string;
   /** SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: heap the server keeps on purpose (calibration, server/synthetic-leak.ts). @default 0 */
   readonly syntheticLeakMiBPerHour: number;
 }
+
+/**
+ * Real ms a pending clock's provisional epoch lies ahead of the server's start. The start request
+ * must come within it (the harness sends it after seeding and a heap snapshot: ~6 s for 100
+ * users); until then simulated time is negative and only moves forward when the run's epoch is
+ * set (common/sim-clock.ts `startAt`).
+ */
+export const PENDING_EPOCH_AHEAD_MS = 3_600_000;
 
 /** Flags: --port N, --host H, --leaks SPEC, --time-scale S (each overrides its env variable). */
 export function readConfig(env: Record<string, string | undefined>, argv: readonly string[]): ServerConfig {
@@ -63,12 +76,14 @@ export function readConfig(env: Record<string, string | undefined>, argv: readon
     throw new ConfigError(`${CLOCK_ENV.scale} must be a positive number, got ${JSON.stringify(scaleText)}`);
   }
   const epochText = env[CLOCK_ENV.epoch];
-  if (epochText !== undefined && epochText !== '' && !Number.isFinite(Number(epochText))) {
-    throw new ConfigError(`${CLOCK_ENV.epoch} must be a number of ms, got ${JSON.stringify(epochText)}`);
+  const clockPending = epochText === EPOCH_PENDING;
+  if (!clockPending && epochText !== undefined && epochText !== '' && !Number.isFinite(Number(epochText))) {
+    throw new ConfigError(`${CLOCK_ENV.epoch} must be a number of ms or "${EPOCH_PENDING}", got ${JSON.stringify(epochText)}`);
   }
   let clock: SimClock;
   try {
-    clock = clockFromEnv({ ...env, [CLOCK_ENV.scale]: scaleText });
+    const epoch = clockPending ? String(Date.now() + PENDING_EPOCH_AHEAD_MS) : epochText;
+    clock = clockFromEnv({ ...env, [CLOCK_ENV.scale]: scaleText, [CLOCK_ENV.epoch]: epoch });
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
@@ -83,5 +98,5 @@ export function readConfig(env: Record<string, string | undefined>, argv: readon
   if (!(syntheticLeakMiBPerHour >= 0) || !Number.isFinite(syntheticLeakMiBPerHour)) {
     throw new ConfigError(`SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR must be a non-negative number of MiB, got ${JSON.stringify(syntheticText)}`);
   }
-  return { port, host, mongoUri, leaks, clock, jwtSecret, syntheticLeakMiBPerHour };
+  return { port, host, mongoUri, leaks, clock, clockPending, jwtSecret, syntheticLeakMiBPerHour };
 }

@@ -10,6 +10,7 @@ import type { ServerReadyLine } from '../common/http.js';
 import { ROUTES } from '../common/http.js';
 import { resolveStore, type RunningStore } from '../store/resolve.js';
 import { createApp, type App } from './app.js';
+import { ClockStart } from './clock-start.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
 import { SyntheticLeak } from './synthetic-leak.js';
 
@@ -24,7 +25,7 @@ const DRAIN_MS = 2_000;
 
 const log = (line: string) => process.stderr.write(`[server] ${line}\n`);
 
-async function start(config: ServerConfig): Promise<{ app: App; store: RunningStore | null }> {
+async function start(config: ServerConfig, clockStart: ClockStart): Promise<{ app: App; store: RunningStore | null }> {
   let store: RunningStore | null = null;
   let uri = config.mongoUri;
   if (uri === undefined) {
@@ -33,7 +34,7 @@ async function start(config: ServerConfig): Promise<{ app: App; store: RunningSt
   } else {
     log('store: MONGODB_URI');
   }
-  const app = createApp({ uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log });
+  const app = createApp({ uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log, clockStart });
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());
@@ -47,6 +48,7 @@ async function start(config: ServerConfig): Promise<{ app: App; store: RunningSt
     pid: process.pid,
     leaks: config.leaks,
     timeScale: config.clock.scale,
+    ...(clockStart.pending ? { clockPending: true } : {}),
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   log(`listening on ${url}, leaks [${config.leaks.join(',') || 'none'}], S=${config.clock.scale}, heartbeat ${app.heartbeat.pingIntervalMs}/${app.heartbeat.pingTimeoutMs} ms`);
@@ -62,16 +64,23 @@ async function main(): Promise<void> {
     process.exitCode = err instanceof ConfigError ? 2 : 4;
     return;
   }
+  const clockStart = new ClockStart(config.clock, config.clockPending);
   let running: { app: App; store: RunningStore | null };
   try {
-    running = await start(config);
+    running = await start(config, clockStart);
   } catch (err) {
     process.stderr.write(`rol-soak server: cannot start: ${(err as Error).message}\n`);
     process.exit(4);
   }
-  const synthetic = config.syntheticLeakMiBPerHour > 0 ? new SyntheticLeak(config.clock, config.syntheticLeakMiBPerHour) : null;
-  if (synthetic) log(`synthetic leak: keeping ${config.syntheticLeakMiBPerHour} MiB of heap per simulated hour (calibration)`);
+  if (clockStart.pending) log(`clock pending: simulated time starts at POST ${ROUTES.clockStart}`);
+  // From the run's simulated time 0: a pending clock's jump to its epoch must not count as leaked time.
+  let synthetic: SyntheticLeak | null = null;
   let stopping = false;
+  clockStart.whenStarted(() => {
+    if (config.syntheticLeakMiBPerHour <= 0 || stopping) return;
+    synthetic = new SyntheticLeak(config.clock, config.syntheticLeakMiBPerHour);
+    log(`synthetic leak: keeping ${config.syntheticLeakMiBPerHour} MiB of heap per simulated hour (calibration)`);
+  });
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;

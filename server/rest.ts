@@ -9,6 +9,7 @@ import { ROUTES, type LoginResponse } from '../common/http.js';
 import type { SimClock } from '../common/sim-clock.js';
 import { hashPassword, verifyPassword, type TokenSigner } from './auth.js';
 import { listBuddies, pendingRequests, toPublicUser } from './buddies.js';
+import type { ClockStart } from './clock-start.js';
 import type { Db } from './db.js';
 import { AppFailure, HTTP_STATUS, isDuplicateKey, toAppError } from './errors.js';
 import { history } from './im.js';
@@ -28,6 +29,8 @@ export interface RestDeps {
   readonly metrics: AppMetrics;
   readonly signer: TokenSigner;
   readonly log: (message: string) => void;
+  /** Serves ROUTES.clockStart while the clock is pending; absent, the route does not exist. */
+  readonly clockStart?: ClockStart;
 }
 
 type Reply = { status: number; body: unknown; contentType?: string };
@@ -41,7 +44,17 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
     return { models: db.models(), clock, username: claims.username, isOnline };
   };
 
+  const { clockStart } = deps;
   const routes: Record<string, { method: string; name: string; run: Route }> = {
+    ...(clockStart?.pending
+      ? {
+          [ROUTES.clockStart]: {
+            method: 'POST',
+            name: 'clock_start',
+            run: async (req: IncomingMessage) => ({ status: 200, body: clockStart.start(schema.parseOrFail(schema.clockStartBody, await readJson(req)).epochMs) }),
+          },
+        }
+      : {}),
     [ROUTES.health]: { method: 'GET', name: 'health', run: async () => ({ status: 200, body: { ok: true } }) },
     [ROUTES.metrics]: {
       method: 'GET',

@@ -21,6 +21,9 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(128),
 });
 
+/** POST /soak/clock/start: the run's epoch, wall-clock ms. */
+export const clockStartBody = z.strictObject({ epochMs: z.number().int().nonnegative() });
+
 export const buddyRequestPayload = z.strictObject({ to: username });
 export const buddyAcceptPayload = z.strictObject({ requestId: objectId });
 

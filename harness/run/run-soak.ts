@@ -121,9 +121,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       server = await spawnServer({
         storeUri: store.uri,
         leaks: leaksForSide(config.leaks, 'server'),
-        // Its epoch is its spawn, some seconds before the load's (seeding and the baseline
-        // snapshot come between): only the server's own timestamps and timers see the offset.
-        clock: { scale: plan.schedule[0]?.scale ?? plan.scale, epochMs: Date.now(), minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule },
+        // Its epoch is set after seeding and the baseline snapshot (startClock below).
+        clock: { scale: plan.schedule[0]?.scale ?? plan.scale, minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule },
         ...profiler.spawnOptions(),
         // Always set, so a value left in the harness's own env cannot reach the server unasked.
         extraEnv: { SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: String(config.syntheticLeakMiBPerHour) },
@@ -164,7 +163,10 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
 
     // Simulated time 0 lies LOAD_START_ALLOWANCE_MS ahead, so the load's workers are up before
     // the scenario's day begins and no planned action is late from the start.
+    // The server's clock starts at the same epoch, so every process changes scale at the same
+    // real instant (server/clock-start.ts says what an offset did).
     const clock = new SimClock({ epochMs: Date.now() + LOAD_START_ALLOWANCE_MS, minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule });
+    if (server) await server.startClock(clock.epochMs);
     if (config.load === 'vus') {
       load = await startLoadProcess({
         serverUrl,

@@ -14,8 +14,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClinicKind } from '../config/types.js';
 import { CLINIC_ENV, clinicArgs } from '../profile/clinic.js';
-import type { ServerReadyLine } from '../../common/http.js';
-import { clockEnv, type ClockSpec } from '../../common/sim-clock.js';
+import { ROUTES, type ClockStartRequest, type ClockStartResponse, type ServerReadyLine } from '../../common/http.js';
+import { CLOCK_ENV, EPOCH_PENDING, clockEnv, type ClockSpec } from '../../common/sim-clock.js';
 import type { LeakId } from '../../common/leaks.js';
 import { TargetError } from '../errors.js';
 import { LineTail, eachLine } from './child-lines.js';
@@ -30,6 +30,9 @@ export const SERVER_ENTRY = fileURLToPath(new URL('../../server/main.js', import
  */
 export const CLINIC_FINISH_TIMEOUT_MS = 120_000;
 
+/** Real ms the clock-start request may take (an idle server answers in a few ms). */
+const CLOCK_START_TIMEOUT_MS = 10_000;
+
 export interface ServerHandle {
   readonly url: string;
   readonly metricsUrl: string;
@@ -42,6 +45,11 @@ export interface ServerHandle {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Last lines of stdout/stderr, for error messages. */
   tail(): string;
+  /**
+   * Starts the server's simulated time at the run's epoch (wall-clock ms of simulated 0). Until
+   * then its clock is provisional (spawned with `SOAK_SIM_EPOCH=pending`); call it once.
+   */
+  startClock(epochMs: number): Promise<ClockStartResponse>;
   /**
    * Stops the server (SIGTERM; under clinic SIGINT, then waits for clinic's output) and kills
    * what is left after `timeoutMs`. Resolves true when it ended on its own, false when killed.
@@ -61,8 +69,8 @@ export interface ClinicWrap {
 export interface SpawnServerOptions {
   readonly storeUri: string;
   readonly leaks: readonly LeakId[];
-  /** The server's clock: the run's scale (or schedule) and timer floor, with the epoch of its spawn. */
-  readonly clock: ClockSpec;
+  /** The server's clock: the run's scale (or schedule) and timer floor; its epoch comes with `startClock`. */
+  readonly clock: Omit<ClockSpec, 'epochMs'>;
   readonly readyTimeoutMs?: number;
   readonly extraEnv?: Record<string, string>;
   readonly clinic?: ClinicWrap;
@@ -100,7 +108,8 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerHa
     ...options.extraEnv,
     MONGODB_URI: options.storeUri,
     SOAK_LEAKS: options.leaks.join(',') || 'none',
-    ...clockEnv(options.clock),
+    ...clockEnv({ ...options.clock, epochMs: 0 }),
+    [CLOCK_ENV.epoch]: EPOCH_PENDING,
     PORT: '0',
     ...(options.clinic ? CLINIC_ENV : {}),
   };
@@ -188,6 +197,24 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerHa
     wrapperPid: wrap ? child.pid! : null,
     exited,
     tail: () => tail.text(),
+    startClock: async (epochMs) => {
+      if (readyLine.clockPending !== true) throw new TargetError('ERR_TARGET', `the server at ${readyLine.url} did not start with a pending clock`);
+      const body: ClockStartRequest = { epochMs };
+      let res: Response;
+      try {
+        res = await fetch(`${readyLine.url}${ROUTES.clockStart}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(CLOCK_START_TIMEOUT_MS),
+        });
+      } catch (error) {
+        throw new TargetError('ERR_TARGET', `could not start the server's clock: ${(error as Error).message}`);
+      }
+      const text = await res.text();
+      if (!res.ok) throw new TargetError('ERR_TARGET', `could not start the server's clock: HTTP ${res.status} ${text}`);
+      return JSON.parse(text) as ClockStartResponse;
+    },
     stop: async (stopTimeoutMs = wrap ? CLINIC_FINISH_TIMEOUT_MS : 10_000) => {
       if (!running()) return true;
       if (wrap) {

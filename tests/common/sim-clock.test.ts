@@ -109,4 +109,26 @@ describe('SimClock', () => {
     const scheduled = new SimClock({ epochMs: 5_000, schedule: [{ fromSimMs: 0, scale: 150 }, { fromSimMs: 3_600_000, scale: 600 }] });
     expect(clockFromEnv(clockEnv(scheduled.spec())).spec()).toEqual(scheduled.spec());
   });
+
+  it('moves its epoch only forward in simulated time, and live timers keep their real deadlines', async () => {
+    const epochMs = Date.now() + 3_600_000; // provisional, an hour ahead: simulated time is negative
+    const clock = new SimClock({ scale: 1_000, epochMs });
+    clocks.push(clock);
+    expect(clock.now()).toBeLessThan(-3_000_000_000);
+    let fired = 0;
+    clock.setTimeout(() => fired++, 50_000); // 50 real ms
+    const runEpoch = Date.now() + 100;
+    const jumped = clock.startAt(runEpoch);
+    expect(clock.epochMs).toBe(runEpoch);
+    // From about −3.6e9 to about −100,000 simulated ms.
+    expect(jumped).toBeGreaterThan(3_590_000_000);
+    expect(clock.now()).toBeGreaterThan(-110_000);
+    expect(clock.now()).toBeLessThan(0);
+    expect(clock.spec().epochMs).toBe(runEpoch);
+    expect(() => clock.startAt(runEpoch + 1)).toThrow(/back/);
+    expect(() => clock.startAt(Number.NaN)).toThrow(RangeError);
+    await new Promise((r) => setTimeout(r, 80));
+    expect(fired).toBe(1);
+  });
 });
+
