@@ -13,9 +13,8 @@
  * each fire a 6-simulated-hour step of 6 MiB. A real time-driven leak is many users' timers on
  * different phases, so it is smooth; one global step function is not the leak the detection
  * floor should be measured on. One-shot timers are never floored: every 60 simulated seconds,
- * 17 ms real at S = 3600. (The default run's interval for a 1.05 MiB/h leak stayed wide with
- * either timer, [0.01, 2.1] and [0.11, 2.28] MiB/h: that is the server's clock starting before
- * the harness's, README "Detection floor".)
+ * 17 ms real at S = 3600. It starts at the run's simulated 0 (server/main.ts), not over a
+ * pending clock's jump to it (server/clock-start.ts).
  */
 import type { SimClock, SimTimer } from '../common/sim-clock.js';
 
