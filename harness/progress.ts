@@ -99,6 +99,12 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
           `run ${event.runId}: time scale ${scaleWords(event)} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s` +
             (event.intervalFloorMs && event.intervalFloorMs > 1 ? `; periodic timers floored at ${event.intervalFloorMs} real ms` : ''),
         );
+        if (event.capacityEventsPerSecond !== undefined && event.limitedBy !== 'fixed') {
+          log(
+            `capacity: ${Math.round(event.capacityEventsPerSecond)} actions/s planned` +
+              (event.speedFactor !== undefined ? ` (this machine runs the speed probe at ${event.speedFactor.toFixed(2)} of the reference's pace)` : ''),
+          );
+        }
         if (!event.withinBudget) {
           log(`note: this machine's measured capacity cannot fit the run into ${event.maxWallMinutes} min without dropping planned events; it runs longer instead`);
         }

@@ -60,6 +60,12 @@ export interface ReportEnvironment {
   readonly cpus: number;
   readonly cpuModel?: string;
   readonly totalMemoryBytes?: number;
+  /**
+   * What the auto time scale planned on (harness/run/machine-speed.ts): actions per real second,
+   * and the speed probe's factor against the machine that capacity was measured on (≤ 1).
+   * Absent in runs from before the probe.
+   */
+  readonly capacity?: { readonly actionsPerSecond: number; readonly speedFactor: number | null };
   /** Versions of the packages that shape the result: socket.io, mongoose, mongodb, prom-client… */
   readonly packages: Readonly<Record<string, string>>;
 }

@@ -19,6 +19,7 @@ import { renderJunit } from '../report/junit.js';
 import { renderSummaryMd } from '../report/summary-md.js';
 import { writeHtmlReport } from './write-html.js';
 import type { Sample } from '../sample.js';
+import type { MachineSpeed } from './machine-speed.js';
 import type { TimeScaleChoice } from './time-scale.js';
 import type { HttpRunInfo } from '../load/http-plan.js';
 
@@ -36,6 +37,8 @@ export interface RunRecord {
   readonly runId: string;
   readonly startedAt: string;
   readonly timeScale: TimeScaleChoice;
+  /** The speed probe's reading (machine-speed.ts); absent in runs from before it. */
+  readonly machineSpeed?: MachineSpeed;
   readonly store: { engine: string; version: string } | null;
   readonly snapshots?: readonly SnapshotRecord[];
   /** Profiler output (`--profile`), paths relative to the run folder. */
@@ -52,6 +55,7 @@ export interface FinishInput {
   readonly runDir: string;
   readonly startedAt: Date;
   readonly timeScale: TimeScaleChoice;
+  readonly machineSpeed?: MachineSpeed;
   readonly store: { engine: string; version: string } | null;
   readonly samples: readonly Sample[];
   readonly snapshots: readonly SnapshotRecord[];
@@ -102,6 +106,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     runId: input.runId,
     startedAt: input.startedAt.toISOString(),
     timeScale: input.timeScale,
+    ...(input.machineSpeed ? { machineSpeed: input.machineSpeed } : {}),
     store: input.store,
     snapshots: input.snapshots,
     ...(input.profiles ? { profiles: input.profiles } : {}),
@@ -155,6 +160,9 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       cpus: os.availableParallelism(),
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       totalMemoryBytes: os.totalmem(),
+      ...(input.timeScale.capacityEventsPerSecond !== undefined
+        ? { capacity: { actionsPerSecond: input.timeScale.capacityEventsPerSecond, speedFactor: input.machineSpeed?.factor ?? null } }
+        : {}),
       packages: packageVersions(),
     },
     run: {

@@ -86,11 +86,16 @@ export function loadSegments(config: Pick<ResolvedSoakConfig, 'scenario' | 'user
   return segments;
 }
 
-export function planTimeScale(config: ResolvedSoakConfig): TimeScaleChoice {
+/**
+ * The run's schedule. `speedFactor` (machine-speed.ts: this machine's speed over the reference's,
+ * at most 1) scales the capacity, so a slower machine plans fewer actions per second and takes
+ * longer rather than falling behind. @default 1
+ */
+export function planTimeScale(config: ResolvedSoakConfig, speedFactor = 1): TimeScaleChoice {
   const input = {
     segments: loadSegments(config),
     maxWallMinutes: config.maxWallMinutes,
-    capacityEventsPerSecond: CAPACITY_ACTIONS_PER_SECOND,
+    capacityEventsPerSecond: CAPACITY_ACTIONS_PER_SECOND * speedFactor,
     users: config.users,
     timerPeriodsSimMs: TIMER_PERIODS_SIM_MS,
     timerBudgetPerSecond: TIMER_EVENTS_PER_SECOND,

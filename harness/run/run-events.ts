@@ -16,6 +16,9 @@ export type RunEvent =
       intervalFloorMs?: number;
       schedule?: readonly ScaleStep[];
       phases?: ReadonlyArray<{ readonly name: string; readonly scale: number }>;
+      /** Actions per real second the plan assumed, and this machine's speed factor behind it (machine-speed.ts). */
+      capacityEventsPerSecond?: number;
+      speedFactor?: number;
     }
   | { type: 'store'; engine: string; version: string; uri: string }
   | { type: 'server'; url: string; pid: number; inspectorUrl: string; wrapper?: { name: string; pid: number } }

@@ -29,6 +29,7 @@ import { makeRunId } from './run-id.js';
 import type { RunListener } from './run-events.js';
 import { runSoakLoop, type LoopResult } from './soak-loop.js';
 import { spawnServer, type ServerHandle } from './spawn-server.js';
+import { measureMachineSpeed } from './machine-speed.js';
 import { planTimeScale } from './plan-time-scale.js';
 import { finishRun, writeRunRecord } from './finish-run.js';
 import { preflightProfile, RunProfiler } from '../profile/run-profiler.js';
@@ -59,9 +60,11 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   const runId = makeRunId(startedAt, config.scenario, JSON.stringify(config));
   const runDir = resolve(options.cwd, config.out, runId);
   mkdirSync(runDir, { recursive: true });
-  const plan = planTimeScale(config);
+  // Before any process of the run exists, so it times this machine, not the run (machine-speed.ts).
+  const machineSpeed = measureMachineSpeed();
+  const plan = planTimeScale(config, machineSpeed.factor);
   // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
-  const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, store: null };
+  const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, machineSpeed, store: null };
   writeRunRecord(runDir, record);
   emit({
     type: 'config',
@@ -75,6 +78,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     intervalFloorMs: plan.intervalFloorMs,
     schedule: plan.schedule,
     phases: plan.phases,
+    capacityEventsPerSecond: plan.capacityEventsPerSecond,
+    speedFactor: machineSpeed.factor,
   });
 
   let store: RunningStore | null = null;
@@ -235,6 +240,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     runDir,
     startedAt,
     timeScale: plan,
+    machineSpeed,
     store: storeInfo,
     samples: loop.samples,
     snapshots: loop.snapshots,

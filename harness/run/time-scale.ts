@@ -74,6 +74,8 @@ export interface TimeScaleChoice {
   readonly intervalFloorMs: number;
   /** Timer events per real second with the floor in effect, all users, in the fastest stretch. */
   readonly plannedTimerEventsPerSecond: number;
+  /** The capacity the plan assumed, actions per real second (TimeScaleInput.capacityEventsPerSecond). */
+  readonly capacityEventsPerSecond: number;
 }
 
 /** Timer events per real second of `users` running intervals of `periodsSimMs` at S with floor F. */
@@ -173,5 +175,6 @@ export function chooseTimeScale(input: TimeScaleInput, fixedScale?: number): Tim
     withinBudget: estimatedWallSeconds <= input.maxWallMinutes * 60,
     intervalFloorMs,
     plannedTimerEventsPerSecond: Math.max(...scales.map((sc) => timerEventsPerSecond(users, periods, sc, intervalFloorMs))),
+    capacityEventsPerSecond: input.capacityEventsPerSecond,
   };
 }

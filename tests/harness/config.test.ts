@@ -144,7 +144,8 @@ describe('planTimeScale (office-day)', () => {
     expect(ACTION_COST.reload).toBeGreaterThan(1);
     expect(segments[1]?.actionsPerSimHour).toBe(100 * (9 + 3.5 * (ACTION_COST.reload ?? 1)));
     expect(segments[4]?.actionsPerSimHour).toBe(0);
-    const plan = planTimeScale(config);
+    // 1,000 users: busy enough that every phase with actions is set by capacity, not MAX_SCALE.
+    const plan = planTimeScale(resolveConfig({ cli: { users: 1000 } }));
     const byName = new Map(plan.phases.map((p) => [p.name, p.scale]));
     expect(byName.get('night')).toBe(IDLE_MAX_SCALE);
     expect(byName.get('lunch')).toBeLessThan(MAX_SCALE);
@@ -154,6 +155,17 @@ describe('planTimeScale (office-day)', () => {
     // The schedule ends at the cool-down's end: 25.5 simulated hours.
     expect(plan.phases.at(-1)?.toHour).toBe(25.5);
     expect(plan.withinBudget).toBe(plan.estimatedWallSeconds <= 180);
+  });
+
+  it('plans a slower machine (speed factor < 1) at a proportionally lower capacity, and longer', () => {
+    const config = resolveConfig({ cli: { users: 1000 } });
+    const full = planTimeScale(config);
+    const half = planTimeScale(config, 0.5);
+    expect(half.capacityEventsPerSecond).toBeCloseTo(full.capacityEventsPerSecond / 2, 9);
+    const morning = (p: typeof full) => p.phases.find((x) => x.name === 'morning')?.scale ?? 0;
+    // Scales are whole numbers: within 1 of half.
+    expect(Math.abs(morning(half) - morning(full) / 2)).toBeLessThanOrEqual(1);
+    expect(half.estimatedWallSeconds).toBeGreaterThan(full.estimatedWallSeconds * 1.8);
   });
 
   it('runs an outside load in real time unless told otherwise', () => {
