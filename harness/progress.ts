@@ -102,7 +102,7 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
         if (event.capacityEventsPerSecond !== undefined && event.limitedBy !== 'fixed') {
           log(
             `capacity: ${Math.round(event.capacityEventsPerSecond)} actions/s planned` +
-              (event.speedFactor !== undefined ? ` (this machine runs the speed probe at ${event.speedFactor.toFixed(2)} of the reference's pace)` : ''),
+              (event.speedFactor !== undefined ? ` (speed factor ${event.speedFactor.toFixed(2)} from the machine-speed probe; 1 = the machine it was measured on)` : ''),
           );
         }
         if (!event.withinBudget) {

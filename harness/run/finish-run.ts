@@ -160,6 +160,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       cpus: os.availableParallelism(),
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
       totalMemoryBytes: os.totalmem(),
+      // A run.json from before the capacity was recorded (`report RUN_DIR`) has none.
       ...(input.timeScale.capacityEventsPerSecond !== undefined
         ? { capacity: { actionsPerSecond: input.timeScale.capacityEventsPerSecond, speedFactor: input.machineSpeed?.factor ?? null } }
         : {}),

@@ -24,8 +24,9 @@ import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-
  *  - 1,000 users, S = 80 (1,078/s): ELU 0.76 (max 0.89), ack p99 89 ms but up to 1.0 s,
  *    fidelity 0.9998, ~1.9 cores busy: the edge.
  * 700/s is two thirds of that edge. It was 350, from figures (ELU 0.84 at S = 270 with 100
- * users) that the same command no longer gives here: 0.33 at S = 259. A slower or busier machine
- * shows up as low fidelity, and the run is then inconclusive, never a pass.
+ * users) that the same command no longer gives here: 0.33 at S = 259. A slower machine plans a
+ * proportionally lower capacity (machine-speed.ts); one that still falls behind shows up as low
+ * fidelity, and the run is then inconclusive, never a pass.
  */
 export const CAPACITY_ACTIONS_PER_SECOND = 700;
 

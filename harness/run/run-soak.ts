@@ -61,10 +61,11 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   const runDir = resolve(options.cwd, config.out, runId);
   mkdirSync(runDir, { recursive: true });
   // Before any process of the run exists, so it times this machine, not the run (machine-speed.ts).
-  const machineSpeed = measureMachineSpeed();
-  const plan = planTimeScale(config, machineSpeed.factor);
+  // Only the auto scale plans on capacity: a fixed --time-scale or an outside load needs no probe.
+  const machineSpeed = config.timeScale === 'auto' && config.load !== 'external' ? measureMachineSpeed() : undefined;
+  const plan = planTimeScale(config, machineSpeed?.factor);
   // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
-  const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, machineSpeed, store: null };
+  const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, ...(machineSpeed ? { machineSpeed } : {}), store: null };
   writeRunRecord(runDir, record);
   emit({
     type: 'config',
@@ -79,7 +80,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     schedule: plan.schedule,
     phases: plan.phases,
     capacityEventsPerSecond: plan.capacityEventsPerSecond,
-    speedFactor: machineSpeed.factor,
+    ...(machineSpeed ? { speedFactor: machineSpeed.factor } : {}),
   });
 
   let store: RunningStore | null = null;
@@ -240,7 +241,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     runDir,
     startedAt,
     timeScale: plan,
-    machineSpeed,
+    ...(machineSpeed ? { machineSpeed } : {}),
     store: storeInfo,
     samples: loop.samples,
     snapshots: loop.snapshots,
