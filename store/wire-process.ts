@@ -18,6 +18,8 @@ export interface WireStoreOptions {
   timeoutMs?: number;
   /** Port to listen on (0 = any free port). @default 0 */
   port?: number;
+  /** Extra command-line flags, e.g. caps from store/wire/limits.ts (`['--max-connections', '5']`). @default [] */
+  args?: string[];
 }
 
 /** Ms to wait for exit after SIGTERM before SIGKILL. */
@@ -55,7 +57,7 @@ export async function startWireStore(options: WireStoreOptions = {}): Promise<Ru
     throw new StoreError('ERR_STORE_START', `wire store not built: ${entry} is missing (run \`npx tsc -p tsconfig.json\`)`);
   }
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const child = spawn(process.execPath, [entry, '--port', String(options.port ?? 0)], {
+  const child = spawn(process.execPath, [entry, '--port', String(options.port ?? 0), ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -43,13 +43,25 @@ export class CommandError extends Error {
 
 /** Operators mingo does not implement faithfully: refused instead of answered wrongly. */
 const UNSUPPORTED_QUERY_OPERATORS = new Set([
-  '$text', '$near', '$nearSphere', '$geoWithin', '$geoIntersects', '$where',
+  '$text', '$near', '$nearSphere', '$geoWithin', '$geoIntersects',
 ]);
+/**
+ * Server-side JavaScript, every operator mingo evaluates by calling a function (its query
+ * `$where`, expression `$function`, accumulator `$accumulator`): refused as a mongod started
+ * with `security.javascriptEnabled: false` refuses them. mingo is also run with
+ * `scriptEnabled: false`, so one that slipped past this check would fail too.
+ */
+const SCRIPTING_OPERATORS = new Set(['$where', '$function', '$accumulator']);
 const UNSUPPORTED_STAGES = new Set(['$out', '$merge', '$geoNear', '$search', '$searchMeta', '$vectorSearch', '$changeStream']);
+/** Nesting checked at most (filters, updates, pipelines); deeper is refused, never left unchecked. */
+const MAX_CHECKED_DEPTH = 64;
 
-/** Throws NotImplemented when a filter/pipeline uses something the store would get wrong. Depth-bounded. */
+/** Throws NotImplemented when a filter/pipeline uses something the store would get wrong or must not run. */
 export function assertSupported(value: unknown, what: string, depth = 0): void {
-  if (depth > 64 || value === null || typeof value !== 'object') return;
+  if (value === null || typeof value !== 'object') return;
+  if (depth > MAX_CHECKED_DEPTH) {
+    throw new CommandError('NotImplemented', `${what}: nested deeper than ${MAX_CHECKED_DEPTH} levels is not supported by the rol-soak wire store`);
+  }
   if ((value as { _bsontype?: string })._bsontype === 'Decimal128') {
     throw new CommandError('NotImplemented', `${what}: Decimal128 comparison/arithmetic is not supported by the rol-soak wire store`);
   }
@@ -59,6 +71,9 @@ export function assertSupported(value: unknown, what: string, depth = 0): void {
   }
   if ((value as { _bsontype?: string })._bsontype) return;
   for (const [key, inner] of Object.entries(value)) {
+    if (SCRIPTING_OPERATORS.has(key)) {
+      throw new CommandError('NotImplemented', `${what}: ${key} runs server-side JavaScript, which the rol-soak wire store refuses`);
+    }
     if (UNSUPPORTED_QUERY_OPERATORS.has(key) || UNSUPPORTED_STAGES.has(key)) {
       throw new CommandError('NotImplemented', `${what}: ${key} is not supported by the rol-soak wire store`);
     }

@@ -5,6 +5,7 @@ import {
   MAX_BSON_OBJECT_SIZE, MAX_CONNECTIONS, MAX_MESSAGE_SIZE_BYTES, MAX_WIRE_VERSION, MAX_WRITE_BATCH_SIZE, VERSION,
   type Handler,
 } from './context.js';
+import { sessionOf } from './cursors.js';
 import { matcher } from './query.js';
 
 /** No `topologyVersion`: with it the driver expects streaming hello and clears its pool every heartbeat. */
@@ -135,6 +136,13 @@ const dropIndexes: Handler = (cmd, ctx) => {
 
 const ok: Handler = () => ({ ok: 1 });
 
+/** Ending a session kills its cursors (mongod does the same). */
+const endSessions: Handler = (cmd, ctx) => {
+  const sessions = Array.isArray(cmd.endSessions) ? (cmd.endSessions as unknown[]) : [];
+  ctx.cursorRegistry.endSessions(sessions.flatMap((lsid) => sessionOf({ lsid }) ?? []));
+  return { ok: 1 };
+};
+
 export const ADMIN_COMMANDS: Record<string, Handler> = {
   hello,
   ismaster: hello,
@@ -151,7 +159,7 @@ export const ADMIN_COMMANDS: Record<string, Handler> = {
   createIndexes,
   listIndexes,
   dropIndexes,
-  endSessions: ok,
+  endSessions,
   getParameter: () => ({ featureCompatibilityVersion: { version: '7.0' }, ok: 1 }),
   getCmdLineOpts: () => ({ argv: ['rolsoak-wire-store'], parsed: {}, ok: 1 }),
   hostInfo: () => ({ system: { hostname: '127.0.0.1' }, ok: 1 }),

@@ -1,7 +1,7 @@
 /** What every command handler receives. */
 import type { Document } from 'bson';
 import type { Catalog } from './catalog.js';
-import type { CursorRegistry } from './cursors.js';
+import type { CursorRegistry, Cursors } from './cursors.js';
 
 /** TCP connection counters for serverStatus().connections (the harness reads them for leak #4). */
 export interface ConnectionStats {
@@ -11,7 +11,10 @@ export interface ConnectionStats {
 
 export interface CommandContext {
   readonly catalog: Catalog;
-  readonly cursors: CursorRegistry;
+  /** The cursors this request may use (its session's, or its connection's). */
+  readonly cursors: Cursors;
+  /** The whole registry, for commands that end sessions. */
+  readonly cursorRegistry: CursorRegistry;
   readonly connections: ConnectionStats;
   /** Database of the request (`$db`, or the OP_QUERY namespace). */
   readonly db: string;

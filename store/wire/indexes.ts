@@ -6,6 +6,7 @@
  */
 import type { Document } from 'bson';
 import { Query } from 'mingo';
+import { assertSupported } from './command-error.js';
 import { keyOf, valueAt } from './index-key.js';
 
 export interface IndexSpec {
@@ -35,7 +36,8 @@ export class UniqueIndex {
 
   constructor(readonly spec: IndexSpec) {
     this.fields = Object.keys(spec.key);
-    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression) : undefined;
+    if (spec.partialFilterExpression) assertSupported(spec.partialFilterExpression, 'partialFilterExpression');
+    this.partial = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, { scriptEnabled: false }) : undefined;
   }
 
   /** The keys a document occupies (several when a single indexed field holds an array). */

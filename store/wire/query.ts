@@ -40,7 +40,9 @@ export function asCommandError(err: unknown): unknown {
 /** Query operators that evaluate aggregation expressions, so need the full context. */
 const EXPRESSION_QUERY_OPERATORS = new Set(['$expr', '$where', '$function', '$jsonSchema']);
 const LEAN_QUERY_OPERATORS = new Set(Object.keys(queryOperators).filter((k) => !EXPRESSION_QUERY_OPERATORS.has(k)));
-const LEAN_OPTIONS = { context: Context.init({ query: queryOperators, projection: projectionOperators }) };
+/** scriptEnabled false: defence in depth behind assertSupported's refusal of server-side JavaScript. */
+const NO_SCRIPTS = { scriptEnabled: false } as const;
+const LEAN_OPTIONS = { ...NO_SCRIPTS, context: Context.init({ query: queryOperators, projection: projectionOperators }) };
 
 function plainObject(value: unknown): value is Document {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value as { _bsontype?: string })._bsontype && !(value instanceof Date);
@@ -81,7 +83,7 @@ function leanProjection(projection: Document, depth = 0): boolean {
 /** A mingo Query for `filter`, over the lean context when `filter` and `projection` allow it. */
 function queryFor(filter: Document, projection?: Document): Query {
   const lean = leanFilter(filter) && (projection === undefined || leanProjection(projection));
-  return lean ? (new BareQuery(filter, LEAN_OPTIONS) as Query) : new Query(filter);
+  return lean ? (new BareQuery(filter, LEAN_OPTIONS) as Query) : new Query(filter, NO_SCRIPTS);
 }
 
 /** A compiled matcher; `{}` matches everything without mingo's per-document cost. */
@@ -175,6 +177,7 @@ export function aggregate(catalog: Catalog, coll: Collection | undefined, pipeli
   if (counted) return counted;
   try {
     const agg = new Aggregator(rest, {
+      ...NO_SCRIPTS,
       // Clone inputs: stages such as $addFields must never touch stored documents.
       processingMode: ProcessingMode.CLONE_INPUT,
       collectionResolver: (name: string) => [...(catalog.get(db, name)?.docs.values() ?? [])],

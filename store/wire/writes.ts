@@ -75,7 +75,7 @@ function applyOperators(doc: Document, u: Document | Document[], condition: Docu
   }
   const box = [cloneDeep(doc)];
   try {
-    updateOne(box, condition, u as Document, arrayFilters ? { arrayFilters } : {});
+    updateOne(box, condition, u as Document, arrayFilters ? { arrayFilters } : {}, { scriptEnabled: false });
   } catch (err) {
     throw asCommandError(err);
   }

@@ -95,22 +95,24 @@ describe('wire protocol', () => {
     expect(replies.map((r) => r.doc)).toEqual([{ n: 3, ok: 1 }, { n: 3, ok: 1 }]);
   });
 
-  it('cursor ids are Longs; first batch is 101; getMore and killCursors work', async () => {
+  it('cursor ids are Longs; first batch is 101; getMore and killCursors work from another connection of the same session', async () => {
     const docs = Array.from({ length: 250 }, (_, i) => ({ _id: i }));
+    // The driver sends a cursor's getMores on any connection of its pool, under the cursor's lsid.
+    const lsid = { id: new BSON.UUID() };
     const [, first] = await exchange([
       opMsg({ insert: 'cur', $db: 'wire' }, 0, { id: 'documents', docs }),
-      opMsg({ find: 'cur', filter: {}, $db: 'wire' }),
+      opMsg({ find: 'cur', filter: {}, lsid, $db: 'wire' }),
     ], 2);
     const cursor = first?.doc.cursor as Document;
     expect(cursor.id).toBeInstanceOf(Long);
     expect(cursor.firstBatch).toHaveLength(101);
     const [more, killed] = await exchange([
-      opMsg({ getMore: cursor.id, collection: 'cur', batchSize: 100, $db: 'wire' }),
-      opMsg({ killCursors: 'cur', cursors: [cursor.id], $db: 'wire' }),
+      opMsg({ getMore: cursor.id, collection: 'cur', batchSize: 100, lsid, $db: 'wire' }),
+      opMsg({ killCursors: 'cur', cursors: [cursor.id], lsid, $db: 'wire' }),
     ], 2);
     expect((more?.doc.cursor as Document).nextBatch).toHaveLength(100);
     expect(killed?.doc.cursorsKilled).toHaveLength(1);
-    const [gone] = await exchange([opMsg({ getMore: cursor.id, collection: 'cur', $db: 'wire' })], 1);
+    const [gone] = await exchange([opMsg({ getMore: cursor.id, collection: 'cur', lsid, $db: 'wire' })], 1);
     expect(gone?.doc).toMatchObject({ ok: 0, code: 43, codeName: 'CursorNotFound' });
   });
 
@@ -134,5 +136,29 @@ describe('wire protocol', () => {
       opMsg({ update: 'cur', updates: [{ q: {}, u: { $set: { a: 1 } }, collation: { locale: 'fr' } }], $db: 'wire' }),
     ], 6);
     expect(replies.map((r) => r.doc.code)).toEqual([238, 238, 238, 238, 238, 238]);
+  });
+
+  it('refuses server-side JavaScript ($where, $function, $accumulator), at any depth, with 238 and a message naming it', async () => {
+    const fn = { $function: { body: 'function () { return 1; }', args: [], lang: 'js' } };
+    const acc = { $accumulator: { init: 'function () { return 0; }', accumulate: 'function (s) { return s; }', accumulateArgs: [], merge: 'function (a) { return a; }', lang: 'js' } };
+    let deep: Document = { $where: 'true' };
+    for (let i = 0; i < 80; i++) deep = { $and: [deep] };
+    const replies = await exchange([
+      opMsg({ find: 'cur', filter: { $where: 'true' }, $db: 'wire' }),
+      opMsg({ find: 'cur', filter: { $expr: fn }, $db: 'wire' }),
+      opMsg({ aggregate: 'cur', pipeline: [{ $project: { x: fn } }], cursor: {}, $db: 'wire' }),
+      opMsg({ aggregate: 'cur', pipeline: [{ $group: { _id: null, x: acc } }], cursor: {}, $db: 'wire' }),
+      opMsg({ update: 'cur', updates: [{ q: {}, u: [{ $set: { x: fn } }] }], $db: 'wire' }),
+      opMsg({ find: 'cur', filter: deep, $db: 'wire' }),
+      opMsg({ ping: 1, $db: 'admin' }),
+    ], 7);
+    const [where, expr, project, group, update, nested, ping] = replies.map((r) => r.doc);
+    for (const [doc, op] of [[where, '$where'], [expr, '$function'], [project, '$function'], [group, '$accumulator']] as const) {
+      expect(doc).toMatchObject({ ok: 0, code: 238, codeName: 'NotImplemented', errmsg: expect.stringContaining(`${op} runs server-side JavaScript`) });
+    }
+    // A pipeline update's error is a write error on its statement.
+    expect((update?.writeErrors as Document[])[0]).toMatchObject({ code: 238, errmsg: expect.stringContaining('$function') });
+    expect(nested).toMatchObject({ ok: 0, code: 238, errmsg: expect.stringContaining('nested deeper than 64') });
+    expect(ping).toEqual({ ok: 1 });
   });
 });
