@@ -102,6 +102,9 @@ export function resolveConfig(layers: ConfigLayers, machine: ConfigEnvironment =
       if (!(key in DEFAULTS)) throw new UsageError(`unknown config key '${key}' (from ${source})`);
       if (key === 'budgets') {
         budgets = { ...budgets, ...(value as object) };
+      } else if (key === 'target' && value !== null && typeof merged[key] === 'object' && merged[key] !== null) {
+        // Field by field, so a metricsToken kept in soak.config.ts survives --target URLs on the command line.
+        merged[key] = { ...(merged[key] as object), ...(value as object) };
       } else {
         merged[key] = value;
       }
