@@ -57,3 +57,11 @@ export interface ServerReadyLine {
   /** True while the clock waits for POST ROUTES.clockStart (`SOAK_SIM_EPOCH=pending`). */
   readonly clockPending?: boolean;
 }
+
+/**
+ * Environment variables by which the harness hands a spawned server its per-run secrets (random,
+ * at least 16 characters); the harness then sends each as `Authorization: Bearer <token>`.
+ * SOAK_CLOCK_TOKEN: one-time token for ROUTES.clockStart, required with `SOAK_SIM_EPOCH=pending`.
+ * SOAK_METRICS_TOKEN: when set, ROUTES.metrics answers 403 without it.
+ */
+export const TOKEN_ENV = Object.freeze({ clock: 'SOAK_CLOCK_TOKEN', metrics: 'SOAK_METRICS_TOKEN' });

@@ -37,6 +37,8 @@ export interface AppOptions {
   readonly rateLimit?: RateLimitOptions;
   /** A pending clock's start (POST /soak/clock/start). @default none: the clock runs from its epoch */
   readonly clockStart?: ClockStart;
+  /** Bearer token GET /metrics requires. @default none: /metrics is open (loopback only by default) */
+  readonly metricsToken?: string;
 }
 
 export interface App {
@@ -88,8 +90,7 @@ export function createApp(options: AppOptions): App {
   const weather = new WeatherService(clock);
   const heartbeat = heartbeatFor(clock.scale, clock.minIntervalRealMs);
 
-  const httpServer = createServer();
-  const io: AppServer = new Server(httpServer, {
+  const io: AppServer = new Server({
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
     pingInterval: heartbeat.pingIntervalMs,
     pingTimeout: heartbeat.pingTimeoutMs,
@@ -105,8 +106,19 @@ export function createApp(options: AppOptions): App {
     onHeartbeat: () => metrics.heartbeats.inc(),
   });
   metrics.attach({ io, presence, db, clock });
-  // socket.io wraps earlier 'request' listeners, so this one never sees /socket.io/ traffic.
-  httpServer.on('request', createRestHandler({ clock, db, presence, weather, metrics, signer, log, ...(options.clockStart ? { clockStart: options.clockStart } : {}) }));
+  // Order matters: the HTTP server is created with the REST handler as its only 'request'
+  // listener, then socket.io attaches. engine.io's attach() removes the listeners it finds and
+  // installs one that serves /socket.io/ itself and passes everything else to them, so exactly
+  // one of the two answers each request (as socket.io documents). The reverse order ran both on
+  // /socket.io/: REST answered 404 first and engine.io's writeHead then threw
+  // ERR_HTTP_HEADERS_SENT out of the process on an unauthenticated polling handshake.
+  const rest = createRestHandler({
+    clock, db, presence, weather, metrics, signer, log,
+    ...(options.clockStart ? { clockStart: options.clockStart } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+  });
+  const httpServer = createServer(rest);
+  io.attach(httpServer);
 
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;

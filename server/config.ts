@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { TOKEN_ENV } from '../common/http.js';
 import { parseLeaks, type LeakId } from '../common/leaks.js';
 import { CLOCK_ENV, EPOCH_PENDING, clockFromEnv, type SimClock } from '../common/sim-clock.js';
 
@@ -30,6 +31,10 @@ export interface ServerConfig {
    * (simulated time negative) until POST /soak/clock/start sets the run's. @default false
    */
   readonly clockPending: boolean;
+  /** SOAK_CLOCK_TOKEN: the one-time token POST /soak/clock/start needs; required when the clock is pending. @default null */
+  readonly clockToken: string | null;
+  /** SOAK_METRICS_TOKEN: the bearer token GET /metrics needs. @default undefined (open) */
+  readonly metricsToken: string | undefined;
   /** SOAK_JWT_SECRET. @default 32 random bytes, hex */
   readonly jwtSecret: string;
   /** SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: heap the server keeps on purpose (calibration, server/synthetic-leak.ts). @default 0 */
@@ -43,6 +48,9 @@ export interface ServerConfig {
  * set (common/sim-clock.ts `startAt`).
  */
 export const PENDING_EPOCH_AHEAD_MS = 3_600_000;
+
+/** Shortest accepted token: 16 characters, as for SOAK_JWT_SECRET (the harness sends 32 random bytes, hex). */
+const MIN_TOKEN_CHARS = 16;
 
 /** Flags: --port N, --host H, --leaks SPEC, --time-scale S (each overrides its env variable). */
 export function readConfig(env: Record<string, string | undefined>, argv: readonly string[]): ServerConfig {
@@ -91,6 +99,11 @@ export function readConfig(env: Record<string, string | undefined>, argv: readon
   if (mongoUri !== undefined && !/^mongodb(\+srv)?:\/\//.test(mongoUri)) {
     throw new ConfigError('MONGODB_URI must start with mongodb:// or mongodb+srv://');
   }
+  const clockToken = env[TOKEN_ENV.clock] || null;
+  if (clockPending && clockToken === null) throw new ConfigError(`${CLOCK_ENV.epoch}=${EPOCH_PENDING} needs ${TOKEN_ENV.clock} (the harness generates it)`);
+  if (clockToken !== null && clockToken.length < MIN_TOKEN_CHARS) throw new ConfigError(`${TOKEN_ENV.clock} must be at least ${MIN_TOKEN_CHARS} characters`);
+  const metricsToken = env[TOKEN_ENV.metrics] || undefined;
+  if (metricsToken !== undefined && metricsToken.length < MIN_TOKEN_CHARS) throw new ConfigError(`${TOKEN_ENV.metrics} must be at least ${MIN_TOKEN_CHARS} characters`);
   const jwtSecret = env['SOAK_JWT_SECRET'] || randomBytes(32).toString('hex');
   if (jwtSecret.length < 16) throw new ConfigError('SOAK_JWT_SECRET must be at least 16 characters');
   const syntheticText = env['SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'] ?? '';
@@ -98,5 +111,5 @@ export function readConfig(env: Record<string, string | undefined>, argv: readon
   if (!(syntheticLeakMiBPerHour >= 0) || !Number.isFinite(syntheticLeakMiBPerHour)) {
     throw new ConfigError(`SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR must be a non-negative number of MiB, got ${JSON.stringify(syntheticText)}`);
   }
-  return { port, host, mongoUri, leaks, clock, clockPending, jwtSecret, syntheticLeakMiBPerHour };
+  return { port, host, mongoUri, leaks, clock, clockPending, clockToken, metricsToken, jwtSecret, syntheticLeakMiBPerHour };
 }

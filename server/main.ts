@@ -7,7 +7,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import type { ServerReadyLine } from '../common/http.js';
-import { ROUTES } from '../common/http.js';
+import { ROUTES, TOKEN_ENV } from '../common/http.js';
 import { resolveStore, type RunningStore } from '../store/resolve.js';
 import { createApp, type App } from './app.js';
 import { ClockStart } from './clock-start.js';
@@ -34,7 +34,10 @@ async function start(config: ServerConfig, clockStart: ClockStart): Promise<{ ap
   } else {
     log('store: MONGODB_URI');
   }
-  const app = createApp({ uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log, clockStart });
+  const app = createApp({
+    uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log, clockStart,
+    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+  });
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());
@@ -64,7 +67,9 @@ async function main(): Promise<void> {
     process.exitCode = err instanceof ConfigError ? 2 : 4;
     return;
   }
-  const clockStart = new ClockStart(config.clock, config.clockPending);
+  // Read once; children (a resolved store, clinic) need not inherit the harness's secrets.
+  for (const name of Object.values(TOKEN_ENV)) delete process.env[name];
+  const clockStart = new ClockStart(config.clock, config.clockPending, config.clockToken);
   let running: { app: App; store: RunningStore | null };
   try {
     running = await start(config, clockStart);

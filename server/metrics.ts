@@ -118,12 +118,15 @@ export class AppMetrics {
       collect() { const s = src(); if (s) this.set(s.db.stats().checkedOut); } });
     new Gauge({ name: 'rol_db_pool_max_size', help: 'Configured maxPoolSize of the shared connection.', registers,
       collect() { const s = src(); if (s) this.set(s.db.stats().maxPoolSize); } });
-    let elu = performance.eventLoopUtilization();
-    new Gauge({ name: 'rol_event_loop_utilization', help: 'Event-loop utilisation (0-1) since the previous scrape.', registers,
-      collect() {
-        const now = performance.eventLoopUtilization();
-        this.set(performance.eventLoopUtilization(now, elu).utilization);
-        elu = now;
-      } });
+    // Monotonic totals, not a utilisation "since the previous scrape": that reset on every scrape,
+    // so a second scraper (Prometheus beside the harness) changed what the harness read. Any
+    // reader gets utilisation over its own window as Δactive / (Δactive + Δidle).
+    const loop = () => performance.eventLoopUtilization();
+    new Counter({ name: 'rol_event_loop_active_seconds_total', help: 'Seconds the event loop was active since the process started.', registers,
+      collect() { this.reset(); this.inc(loop().active / 1000); } });
+    new Counter({ name: 'rol_event_loop_idle_seconds_total', help: 'Seconds the event loop was idle since the process started.', registers,
+      collect() { this.reset(); this.inc(loop().idle / 1000); } });
+    new Gauge({ name: 'rol_event_loop_utilization', help: 'Event-loop utilisation (0-1) since the process started; for a window use the two totals.', registers,
+      collect() { this.set(loop().utilization); } });
   }
 }

@@ -13,9 +13,11 @@ import type { ClockStart } from './clock-start.js';
 import type { Db } from './db.js';
 import { AppFailure, HTTP_STATUS, isDuplicateKey, toAppError } from './errors.js';
 import { history } from './im.js';
+import { LoginLimiter, LoginThrottled, type LoginLimitOptions } from './login-limit.js';
 import type { AppMetrics } from './metrics.js';
 import type { Presence } from './presence.js';
 import * as schema from './schemas.js';
+import { bearerToken, tokenMatches } from './token.js';
 import type { WeatherService } from './weather.js';
 
 /** Largest accepted request body, bytes. */
@@ -31,9 +33,13 @@ export interface RestDeps {
   readonly log: (message: string) => void;
   /** Serves ROUTES.clockStart while the clock is pending; absent, the route does not exist. */
   readonly clockStart?: ClockStart;
+  /** Bearer token GET /metrics requires; absent, /metrics is open. */
+  readonly metricsToken?: string;
+  /** Failed logins per username. @default LOGIN_LIMIT_DEFAULTS */
+  readonly loginLimit?: LoginLimitOptions;
 }
 
-type Reply = { status: number; body: unknown; contentType?: string };
+type Reply = { status: number; body: unknown; contentType?: string; headers?: Record<string, string> };
 type Route = (req: IncomingMessage, url: URL) => Promise<Reply>;
 
 export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -44,14 +50,20 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
     return { models: db.models(), clock, username: claims.username, isOnline };
   };
 
-  const { clockStart } = deps;
+  const { clockStart, metricsToken } = deps;
+  const loginLimiter = new LoginLimiter(deps.loginLimit);
   const routes: Record<string, { method: string; name: string; run: Route }> = {
     ...(clockStart?.pending
       ? {
           [ROUTES.clockStart]: {
             method: 'POST',
             name: 'clock_start',
-            run: async (req: IncomingMessage) => ({ status: 200, body: clockStart.start(schema.parseOrFail(schema.clockStartBody, await readJson(req)).epochMs) }),
+            run: async (req: IncomingMessage) => {
+              const token = bearerToken(req.headers.authorization);
+              clockStart.authorize(token); // 403 before the body is read
+              const { epochMs } = schema.parseOrFail(schema.clockStartBody, await readJson(req));
+              return { status: 200, body: clockStart.start(epochMs, token) };
+            },
           },
         }
       : {}),
@@ -59,11 +71,12 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
     [ROUTES.metrics]: {
       method: 'GET',
       name: 'metrics',
-      run: async () => ({
-        status: 200,
-        body: await deps.metrics.registry.metrics(),
-        contentType: deps.metrics.registry.contentType,
-      }),
+      run: async (req) => {
+        if (metricsToken !== undefined && !tokenMatches(bearerToken(req.headers.authorization), metricsToken)) {
+          throw new AppFailure('forbidden', 'GET /metrics needs its bearer token');
+        }
+        return { status: 200, body: await deps.metrics.registry.metrics(), contentType: deps.metrics.registry.contentType };
+      },
     },
     [ROUTES.login]: { method: 'POST', name: 'login', run: (req) => login(req) },
     [ROUTES.buddies]: { method: 'GET', name: 'buddies', run: async (req) => ({ status: 200, body: { data: await listBuddies(await authed(req)) } }) },
@@ -100,6 +113,19 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
 
   async function login(req: IncomingMessage): Promise<Reply> {
     const body = schema.parseOrFail(schema.loginBody, await readJson(req));
+    const done = loginLimiter.begin(body.username);
+    let ok = false;
+    try {
+      const reply = await checkLogin(body);
+      ok = true;
+      return reply;
+    } finally {
+      done(ok);
+    }
+  }
+
+  /** Finds or creates the user and checks the password; `unauthorized` on a wrong one. */
+  async function checkLogin(body: { username: string; password: string }): Promise<Reply> {
     const { User } = db.models();
     let user = await User.findOne({ username: body.username }).lean();
     if (!user) {
@@ -126,12 +152,14 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
     return { status: 200, body: reply };
   }
 
-  return (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const stop = deps.metrics.httpDuration.startTimer();
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = routes[url.pathname];
-    let name = route?.name ?? 'not_found';
-    const run: Route = async () => {
+    const url = parseUrl(req.url);
+    const route = url && Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined;
+    let name = url ? (route?.name ?? 'not_found') : 'bad_url';
+    const path = url?.pathname ?? '(malformed URL)';
+    const run = async (): Promise<Reply> => {
+      if (!url) throw new AppFailure('bad-request', 'malformed request URL');
       if (!route) throw new AppFailure('not-found', `no route ${url.pathname}`);
       if (req.method !== route.method) {
         name = route.name;
@@ -139,20 +167,39 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
       }
       return route.run(req, url);
     };
-    run(req, url)
+    run()
       .catch((err: unknown): Reply => {
         const error: AppError = toAppError(err);
-        if (error.code === 'internal') deps.log(`${req.method} ${url.pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
-        return { status: HTTP_STATUS[error.code], body: { error } };
+        if (error.code === 'internal') deps.log(`${req.method} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
+        const headers = err instanceof LoginThrottled ? { 'retry-after': String(err.retryAfterS) } : undefined;
+        return { status: HTTP_STATUS[error.code], body: { error }, ...(headers ? { headers } : {}) };
       })
       .then((reply) => {
         const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-        res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json; charset=utf-8' });
+        res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'application/json; charset=utf-8' });
         res.end(text);
         stop({ route: name, status: String(reply.status) });
       })
       .catch(() => res.destroy());
   };
+  // Nothing a request carries may throw out of the 'request' listener (that would end the process).
+  return (req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      deps.log(`${req.method} request failed before routing: ${err instanceof Error ? err.message : String(err)}`);
+      res.destroy();
+    }
+  };
+}
+
+/** The request target as a URL, or null when it is not one (`GET http://[/` threw out of the handler). */
+function parseUrl(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }
 
 /** Reads a JSON body of at most MAX_BODY_BYTES; `too-large` beyond, `bad-request` if not JSON. */

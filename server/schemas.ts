@@ -21,8 +21,8 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(128),
 });
 
-/** POST /soak/clock/start: the run's epoch, wall-clock ms. */
-export const clockStartBody = z.strictObject({ epochMs: z.number().int().nonnegative() });
+/** POST /soak/clock/start: the run's epoch, wall-clock ms (finite; ClockStart bounds it to near now, 400 otherwise). */
+export const clockStartBody = z.strictObject({ epochMs: z.number() });
 
 export const buddyRequestPayload = z.strictObject({ to: username });
 export const buddyAcceptPayload = z.strictObject({ requestId: objectId });

@@ -39,6 +39,17 @@ interface Ctx {
 
 type LooseOn = { on(event: string, listener: (...args: unknown[]) => void): void };
 
+/** A thrown value as one log line, at most 200 characters (a client chooses what it says). */
+function describe(err: unknown): string {
+  let text: string;
+  try {
+    text = err instanceof Error ? err.message : String(err);
+  } catch {
+    text = typeof err;
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
 /** Wires one connected socket: presence entry, handlers, disconnect. Never throws. */
 export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
   const { io, clock, db, presence, metrics } = deps;
@@ -69,7 +80,7 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
           if (socket.connected) ack({ data });
         } catch (err) {
           const error = toAppError(err);
-          if (error.code === 'internal') deps.log(`${event} failed: ${err instanceof Error ? err.message : String(err)}`);
+          if (error.code === 'internal') deps.log(`${event} failed: ${describe(err)}`);
           metrics.eventErrors.inc({ event, code: error.code });
           if (ack && socket.connected) ack({ error });
           onError?.(raw, error);
@@ -77,7 +88,11 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
           metrics.eventsHandled.inc({ event });
           stop();
         }
-      })();
+      })().catch((err: unknown) => {
+        // Only a throw from the error path itself (an ack, onError) lands here: logged, never an
+        // unhandled rejection, which would end the process.
+        deps.log(`${event} error handling failed: ${describe(err)}`);
+      });
     });
   }
 
@@ -139,6 +154,10 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
   bind('im:history', schema.imHistoryPayload, (ctx, p) => history(ctx, p));
   bind('window:layout', schema.windowLayoutPayload, (ctx, p) => saveLayout(ctx, p));
   bind('window:layouts', null, (ctx) => listLayouts(ctx));
+
+  // A client may emit an event named 'error' (socket.io reserves only connect/disconnect names):
+  // with no listener EventEmitter would throw it. Logged, the socket stays up.
+  (socket as unknown as LooseOn).on('error', (err: unknown) => deps.log(`socket error from ${username}: ${describe(err)}`));
 
   socket.on('disconnect', (reason) => {
     presence.disconnect(entry, reason).then(

@@ -49,7 +49,7 @@ const schema = z
     store: z.enum(['auto', 'uri', 'memory-server', 'wire']),
     load: z.enum(['vus', 'external']),
     target: z
-      .object({ url: z.url(), inspect: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'inspect must be HOST:PORT'), metrics: z.url() })
+      .object({ url: z.url(), inspect: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'inspect must be HOST:PORT'), metrics: z.url(), metricsToken: z.string().min(1).optional() })
       .nullable(),
     http: z.boolean({ error: 'http must be true or false' }),
     profile: z.enum(PROFILE_KINDS, { error: (issue) => `unknown profile '${String(issue.input)}' (known: ${PROFILE_KINDS.join(', ')})` }),
@@ -102,6 +102,9 @@ export function resolveConfig(layers: ConfigLayers, machine: ConfigEnvironment =
       if (!(key in DEFAULTS)) throw new UsageError(`unknown config key '${key}' (from ${source})`);
       if (key === 'budgets') {
         budgets = { ...budgets, ...(value as object) };
+      } else if (key === 'target' && value !== null && typeof merged[key] === 'object' && merged[key] !== null) {
+        // Field by field, so a metricsToken kept in soak.config.ts survives --target URLs on the command line.
+        merged[key] = { ...(merged[key] as object), ...(value as object) };
       } else {
         merged[key] = value;
       }

@@ -28,6 +28,11 @@ export interface TargetConfig {
   readonly inspect: string;
   /** Its Prometheus endpoint. */
   readonly metrics: string;
+  /**
+   * Bearer token that endpoint requires (the reference server's SOAK_METRICS_TOKEN). Set it in
+   * soak.config.ts, not on the command line, where other local users could read it. @default none
+   */
+  readonly metricsToken?: string;
 }
 
 export interface SoakUserConfig {

@@ -11,6 +11,8 @@ export { metricKey, parsePrometheusText } from './prometheus-text.js';
 export interface ScrapeOptions {
   /** Deadline for connect + response body, ms. @default 5000 */
   readonly timeoutMs?: number;
+  /** Sent as `Authorization: Bearer <token>` (the reference server's SOAK_METRICS_TOKEN). @default none */
+  readonly bearerToken?: string;
 }
 
 /** Fetches and parses one exposition: `{ 'name{label="v"}': value }`. */
@@ -20,7 +22,10 @@ export async function scrapeMetrics(url: string, options: ScrapeOptions = {}): P
   try {
     const res = await fetch(url, {
       signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: 'text/plain;version=0.0.4' },
+      headers: {
+        accept: 'text/plain;version=0.0.4',
+        ...(options.bearerToken === undefined ? {} : { authorization: `Bearer ${options.bearerToken}` }),
+      },
     });
     text = await res.text();
     if (!res.ok) throw new ProbeError('ERR_METRICS_SCRAPE', `${url} answered HTTP ${res.status}`);

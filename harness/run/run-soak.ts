@@ -106,10 +106,12 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   try {
     let serverUrl: string;
     let metricsUrl: string;
+    let metricsToken: string | undefined;
     let failure: Promise<never>;
     if (config.target) {
       serverUrl = config.target.url;
       metricsUrl = config.target.metrics;
+      metricsToken = config.target.metricsToken;
       inspector = await InspectorProbe.connect(config.target.inspect);
       failure = new Promise<never>(() => undefined);
       storeInfo = { engine: 'target', version: 'unknown' };
@@ -142,6 +144,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       });
       serverUrl = server.url;
       metricsUrl = server.metricsUrl;
+      metricsToken = server.metricsToken;
       inspector = await InspectorProbe.connect(server.inspectorUrl);
       const s = server;
       failure = s.exited.then(({ code, signal }) => {
@@ -200,7 +203,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         clock,
         runDir,
         inspector,
-        scrape: () => scrapeMetrics(metricsUrl, { timeoutMs: 10_000 }),
+        scrape: () => scrapeMetrics(metricsUrl, { timeoutMs: 10_000, ...(metricsToken === undefined ? {} : { bearerToken: metricsToken }) }),
         ...(readStore ? { readStore } : {}),
         load,
         http,

@@ -10,11 +10,12 @@
  * output once the server has exited. `exited` is clinic's exit, i.e. after that analysis.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ClinicKind } from '../config/types.js';
 import { CLINIC_ENV, clinicArgs } from '../profile/clinic.js';
-import { ROUTES, type ClockStartRequest, type ClockStartResponse, type ServerReadyLine } from '../../common/http.js';
+import { ROUTES, TOKEN_ENV, type ClockStartRequest, type ClockStartResponse, type ServerReadyLine } from '../../common/http.js';
 import { CLOCK_ENV, EPOCH_PENDING, clockEnv, type ClockSpec } from '../../common/sim-clock.js';
 import type { LeakId } from '../../common/leaks.js';
 import { TargetError } from '../errors.js';
@@ -36,6 +37,8 @@ const CLOCK_START_TIMEOUT_MS = 10_000;
 export interface ServerHandle {
   readonly url: string;
   readonly metricsUrl: string;
+  /** Bearer token its /metrics requires (generated per spawn; only the harness knows it). */
+  readonly metricsToken: string;
   readonly inspectorUrl: string;
   /** The measured server's pid (under clinic: clinic's child, from the ready line). */
   readonly pid: number;
@@ -102,10 +105,19 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** A per-spawn secret: 32 random bytes, hex. */
+const newToken = () => randomBytes(32).toString('hex');
+
 export async function spawnServer(options: SpawnServerOptions): Promise<ServerHandle> {
+  // The clock-start token is good for one request; the metrics token for the server's life. Both
+  // reach the server by env (not argv, which any local user can read in ps).
+  const clockToken = newToken();
+  const metricsToken = newToken();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.extraEnv,
+    [TOKEN_ENV.clock]: clockToken,
+    [TOKEN_ENV.metrics]: metricsToken,
     MONGODB_URI: options.storeUri,
     SOAK_LEAKS: options.leaks.join(',') || 'none',
     ...clockEnv({ ...options.clock, epochMs: 0 }),
@@ -192,6 +204,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerHa
   return {
     url: readyLine.url,
     metricsUrl: readyLine.metricsUrl,
+    metricsToken,
     inspectorUrl: inspectorUrl as unknown as string,
     pid: serverPid,
     wrapperPid: wrap ? child.pid! : null,
@@ -204,7 +217,7 @@ export async function spawnServer(options: SpawnServerOptions): Promise<ServerHa
       try {
         res = await fetch(`${readyLine.url}${ROUTES.clockStart}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${clockToken}` },
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(CLOCK_START_TIMEOUT_MS),
         });

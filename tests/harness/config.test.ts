@@ -55,6 +55,14 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ cli: { target, syntheticLeakMiBPerHour: 1 } })).toThrow(/--synthetic-leak is a switch of the reference server/);
   });
 
+  it("keeps a target's metricsToken from soak.config.ts when the command line gives its URLs", () => {
+    const fromFile = { url: 'http://127.0.0.1:1', inspect: '127.0.0.1:2', metrics: 'http://127.0.0.1:1/metrics', metricsToken: 'file-token' };
+    const cli = cliLayer({ target: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: 'http://127.0.0.1:7/metrics' });
+    const target = resolveConfig({ file: { target: fromFile }, cli }).target;
+    expect(target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: 'http://127.0.0.1:7/metrics', metricsToken: 'file-token' });
+    expect(resolveConfig({ cli }).target?.metricsToken).toBeUndefined();
+  });
+
   it('rejects unknown keys and negative budgets', () => {
     expect(() => resolveConfig({ file: { userz: 3 } as never })).toThrow(/unknown config key 'userz'/);
     expect(() => resolveConfig({ cli: { budgets: { heapSlopeBytesPerHour: -1 } } })).toThrow(/budgets.heapSlopeBytesPerHour/);

@@ -5,7 +5,8 @@
  * load's). The harness's own call (spawnServer's startClock) runs in every e2e soak.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTES, type ClockStartResponse } from '../../common/http.js';
+import { randomBytes } from 'node:crypto';
+import { ROUTES, TOKEN_ENV, type ClockStartResponse } from '../../common/http.js';
 import { SimClock } from '../../common/sim-clock.js';
 import { startWireStore, type RunningStore } from '../../store/resolve.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
@@ -22,13 +23,20 @@ afterAll(async () => {
   await store?.stop();
 });
 
+/** The one-time token each pending server gets here, as the harness generates it (spawn-server.ts). */
+const TOKEN = randomBytes(32).toString('hex');
+
 function startPending(env: Record<string, string> = {}): Promise<ServerProcess> {
-  return startServerProcess({ timeScale: SCALE, env: { MONGODB_URI: store.uri, SOAK_SIM_EPOCH: 'pending', ...env } });
+  return startServerProcess({ timeScale: SCALE, env: { MONGODB_URI: store.uri, SOAK_SIM_EPOCH: 'pending', [TOKEN_ENV.clock]: TOKEN, ...env } });
 }
 
-async function postStart(url: string, body: unknown): Promise<{ status: number; body: ClockStartResponse & { error?: { message: string } } }> {
-  const res = await fetch(`${url}${ROUTES.clockStart}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: (await res.json()) as ClockStartResponse & { error?: { message: string } } };
+type StartReply = { status: number; body: ClockStartResponse & { error?: { code: string; message: string } } };
+
+/** POST ROUTES.clockStart with `token` as the bearer (none when null). */
+async function postStart(url: string, body: unknown, token: string | null = TOKEN): Promise<StartReply> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
+  const res = await fetch(`${url}${ROUTES.clockStart}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as StartReply['body'] };
 }
 
 /** The server's simulated wall-clock date, as a user sees it (presence:ping answers it). */
@@ -63,27 +71,54 @@ describe('a pending server clock', () => {
       // The calibration leak counts from the run's simulated 0, not over the jump.
       expect(server.stderr()).toMatch(/synthetic leak: keeping 1 MiB/);
 
+      // The token was good for one start.
       const again = await postStart(server.url, { epochMs: run.epochMs });
-      expect(again.status).toBe(409);
-      expect(again.body.error?.message).toMatch(/started already/);
+      expect(again.status).toBe(403);
+      expect(again.body.error?.message).toMatch(/used/);
     } finally {
       await server.stop();
     }
   });
 
-  it('refuses an epoch that would move simulated time back, and bad bodies', async () => {
+  it('refuses an epoch no harness sends (not within 5 min of now), and bad bodies', async () => {
     const server = await startPending();
     try {
-      // Later than the provisional epoch (an hour ahead): time would run backwards.
-      const back = await postStart(server.url, { epochMs: Date.now() + 2 * 3_600_000 });
-      expect(back.status).toBe(400);
-      expect(back.body.error?.message).toMatch(/back/);
+      // Later than the provisional epoch (an hour ahead): time would also run backwards.
+      const later = await postStart(server.url, { epochMs: Date.now() + 2 * 3_600_000 });
+      expect(later.status).toBe(400);
+      expect(later.body.error?.message).toMatch(/within 5 min/);
+      // 1970: 3×10^8 simulated hours at once, where presence timers' toISOString() threw.
+      expect((await postStart(server.url, { epochMs: 0 })).status).toBe(400);
+      expect((await postStart(server.url, { epochMs: Date.now() - 6 * 60_000 })).status).toBe(400);
+      expect((await postStart(server.url, { epochMs: 1e308 })).status).toBe(400);
       expect((await postStart(server.url, { epochMs: 'soon' })).status).toBe(400);
       // Still pending: a good start is accepted after the bad ones.
       expect((await postStart(server.url, { epochMs: Date.now() })).status).toBe(200);
     } finally {
       await server.stop();
     }
+  });
+
+  it('is 403 without the token or with a wrong one, and then still starts with the right one', async () => {
+    const server = await startPending();
+    try {
+      const none = await postStart(server.url, { epochMs: Date.now() }, null);
+      expect(none.status).toBe(403);
+      expect(none.body.error?.code).toBe('forbidden');
+      expect((await postStart(server.url, { epochMs: Date.now() }, randomBytes(32).toString('hex'))).status).toBe(403);
+      expect((await postStart(server.url, { epochMs: Date.now() }, `${TOKEN}x`)).status).toBe(403);
+      // Checked before the body: a tokenless bad body is 403 too, not 400.
+      expect((await postStart(server.url, { epochMs: 'soon' }, null)).status).toBe(403);
+      expect((await postStart(server.url, { epochMs: Date.now() })).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('will not start pending without a token (exit 2, config error)', async () => {
+    await expect(startServerProcess({ timeScale: SCALE, env: { MONGODB_URI: store.uri, SOAK_SIM_EPOCH: 'pending', [TOKEN_ENV.clock]: '' } })).rejects.toThrow(
+      /exited \(code 2\)[\s\S]*SOAK_CLOCK_TOKEN/,
+    );
   });
 
   it('does not exist on a server whose epoch was given at start', async () => {
