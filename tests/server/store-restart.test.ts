@@ -52,7 +52,10 @@ async function inStore<T>(read: (db: mongoose.mongo.Db) => Promise<T>): Promise<
   }
 }
 
+/** Key fields of each unique index but `_id`'s; none when the collection does not exist. */
 async function uniqueIndexKeys(db: mongoose.mongo.Db, collection: string): Promise<string[]> {
+  const exists = (await db.listCollections({ name: collection }, { nameOnly: true }).toArray()).length > 0;
+  if (!exists) return [];
   const indexes = await db.collection(collection).indexes();
   return indexes.filter((i) => i.unique === true && i.name !== '_id_').map((i) => Object.keys(i.key).join(','));
 }
