@@ -146,10 +146,12 @@ export class Db {
       // Leaked per-event connections skip index builds: the leak is the connection, not DDL.
       autoIndex: primary,
       autoCreate: primary,
-      serverSelectionTimeoutMS: STORE_TIMEOUT_MS,
+      // The shared connection only: a leaked per-event connection keeps the driver's defaults,
+      // so the leak behaves as the seed's did (a slow store makes it wait, not fail).
+      ...(primary ? { serverSelectionTimeoutMS: STORE_TIMEOUT_MS } : {}),
       ...(namesDatabase(uri) ? {} : { dbName: DEFAULT_DB_NAME }),
     });
-    conn.set('bufferTimeoutMS', STORE_TIMEOUT_MS);
+    if (primary) conn.set('bufferTimeoutMS', STORE_TIMEOUT_MS);
     conn.on('error', (err: Error) => this.#log(`db connection error: ${err.message}`));
     return conn;
   }
