@@ -15,6 +15,7 @@ type BenchModule = { default: () => Promise<object> };
 /** Named benches; add an entry per bench module. */
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   store: () => import('./store-bench.js'),
+  idempotency: () => import('./idempotency-bench.js'),
   harness: () => import('./harness-bench.js'),
   vu: () => import('./vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),
