@@ -61,6 +61,10 @@ describe('writes that survive a retry', () => {
     expect(await conn.db!.collection('messages').countDocuments({ from: a.username })).toBe(3);
     expect(delivered.map((m) => m.clientId).sort()).toEqual(['retry-1', 'retry-2', 'retry-3']);
     expect(await call(b.socket.emitWithAck('im:history', { with: a.username }))).toHaveLength(3);
+    // The same clientId for another recipient is not a retry: refused, nothing stored.
+    const c = await user('oth');
+    await expect(call(a.socket.emitWithAck('im:send', { ...payload, to: c.username }))).rejects.toMatchObject({ code: 'conflict' });
+    expect(await conn.db!.collection('messages').countDocuments({ from: a.username })).toBe(3);
   });
 
   it('buddy:accept retried after success answers ok; each relation exists once', async () => {
