@@ -64,6 +64,10 @@ export function IMWindow({ socket, participant, currentUser, initial }: IMWindow
   threadRef.current = currentThread;
   const inputRef = useRef<HTMLInputElement>(null);
   const sequence = useRef(0);
+  // The server keeps one message per (sender, clientId) (a retried send returns the stored one),
+  // so clientIds must not repeat when this window mounts again or a later run reuses the name.
+  const mountTag = useRef('');
+  if (mountTag.current === '') mountTag.current = crypto.randomUUID().slice(0, 8);
 
   const advance = (m: ImMessage): void =>
     setCurrentThread((t) => ({ threadId: t.threadId, lastMessageId: m.id, count: t.count + 1 }));
@@ -131,7 +135,7 @@ export function IMWindow({ socket, participant, currentUser, initial }: IMWindow
     if (!input || text === '') return;
     input.value = '';
     sequence.current += 1;
-    const clientId = `${username}>${participant}#${sequence.current}`;
+    const clientId = `${username}>${participant}#${mountTag.current}.${sequence.current}`;
     probe.messageSent(clientId);
     socket.timeout(ackTimeoutMs).emit('im:send', { to: participant, text, clientId }, (err, reply) => {
       if (err) probe.messageFailed(clientId, 'ack-timeout');

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'conflict'
   | 'rate-limited'
   | 'too-large'
+  /** The store is unreachable, or reconnected and its indexes are not yet re-created; retry later. */
+  | 'unavailable'
   | 'internal';
 
 export interface AppError {

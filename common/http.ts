@@ -12,7 +12,10 @@ export const ROUTES = Object.freeze({
   imHistory: '/api/im/history',
   weather: '/api/weather',
   metrics: '/metrics',
+  /** Readiness: 200 while the store is connected with its indexes in place, else 503. */
   health: '/healthz',
+  /** Liveness: 200 while the process runs, whatever the store does. */
+  live: '/livez',
   /** Harness-only: starts a server spawned with `SOAK_SIM_EPOCH=pending` at the run's epoch. */
   clockStart: '/soak/clock/start',
 });

@@ -48,6 +48,8 @@ export interface App {
   readonly presence: Presence;
   /** socket.io heartbeat in real ms, as chosen by `heartbeatFor`. */
   readonly heartbeat: { readonly pingIntervalMs: number; readonly pingTimeoutMs: number };
+  /** Resolves once the store is connected with every index built; rejects after `timeoutMs` real ms. */
+  whenStoreReady(timeoutMs: number): Promise<void>;
   /** Closes socket.io (and the HTTP server), app timers and the app's DB connections. */
   close(): Promise<void>;
 }
@@ -149,5 +151,6 @@ export function createApp(options: AppOptions): App {
       await db.close();
     })());
 
-  return { httpServer, io, registry: metrics.registry, presence, heartbeat, close };
+  const whenStoreReady = (timeoutMs: number) => db.readiness.whenReady(timeoutMs);
+  return { httpServer, io, registry: metrics.registry, presence, heartbeat, whenStoreReady, close };
 }

@@ -52,7 +52,11 @@ export async function listBuddies(ctx: BuddyContext): Promise<PublicUser[]> {
   return users.map((u) => toPublicUser(u, ctx.isOnline(u.username)));
 }
 
-/** Sends a request; an identical pending request is returned as is (idempotent). */
+/**
+ * Sends a request; an identical pending request is returned as is (idempotent). Concurrent
+ * duplicates race on the unique partial index (one pending request per pair): one inserts, the
+ * others read what it inserted.
+ */
 export async function sendRequest(ctx: BuddyContext, to: string): Promise<{ request: BuddyRequest; created: boolean }> {
   const { BuddyRelation, BuddyRequest: Requests, User } = ctx.models;
   if (to === ctx.username) throw new AppFailure('bad-request', 'cannot befriend yourself');
@@ -60,33 +64,46 @@ export async function sendRequest(ctx: BuddyContext, to: string): Promise<{ requ
   if (await BuddyRelation.exists({ owner: ctx.username, buddy: to })) {
     throw new AppFailure('conflict', `${to} is already a buddy`);
   }
-  const pending = await Requests.findOne({ from: ctx.username, to, status: 'pending' }).lean();
+  const pendingOne = () => Requests.findOne({ from: ctx.username, to, status: 'pending' }).lean();
+  const pending = await pendingOne();
   if (pending) return { request: toBuddyRequest(pending), created: false };
-  const doc = await Requests.create({ from: ctx.username, to, status: 'pending', createdAt: ctx.clock.date() });
-  return { request: toBuddyRequest(doc.toObject()), created: true };
+  try {
+    const doc = await Requests.create({ from: ctx.username, to, status: 'pending', createdAt: ctx.clock.date() });
+    return { request: toBuddyRequest(doc.toObject()), created: true };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const winner = await pendingOne();
+    if (!winner) throw err;
+    return { request: toBuddyRequest(winner), created: false };
+  }
 }
 
-/** Accepts a pending request addressed to the caller and creates both relations. */
-export async function acceptRequest(ctx: BuddyContext, requestId: string): Promise<BuddyRequest> {
+/**
+ * Accepts a request addressed to the caller: the two relations first (upserts), the request
+ * marked accepted last, so a failure in between leaves a pending request that a retry completes.
+ * A retry after success (the ack was lost) answers the accepted request with `accepted: false`;
+ * a request marked accepted whose relations are missing gets them.
+ */
+export async function acceptRequest(ctx: BuddyContext, requestId: string): Promise<{ request: BuddyRequest; accepted: boolean }> {
   const { BuddyRelation, BuddyRequest: Requests } = ctx.models;
-  const doc = await Requests.findOneAndUpdate(
-    { _id: requestId, to: ctx.username, status: 'pending' },
-    { $set: { status: 'accepted' } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!doc) throw new AppFailure('not-found', 'no pending request with that id for you');
+  const mine = { _id: requestId, to: ctx.username };
+  const found = await Requests.findOne({ ...mine, status: trusted({ $in: ['pending', 'accepted'] }) }).lean();
+  if (!found) throw new AppFailure('not-found', 'no pending request with that id for you');
   const since = ctx.clock.date();
   for (const [owner, buddy] of [
-    [doc.from, doc.to],
-    [doc.to, doc.from],
+    [found.from, found.to],
+    [found.to, found.from],
   ] as const) {
     try {
-      await BuddyRelation.create({ owner, buddy, since });
+      await BuddyRelation.updateOne({ owner, buddy }, { $setOnInsert: { since } }, { upsert: true });
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // already buddies one way: fine
+      if (!isDuplicateKey(err)) throw err; // a concurrent accept inserted it first: fine
     }
   }
-  return toBuddyRequest(doc);
+  if (found.status === 'accepted') return { request: toBuddyRequest(found), accepted: false };
+  const marked = await Requests.findOneAndUpdate({ ...mine, status: 'pending' }, { $set: { status: 'accepted' } }, { returnDocument: 'after' }).lean();
+  // Null: a concurrent accept of the same request marked it between our read and this update.
+  return marked ? { request: toBuddyRequest(marked), accepted: true } : { request: toBuddyRequest({ ...found, status: 'accepted' }), accepted: false };
 }
 
 /** The seed's 10 s poll: pending requests addressed to the caller, oldest first. */

@@ -4,12 +4,21 @@
  * the top of every socket handler opens a new mongoose connection, uses its models and never
  * closes it, so driver pools, TCP connections on the store and MongoClients grow by about one
  * per event. Pool events of every connection (shared and leaked) feed the `rol_db_*` gauges.
+ * Whether the store may be used (connected, indexes in place) is `readiness` (store-readiness.ts).
  */
 import mongoose, { type Connection } from 'mongoose';
 import { modelsFor, type Models } from './models.js';
+import { StoreReadiness } from './store-readiness.js';
 
 /** The seed's fixed pool size. */
 export const MAX_POOL_SIZE = 10;
+/**
+ * Real ms a command may wait for a store to talk to (the driver's serverSelectionTimeoutMS and
+ * mongoose's bufferTimeoutMS, instead of 30 s and 10 s): a store on this machine answers its
+ * hello in milliseconds and the driver re-checks an unknown one every 500 ms, so 2 s is four
+ * checks; after that the request is answered `unavailable` rather than held.
+ */
+export const STORE_TIMEOUT_MS = 2_000;
 /** Database used when the connection string names none (the store's URIs end in `/`). */
 export const DEFAULT_DB_NAME = 'rol';
 
@@ -47,6 +56,8 @@ interface PoolEvents {
 export class Db {
   readonly shared: Connection;
   readonly maxPoolSize: number;
+  /** Connected with every index in place; requests consult it before they use the store. */
+  readonly readiness: StoreReadiness;
   readonly #owned: boolean;
   readonly #uri: string | undefined;
   readonly #dbPerEvent: boolean;
@@ -73,6 +84,11 @@ export class Db {
       throw new RangeError('createApp needs a mongoose connection or a MongoDB uri');
     }
     this.#track(this.shared);
+    // After #track: the same client's events, attached synchronously like the pool gauges.
+    this.readiness = new StoreReadiness(() => this.#ensureIndexes(), this.#log);
+    const client = (this.shared as unknown as { client?: { on(event: string, listener: (e: unknown) => void): unknown } }).client;
+    if (client) this.readiness.watch(client);
+    else this.shared.once('connected', () => this.readiness.watch(this.shared.getClient() as unknown as { on(event: string, listener: (e: unknown) => void): unknown }));
   }
 
   /** Models for one socket event: the shared ones, or (leak on) a fresh never-closed connection's. */
@@ -104,7 +120,8 @@ export class Db {
 
   /** The store's own TCP connection count (serverStatus().connections.current), or null. */
   async storeConnections(): Promise<number | null> {
-    const db = this.shared.readyState === 1 ? this.shared.db : undefined;
+    // Not while the store is down or being checked: /metrics must not wait a server selection.
+    const db = this.shared.readyState === 1 && this.readiness.state === 'ready' ? this.shared.db : undefined;
     if (!db) return null;
     try {
       const status = await db.admin().serverStatus();
@@ -116,6 +133,7 @@ export class Db {
   }
 
   async close(): Promise<void> {
+    this.readiness.close();
     const all = [...this.#perEvent, ...(this.#owned ? [this.shared] : [])];
     this.#perEvent.clear();
     await Promise.allSettled(all.map((c) => c.close(true)));
@@ -128,10 +146,19 @@ export class Db {
       // Leaked per-event connections skip index builds: the leak is the connection, not DDL.
       autoIndex: primary,
       autoCreate: primary,
+      // The shared connection only: a leaked per-event connection keeps the driver's defaults,
+      // so the leak behaves as the seed's did (a slow store makes it wait, not fail).
+      ...(primary ? { serverSelectionTimeoutMS: STORE_TIMEOUT_MS } : {}),
       ...(namesDatabase(uri) ? {} : { dbName: DEFAULT_DB_NAME }),
     });
+    if (primary) conn.set('bufferTimeoutMS', STORE_TIMEOUT_MS);
     conn.on('error', (err: Error) => this.#log(`db connection error: ${err.message}`));
     return conn;
+  }
+
+  /** Every model's indexes on the shared connection (createIndexes: a no-op where they exist). */
+  async #ensureIndexes(): Promise<void> {
+    await Promise.all(Object.values(modelsFor(this.shared)).map((model: Models[keyof Models]) => model.createIndexes()));
   }
 
   #track(conn: Connection): void {

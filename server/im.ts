@@ -14,7 +14,7 @@
 import { Types, type mongo } from 'mongoose';
 import { threadIdFor, type ImMessage, type ReadReceipt } from '../common/events.js';
 import type { SimClock } from '../common/sim-clock.js';
-import { AppFailure } from './errors.js';
+import { AppFailure, isDuplicateKey } from './errors.js';
 import type { MessageDoc, Models } from './models.js';
 
 /** The Message model's driver collection, typed by its schema (see the header for why). */
@@ -46,8 +46,15 @@ export function toImMessage(doc: MessageDoc): ImMessage {
   };
 }
 
-/** Persists a message from the caller (the token's user) to `to`. */
-export async function sendMessage(ctx: ImContext, payload: { to: string; text: string; clientId: string }): Promise<ImMessage> {
+/**
+ * Persists a message from the caller (the token's user) to `to`, once per `clientId`: a retry
+ * (the first ack was lost) returns the stored message with `created: false`, so the caller does
+ * not deliver it twice. The unique index (from, clientId) decides, also between concurrent retries.
+ */
+export async function sendMessage(
+  ctx: ImContext,
+  payload: { to: string; text: string; clientId: string },
+): Promise<{ message: ImMessage; created: boolean }> {
   const { User } = ctx.models;
   if (payload.to === ctx.username) throw new AppFailure('bad-request', 'cannot message yourself');
   // Most IMs go to a buddy who is online: presence already proves the account exists, which saves
@@ -65,8 +72,17 @@ export async function sendMessage(ctx: ImContext, payload: { to: string; text: s
     sentAt: ctx.clock.date(),
     readAt: null,
   };
-  await messagesOf(ctx.models).insertOne(doc);
-  return toImMessage(doc);
+  try {
+    await messagesOf(ctx.models).insertOne(doc);
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const stored = await messagesOf(ctx.models).findOne({ from: ctx.username, clientId: payload.clientId });
+    if (!stored) throw err;
+    // The same clientId for another conversation is a client bug, not a retry.
+    if (stored.to !== payload.to) throw new AppFailure('conflict', `clientId ${payload.clientId} was used for another message`);
+    return { message: toImMessage(stored), created: false };
+  }
+  return { message: toImMessage(doc), created: true };
 }
 
 /** The other member of a thread the caller belongs to; `forbidden` otherwise. */

@@ -23,6 +23,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 const DRAIN_MS = 2_000;
 
+/** Real ms the first store connection and index build may take before startup fails (exit 4). */
+const STORE_READY_TIMEOUT_MS = 20_000;
+
 const log = (line: string) => process.stderr.write(`[server] ${line}\n`);
 
 async function start(config: ServerConfig, clockStart: ClockStart): Promise<{ app: App; store: RunningStore | null }> {
@@ -38,6 +41,8 @@ async function start(config: ServerConfig, clockStart: ClockStart): Promise<{ ap
     uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log, clockStart,
     ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
   });
+  // Listens (and prints its ready line) only once no write can reach the store before its indexes.
+  await app.whenStoreReady(STORE_READY_TIMEOUT_MS);
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());

@@ -83,6 +83,10 @@ const requestSchema = new Schema<BuddyRequestDoc>(
 );
 requestSchema.index({ to: 1, status: 1 });
 requestSchema.index({ from: 1, to: 1 });
+// At most one pending request per pair: concurrent duplicate requests insert one, the rest read
+// it. Its own key (with `status`), so it never clashes with the plain index above on a store
+// that already has it.
+requestSchema.index({ from: 1, to: 1, status: 1 }, { unique: true, partialFilterExpression: { status: 'pending' } });
 
 const messageSchema = new Schema<MessageDoc>(
   {
@@ -97,6 +101,8 @@ const messageSchema = new Schema<MessageDoc>(
   options,
 );
 messageSchema.index({ threadId: 1, _id: -1 });
+// The sender's idempotency key: a retried im:send (its ack was lost) finds the stored message.
+messageSchema.index({ from: 1, clientId: 1 }, { unique: true });
 
 const layoutSchema = new Schema<WindowLayoutDoc>(
   {

@@ -1,6 +1,6 @@
 /**
  * The REST half of the contract (common/http.ts): login, buddies, buddy requests, IM history,
- * weather, /metrics and /healthz, on plain node:http (socket.io serves /socket.io/ itself).
+ * weather, /metrics, /healthz (readiness) and /livez (liveness), on plain node:http (socket.io serves /socket.io/ itself).
  * Bodies are capped at MAX_BODY_BYTES; every route but login and the probes needs a Bearer token.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -49,6 +49,12 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
     const claims = await signer.verifyBearer(req.headers.authorization);
     return { models: db.models(), clock, username: claims.username, isOnline };
   };
+  // Routes that read or write the store: 503 `unavailable` while it is (store-readiness.ts).
+  const stored = async (req: IncomingMessage) => {
+    const ctx = await authed(req);
+    await db.readiness.available();
+    return ctx;
+  };
 
   const { clockStart, metricsToken } = deps;
   const loginLimiter = new LoginLimiter(deps.loginLimit);
@@ -67,7 +73,16 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
           },
         }
       : {}),
-    [ROUTES.health]: { method: 'GET', name: 'health', run: async () => ({ status: 200, body: { ok: true } }) },
+    // Readiness (the store connected, indexes in place) and liveness (the process answers).
+    [ROUTES.health]: {
+      method: 'GET',
+      name: 'health',
+      run: async () => {
+        const store = db.readiness.state;
+        return { status: store === 'ready' ? 200 : 503, body: { ok: store === 'ready', store } };
+      },
+    },
+    [ROUTES.live]: { method: 'GET', name: 'live', run: async () => ({ status: 200, body: { ok: true } }) },
     [ROUTES.metrics]: {
       method: 'GET',
       name: 'metrics',
@@ -79,17 +94,17 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
       },
     },
     [ROUTES.login]: { method: 'POST', name: 'login', run: (req) => login(req) },
-    [ROUTES.buddies]: { method: 'GET', name: 'buddies', run: async (req) => ({ status: 200, body: { data: await listBuddies(await authed(req)) } }) },
+    [ROUTES.buddies]: { method: 'GET', name: 'buddies', run: async (req) => ({ status: 200, body: { data: await listBuddies(await stored(req)) } }) },
     [ROUTES.buddyRequests]: {
       method: 'GET',
       name: 'buddy_requests',
-      run: async (req) => ({ status: 200, body: { data: await pendingRequests(await authed(req)) } }),
+      run: async (req) => ({ status: 200, body: { data: await pendingRequests(await stored(req)) } }),
     },
     [ROUTES.imHistory]: {
       method: 'GET',
       name: 'im_history',
       run: async (req, url) => {
-        const ctx = await authed(req);
+        const ctx = await stored(req);
         const q = url.searchParams;
         const limit = q.get('limit');
         const query = schema.parseOrFail(schema.imHistoryPayload, {
@@ -113,6 +128,8 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
 
   async function login(req: IncomingMessage): Promise<Reply> {
     const body = schema.parseOrFail(schema.loginBody, await readJson(req));
+    // Before the limiter: a store outage is 503 `unavailable`, not a failed login.
+    await db.readiness.available();
     const done = loginLimiter.begin(body.username);
     let ok = false;
     try {

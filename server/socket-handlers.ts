@@ -37,6 +37,9 @@ interface Ctx {
   readonly isOnline: (username: string) => boolean;
 }
 
+/** Events that never touch the store: they keep answering while it is unavailable. */
+const STORELESS_EVENTS: ReadonlySet<ClientEventName> = new Set(['presence:ping', 'presence:logoff']);
+
 type LooseOn = { on(event: string, listener: (...args: unknown[]) => void): void };
 
 /** A thrown value as one log line, at most 200 characters (a client chooses what it says). */
@@ -75,6 +78,7 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
           if (payloadSchema && args.length !== 2) throw new AppFailure('bad-request', `${event} takes (payload, ack)`);
           if (!bucket.take()) throw new AppFailure('rate-limited', 'too many events; slow down');
           const payload = payloadSchema ? schema.parseOrFail(payloadSchema, raw) : (undefined as P);
+          if (!STORELESS_EVENTS.has(event)) await db.readiness.available();
           const models = await db.forEvent();
           const data = await handler({ models, clock, username, isOnline }, payload);
           if (socket.connected) ack({ data });
@@ -116,7 +120,9 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
   });
 
   bind('buddy:accept', schema.buddyAcceptPayload, async (ctx, p) => {
-    const request = await acceptRequest(ctx, p.requestId);
+    const { request, accepted } = await acceptRequest(ctx, p.requestId);
+    // A retry after success only repeats the ack; the notifications went out the first time.
+    if (!accepted) return request;
     presence.addBuddies(request.from, request.to);
     io.to(userRoom(request.from)).emit('buddy:accepted', request);
     const at = clock.date().toISOString();
@@ -131,9 +137,12 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
     'im:send',
     schema.imSendPayload,
     async (ctx, p) => {
-      const message = await sendMessage(ctx, p);
-      io.to(userRoom(username)).emit('im:sent', message);
-      io.to(userRoom(p.to)).emit('im:new', message);
+      const { message, created } = await sendMessage(ctx, p);
+      // A retry of a stored message was delivered the first time: only its ack is repeated.
+      if (created) {
+        io.to(userRoom(username)).emit('im:sent', message);
+        io.to(userRoom(p.to)).emit('im:new', message);
+      }
       return message;
     },
     (raw, error) => {

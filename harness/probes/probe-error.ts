@@ -14,6 +14,8 @@ export type ProbeErrorCode =
   | 'ERR_METRICS_SCRAPE'
   /** The store's `serverStatus` could not be read (unreachable, timed out, no connection counts). */
   | 'ERR_STORE_STATUS'
+  /** The store answering is not the process the run started with (its pid changed or its uptime went back). */
+  | 'ERR_STORE_RESTARTED'
   /** Writing a heap snapshot failed (protocol or file system). */
   | 'ERR_HEAP_SNAPSHOT'
   /** Reading or diffing heap snapshot files failed. */

@@ -4,6 +4,11 @@
  * connections (leak `db-per-event`) may stop answering `/metrics`, but the store still counts
  * every TCP connection it holds. One long-lived client per run, every read bounded by a timeout.
  * Works against mongod and the offline wire store alike (both answer serverStatus).
+ *
+ * It also notices a store restart mid-run: both report the process's `pid` and `uptimeMillis`
+ * (`uptime`, s) in serverStatus, so a new pid or an uptime lower than at the previous read means
+ * another process now answers on the same address. Its data and indexes are not the ones the run
+ * started with (the wire store keeps nothing), so the run's evidence ends there.
  */
 import { MongoClient } from 'mongodb';
 import { ProbeError, asProbeError } from './probe-error.js';
@@ -14,6 +19,33 @@ export interface StoreCounts {
   readonly connections: number;
   /** `connections.totalCreated`, when the store reports it. */
   readonly totalCreated: number | null;
+}
+
+/** Which store process answered: serverStatus `pid` and uptime, each null when not reported. */
+export interface StoreIdentity {
+  readonly pid: number | null;
+  /** `uptimeMillis`, else `uptime` (s) × 1000. */
+  readonly uptimeMs: number | null;
+}
+
+function numberOr(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export function storeIdentity(status: Record<string, unknown>): StoreIdentity {
+  const uptimeS = numberOr(status['uptime']);
+  return { pid: numberOr(status['pid']), uptimeMs: numberOr(status['uptimeMillis']) ?? (uptimeS === null ? null : uptimeS * 1000) };
+}
+
+/** Why `next` is not the store process `previous` was read from, or null when it may be the same. */
+export function storeRestartCause(previous: StoreIdentity, next: StoreIdentity): string | null {
+  if (previous.pid !== null && next.pid !== null && previous.pid !== next.pid) {
+    return `the store's pid changed from ${previous.pid} to ${next.pid}`;
+  }
+  if (previous.uptimeMs !== null && next.uptimeMs !== null && next.uptimeMs < previous.uptimeMs) {
+    return `the store's uptime went back from ${(previous.uptimeMs / 1000).toFixed(1)} s to ${(next.uptimeMs / 1000).toFixed(1)} s`;
+  }
+  return null;
 }
 
 export interface StoreProbeOptions {
@@ -35,6 +67,8 @@ export class StoreProbe implements Probe<StoreCounts, { reads: number; failures:
   #failures = 0;
   #totalMs = 0;
   #maxMs = 0;
+  /** The store process of the last good read. */
+  #identity: StoreIdentity | null = null;
 
   private constructor(client: MongoClient) {
     this.#client = client;
@@ -67,12 +101,19 @@ export class StoreProbe implements Probe<StoreCounts, { reads: number; failures:
     return new StoreProbe(client);
   }
 
-  /** One serverStatus read. Throws ERR_STORE_STATUS when it fails or carries no connection counts. */
+  /**
+   * One serverStatus read. Throws ERR_STORE_STATUS when it fails or carries no connection counts,
+   * ERR_STORE_RESTARTED when another store process answers than at the previous good read.
+   */
   async sample(): Promise<StoreCounts> {
     const t0 = performance.now();
     this.#reads++;
     try {
       const status = await this.#client.db('admin').command({ serverStatus: 1 });
+      const identity = storeIdentity(status);
+      const restart = this.#identity ? storeRestartCause(this.#identity, identity) : null;
+      this.#identity = identity;
+      if (restart) throw new ProbeError('ERR_STORE_RESTARTED', `the store restarted mid-run: ${restart}`);
       const c = status['connections'] as { current?: unknown; totalCreated?: unknown } | undefined;
       if (typeof c?.current !== 'number') throw new ProbeError('ERR_STORE_STATUS', 'serverStatus has no connections.current');
       return { connections: c.current, totalCreated: typeof c.totalCreated === 'number' ? c.totalCreated : null };

@@ -9,6 +9,7 @@ import type { SimClock } from '../../common/sim-clock.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
 import type { Phase, Sample, ServerProbe, StoreReading } from '../sample.js';
 import { InterruptedError, TargetError } from '../errors.js';
+import { ProbeError } from '../probes/probe-error.js';
 import type { LoadHandle } from './load-process.js';
 import type { HttpLoadHandle } from '../load/http-load.js';
 import type { NdjsonWriter } from './ndjson-writer.js';
@@ -148,11 +149,13 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     }
     let store: StoreReading | null = null;
     let storeError: string | undefined;
+    let storeRestarted = false;
     if (deps.readStore) {
       try {
         store = await deps.readStore();
       } catch (err) {
         storeError = messageOf(err);
+        storeRestarted = err instanceof ProbeError && err.code === 'ERR_STORE_RESTARTED';
       }
     }
     const sample: Sample = {
@@ -174,6 +177,10 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     deps.writer.write(sample);
     out.samples.push(sample);
     deps.emit({ type: 'sample', sample, totalSimMs: endSim });
+    // After the sample is written: the samples so far stay evidence, a partial report is made of them.
+    if (storeRestarted) {
+      throw new TargetError('ERR_STORE', `${storeError ?? 'the store restarted'}; the server's data and indexes since then are not the run's`);
+    }
     if (scrapeFailures >= scrapeLimit) {
       throw new TargetError('ERR_TARGET', `/metrics did not answer at ${scrapeFailures} samples in a row (limit ${scrapeLimit}); last: ${scrapeError}`);
     }
