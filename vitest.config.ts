@@ -1,7 +1,14 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// CI (.ci/run) sets SOAK_TEST_RESULTS_DIR: a JSON report beside the usual output, which
+// scripts/ci-summary.ts totals into the closing `N passed, N failed, N skipped` line.
+const resultsDir = process.env.SOAK_TEST_RESULTS_DIR;
+const reporting = resultsDir ? { reporters: ['default', 'json'], outputFile: { json: join(resultsDir, 'unit.json') } } : {};
 
 export default defineConfig({
   test: {
+    ...reporting,
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     // Whole soaks run alone afterwards (vitest.e2e.config.ts): their time scale is planned for
     // the machine's full capacity, and sharing the 2 cores would lower their fidelity.

@@ -35,6 +35,12 @@ describe('parseStoreMode', () => {
   });
 });
 
+// With a mongod at hand (MONGOMS_SYSTEM_BINARY) the "no mongod to be had" cases cannot happen:
+// they are skipped visibly, their titles say why, and memory-server is shown to start instead.
+const systemMongod = process.env.MONGOMS_SYSTEM_BINARY;
+const noMongodCase = it.skipIf(Boolean(systemMongod));
+const noMongodNote = systemMongod ? ` (skipped: MONGOMS_SYSTEM_BINARY=${systemMongod} names a mongod)` : '';
+
 describe('resolveStore', () => {
   it('SOAK_STORE=wire starts the wire store, mongoose works on it, stop() ends the process', async () => {
     expect(existsSync(wireEntryPath())).toBe(true);
@@ -67,8 +73,17 @@ describe('resolveStore', () => {
     expect(Date.now() - t0).toBeLessThan(8_000);
   });
 
-  it('memory-server with no mongod to be had gives up within ~10 s with a clear error', async () => {
-    if (process.env.MONGOMS_SYSTEM_BINARY) return; // a machine with mongod: nothing to prove here
+  it.runIf(Boolean(systemMongod))('memory-server starts the MONGOMS_SYSTEM_BINARY mongod', async () => {
+    const store = await resolveStore({ mode: 'memory-server', env: {}, memoryServerTimeoutMs: 30_000 });
+    try {
+      expect(store.engine).toBe('memory-server');
+      expect(store.uri).toMatch(/^mongodb:\/\/127\.0\.0\.1:\d+\//);
+    } finally {
+      await store.stop();
+    }
+  }, 60_000);
+
+  noMongodCase(`memory-server with no mongod to be had gives up within ~10 s with a clear error${noMongodNote}`, async () => {
     const t0 = Date.now();
     const outcome = await resolveStore({ mode: 'memory-server', env: {}, memoryServerTimeoutMs: 10_000 }).then(
       async (store) => {
@@ -93,8 +108,7 @@ describe('resolveStore', () => {
     expect(downloadHost({ MONGOMS_DOWNLOAD_MIRROR: 'not a url' })).toBe('fastdl.mongodb.org');
   });
 
-  it('gives up at once when nothing is cached and the download host does not resolve', async () => {
-    if (process.env.MONGOMS_SYSTEM_BINARY) return;
+  noMongodCase(`gives up at once when nothing is cached and the download host does not resolve${noMongodNote}`, async () => {
     // .invalid never resolves (RFC 6761), on any machine.
     const env = { MONGOMS_DOWNLOAD_MIRROR: 'https://mirror.invalid' };
     const outcome = await resolveStore({ mode: 'memory-server', env, memoryServerTimeoutMs: 10_000 }).then(
@@ -110,8 +124,7 @@ describe('resolveStore', () => {
     }
   }, 20_000);
 
-  it('auto falls back to the wire store and logs why', async () => {
-    if (process.env.MONGOMS_SYSTEM_BINARY) return;
+  noMongodCase(`auto falls back to the wire store and logs why${noMongodNote}`, async () => {
     const lines: string[] = [];
     const store = await resolveStore({ mode: 'auto', env: {}, log: (l) => lines.push(l), memoryServerTimeoutMs: 10_000 });
     try {
