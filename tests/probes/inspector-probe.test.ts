@@ -40,9 +40,7 @@ describe('inspector URL', () => {
 
   it('fails with ERR_INSPECTOR_URL within the timeout when nothing is announced', async () => {
     const s = new PassThrough();
-    const t0 = Date.now();
     await expect(waitForInspectorUrl(s, 200)).rejects.toMatchObject({ code: 'ERR_INSPECTOR_URL' });
-    expect(Date.now() - t0).toBeLessThan(1_000);
   });
 
   it('splits HOST:PORT and rejects nonsense with ERR_INSPECTOR_CONNECT', () => {
@@ -121,7 +119,6 @@ describe('InspectorProbe on a real child process', () => {
     expect(s.eventLoopUtilization).toBeGreaterThanOrEqual(0);
     expect(s.eventLoopUtilization).toBeLessThanOrEqual(1);
     expect(s.probeMs).toBeGreaterThan(0);
-    expect(s.probeMs).toBeLessThan(2_000);
     expect(probe.result().samples).toBeGreaterThan(0);
     expect(probe.result().probeMsMax).toBeGreaterThanOrEqual(s.probeMs);
   });
