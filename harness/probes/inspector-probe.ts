@@ -2,8 +2,10 @@
  * Reads the measured server through the V8 inspector protocol: forced GC, heap usage, memory,
  * CPU, event-loop delay and utilisation, and streamed heap snapshots. One probe per target and
  * one connection per run: V8 keeps heap object ids per session (snapshot diffs match objects by
- * them), and the probe's in-target state is one per process (a second probe's close removes it).
+ * them). Each probe keeps its in-target state under its own id, so probes on one target (the
+ * harness's and, say, a second one in target mode) neither reset nor remove each other's.
  */
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
@@ -12,7 +14,7 @@ import type { ServerProbe } from '../sample.js';
 import { parseInspectArg } from './inspector-url.js';
 import { ProbeError, asProbeError, type ProbeErrorCode } from './probe-error.js';
 import type { Probe } from './probe.js';
-import { INSTALL_EXPRESSION, READ_EXPRESSION, UNINSTALL_EXPRESSION, type TargetReading } from './target-scripts.js';
+import { installExpression, readExpression, uninstallExpression, type TargetReading } from './target-scripts.js';
 
 /** Object group for everything `Runtime.evaluate` creates, released after every call. */
 const OBJECT_GROUP = 'rol-soak';
@@ -51,6 +53,8 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
   readonly name = 'inspector';
   readonly #client: CDP.Client;
   readonly #callTimeoutMs: number;
+  /** This probe's key in the target's registry. */
+  readonly #id = randomUUID();
   #delayAvailable = false;
   #closed = false;
   #cost = { samples: 0, probeMsTotal: 0, probeMsMax: 0, snapshots: 0, snapshotPauseMsTotal: 0 };
@@ -82,7 +86,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
 
   /** Installs the event-loop delay histogram and CPU/ELU baselines in the target. */
   async before(): Promise<void> {
-    const installed = await this.#evaluate<{ delay: boolean }>(INSTALL_EXPRESSION, 'ERR_INSPECTOR_CONNECT');
+    const installed = await this.#evaluate<{ delay: boolean }>(installExpression(this.#id), 'ERR_INSPECTOR_CONNECT');
     this.#delayAvailable = installed.delay;
   }
 
@@ -95,7 +99,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     const t0 = performance.now();
     await this.#call('collectGarbage', () => this.#client.HeapProfiler.collectGarbage());
     const heap = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
-    const r = await this.#evaluate<TargetReading | null>(READ_EXPRESSION, 'ERR_INSPECTOR_PROTOCOL');
+    const r = await this.#evaluate<TargetReading | null>(readExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL');
     const probeMs = performance.now() - t0;
     this.#cost.samples++;
     this.#cost.probeMsTotal += probeMs;
@@ -176,12 +180,12 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     return profile;
   }
 
-  /** Removes the probe's state from the target and detaches. Safe to call twice. */
+  /** Removes this probe's state (only its own) from the target and detaches. Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     try {
-      await this.#evaluate(UNINSTALL_EXPRESSION, 'ERR_INSPECTOR_PROTOCOL').catch(() => undefined);
+      await this.#evaluate(uninstallExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL').catch(() => undefined);
     } finally {
       await this.#client.close().catch(() => undefined);
     }

@@ -97,10 +97,12 @@ describe('im-listeners', () => {
     expect(await receiver.openIm(0)).toBe(true);
     const base = receiver.counts().listenersByEvent['im:new']?.max ?? 0;
     expect(base).toBe(2); // the Shell's listener and the IM window's
-    for (let i = 1; i <= N; i++) {
+    // N thread changes, then one more message: React runs a commit's pending effects before it
+    // renders the next update, so once message N + 1 is on screen the effects of the N changes
+    // have run (no fixed sleep for them).
+    for (let i = 1; i <= N + 1; i++) {
       await sender.sendMessage(0);
       await until(`message ${i}`, () => receiver.document.querySelectorAll(`[data-im] li[data-from="${sender.username}"]`).length === i);
-      await new Promise((r) => setTimeout(r, 20)); // the effect re-run after the render
     }
     const c = receiver.counts();
     const perEvent = c.listenersByEvent['im:new']?.max ?? 0;

@@ -1,7 +1,7 @@
 /**
  * `--load external`: the harness starts the reference server and judges it while an outside load
- * runs — here the k6 scripts' socket.io codec driving real users over `ws` (tests/k6), in real
- * time-scale terms of its own. No virtual users: the client-count rules are optional and no
+ * runs — here the k6 scripts' own session (scenarios/k6/socketio-session.ts, k6 modules shimmed:
+ * tests/k6/shim/) driving real users over `ws`, in real time-scale terms of its own. No virtual users: the client-count rules are optional and no
  * planned-action fidelity is required, but every server rule still applies.
  */
 import { describe, expect, it } from 'vitest';

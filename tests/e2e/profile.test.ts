@@ -50,7 +50,10 @@ describe('--profile heap', () => {
     expect(profile.samples[0]).toEqual({ size: expect.any(Number), nodeId: expect.any(Number), ordinal: expect.any(Number) });
     expect(readFileSync(join(run.runDir!, 'summary.md'), 'utf8')).toContain('| heap | `server.heapprofile` |');
     expect(run.stdout).toContain(`profile (heap): ${file}`);
-    for (const pid of pidsOf(run)) expect(alive(pid), `pid ${pid} left running`).toBe(false);
+    // The server's PID from its start line: found (or the check below would prove nothing), then gone.
+    const pids = pidsOf(run);
+    expect(pids, run.stdout).toHaveLength(1);
+    for (const pid of pids) expect(alive(pid), `pid ${pid} left running`).toBe(false);
   });
 
   it("a terminal's Ctrl+C mid-soak still writes what was sampled, and a partial report (exit 130)", async () => {
@@ -77,7 +80,10 @@ describe('--profile heap', () => {
     expect(report.run.interrupted).toBe(true);
     expect(report.run.profiles?.map((p) => p.path)).toEqual(['server.heapprofile']);
     expect(readHeapProfile(join(run.runDir!, 'server.heapprofile')).samples.length).toBeGreaterThan(0);
-    for (const pid of pidsOf(run)) expect(alive(pid), `pid ${pid} left running`).toBe(false);
+    // The server's PID from its start line: found (or the check below would prove nothing), then gone.
+    const pids = pidsOf(run);
+    expect(pids, run.stdout).toHaveLength(1);
+    for (const pid of pids) expect(alive(pid), `pid ${pid} left running`).toBe(false);
   });
 });
 
@@ -101,7 +107,7 @@ describe.skipIf(clinicSkip !== null)(`--profile clinic-* ${clinicSkip ? `(skippe
     expect(readFileSync(join(run.runDir!, profiles[1]!.path), 'utf8')).toMatch(/^\s*<!DOCTYPE html>/i);
     // clinic and the server it ran: both stopped.
     const pids = pidsOf(run);
-    expect(pids).toHaveLength(2);
+    expect(pids, run.stdout).toHaveLength(2);
     for (const pid of pids) expect(alive(pid), `pid ${pid} left running`).toBe(false);
   });
 });

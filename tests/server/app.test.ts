@@ -9,6 +9,7 @@ import { SimClock } from '../../common/sim-clock.js';
 import { createApp, heartbeatFor } from '../../server/app.js';
 import { WeatherService, WEATHER_TTL_SIM_MS } from '../../server/weather.js';
 import { startWireStore, type RunningStore } from '../../store/resolve.js';
+import { until } from '../helpers/until.js';
 import { call, loginAndConnect } from './client.js';
 
 let store: RunningStore;
@@ -58,12 +59,31 @@ describe('simulated-time rules', () => {
   });
 
   it('keeps weather for 15 simulated minutes, deterministically per city and slot', async () => {
-    const clock = new SimClock({ scale: 60_000 }); // 15 simulated min = 15 real ms
-    const weather = new WeatherService(clock);
-    const first = weather.report('Oslo');
-    expect(weather.report('oslo')).toMatchObject({ cached: true, tempC: first.tempC, condition: first.condition });
-    await new Promise((r) => setTimeout(r, WEATHER_TTL_SIM_MS / clock.scale + 10));
-    expect(weather.report('Oslo').cached).toBe(false);
-    expect(new WeatherService(new SimClock({ scale: 1, epochMs: clock.epochMs })).report('Oslo').tempC).toBeTypeOf('number');
+    // Services (as in separate processes) whose clocks stand mid-way into 15-minute slot n, at
+    // scale 1: 7.5 real minutes before the slot or a cached entry could end.
+    const SLOT_MS = 15 * 60_000;
+    const inSlot = (n: number) => new WeatherService(new SimClock({ scale: 1, epochMs: Date.now() - (n + 0.5) * SLOT_MS }));
+    const cached = inSlot(100);
+    const first = cached.report('Oslo');
+    expect(cached.report('oslo')).toMatchObject({ cached: true, tempC: first.tempC, condition: first.condition });
+
+    const fast = new SimClock({ scale: 60_000 }); // 15 simulated min = 15 real ms
+    const expiring = new WeatherService(fast);
+    expiring.report('Oslo');
+    const cachedBy = fast.now(); // the entry was made at or before this simulated instant
+    await until('15 simulated minutes to pass', () => fast.now() > cachedBy + WEATHER_TTL_SIM_MS);
+    expect(expiring.report('Oslo').cached).toBe(false);
+
+    const cities = ['Oslo', 'Lima', 'Perth', 'Quito', 'Accra', 'Hanoi', 'Turin', 'Omaha'];
+    const seen = (w: WeatherService, city: string) => {
+      const r = w.report(city);
+      return `${r.tempC}/${r.condition}`;
+    };
+    const slot100 = cities.map((c) => seen(inSlot(100), c));
+    // Same city and slot: the same report in every process, whatever the spelling's case.
+    expect(cities.map((c) => seen(inSlot(100), ` ${c.toUpperCase()} `))).toEqual(slot100);
+    // Another slot, or another city: other weather (8 cities, ~450 × 5 outcomes each: never all equal).
+    expect(cities.map((c) => seen(inSlot(101), c))).not.toEqual(slot100);
+    expect(new Set(slot100).size).toBeGreaterThan(1);
   });
 });

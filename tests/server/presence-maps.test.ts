@@ -14,8 +14,10 @@ const pair = useLeakPair('presence-maps', 600);
 
 const socketMap = 'rol_presence_map_entries{map="socketUserMap"}';
 const userMap = 'rol_presence_map_entries{map="userSocketMap"}';
+const failedDisconnects = 'rol_event_errors_total{event="disconnect",code="internal"}';
 
-async function abruptDisconnects(server: ServerProcess): Promise<void> {
+/** N abrupt disconnects; returns once `handled` holds (a bounded wait: eventually's 10 s). */
+async function abruptDisconnects(server: ServerProcess, handled: () => Promise<boolean>): Promise<void> {
   for (let u = 0; u < USERS; u++) {
     const { token } = await login(server.url, uniqueName('ghost'));
     for (let i = 0; i < N / USERS; i++) {
@@ -24,27 +26,29 @@ async function abruptDisconnects(server: ServerProcess): Promise<void> {
       killTransport(socket); // no disconnect packet: the server sees 'transport close'
     }
   }
-  await eventually(async () => (await metric(server, 'rol_connected_sockets')) === 0);
-  // Let the disconnect handlers finish (goodbye timeout: 5 simulated s = 8 real ms) and the
-  // fixed server's sweeper run (60 simulated s = 100 real ms).
-  await new Promise((r) => setTimeout(r, 400));
+  await eventually(async () => (await metric(server, 'rol_connected_sockets')) === 0 && (await handled()));
 }
 
 describe('presence-maps leak switch', () => {
   it('leaky: N abrupt disconnects leave about N stale socketUserMap entries and one per user in userSocketMap', async () => {
     const before = await metric(pair.leaky, socketMap);
-    await abruptDisconnects(pair.leaky);
+    // Not exposed until the first failure: 0 until then.
+    const failed = () => metric(pair.leaky, failedDisconnects).catch(() => 0);
+    const failedBefore = await failed();
+    // Every leaky disconnect handler has run to its end: it fails (goodbye never acknowledged,
+    // 5 simulated s) and is counted, before the Maps would have been cleaned.
+    await abruptDisconnects(pair.leaky, async () => (await failed()) - failedBefore >= N);
     expect(await metric(pair.leaky, 'rol_connected_sockets')).toBe(0);
     expect((await metric(pair.leaky, socketMap)) - before).toBe(N);
     expect(await metric(pair.leaky, userMap)).toBeGreaterThanOrEqual(USERS);
     // Each failed disconnect is counted, so the failure is visible, not silent.
-    expect(await metric(pair.leaky, 'rol_event_errors_total{event="disconnect",code="internal"}')).toBeGreaterThanOrEqual(N);
+    expect(await metric(pair.leaky, failedDisconnects)).toBeGreaterThanOrEqual(N);
   });
 
   it('fixed: the Maps never exceed the connected sockets', async () => {
-    await abruptDisconnects(pair.fixed);
-    expect(await metric(pair.fixed, socketMap)).toBe(0);
-    expect(await metric(pair.fixed, userMap)).toBe(0);
+    // Handled when both Maps are empty (cleaned in the handler's finally, or by the sweeper);
+    // a Map that keeps an entry fails this wait.
+    await abruptDisconnects(pair.fixed, async () => (await metric(pair.fixed, socketMap)) === 0 && (await metric(pair.fixed, userMap)) === 0);
     // With sockets connected, each Map is bounded by them.
     const { token } = await login(pair.fixed.url, uniqueName('live'));
     const a = await openSocket(pair.fixed.url, token);

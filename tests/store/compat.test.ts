@@ -1,6 +1,8 @@
 /**
  * Mongoose 9 against the store: the operations the reference server uses, with the answers a
- * real mongod gives. Runs against MONGODB_URI instead when it is set.
+ * real mongod gives. The same cases run against MONGODB_URI when it is set (the nightly
+ * workflow's `compat-mongod` job sets it to a `mongo:7.0` service), else against the wire store;
+ * the first test says which one answered.
  */
 import mongoose, { Schema, Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +44,14 @@ afterAll(async () => {
   await conn?.dropDatabase().catch(() => undefined);
   await conn?.close();
   await store?.stop();
+});
+
+describe(`the store answering (${process.env.MONGODB_URI ? 'MONGODB_URI: a real mongod' : 'the wire store'})`, () => {
+  it('is the one named: a real mongod behind MONGODB_URI, else the wire store', async () => {
+    const info = await conn.db!.admin().command({ buildInfo: 1 });
+    if (store.engine === 'uri') expect(info.version).not.toMatch(/rolsoak/);
+    else expect(info.version).toBe('7.0.0-rolsoak');
+  });
 });
 
 describe('reads', () => {
