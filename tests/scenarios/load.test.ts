@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { startLoad, type LoadReport } from '../../scenarios/load.js';
 import { defineScenario } from '../../scenarios/scenario.js';
+import { SimClock } from '../../common/sim-clock.js';
 
 const SCALE = 60;
 const epochMs = Date.now();
@@ -50,5 +51,14 @@ describe('startLoad', () => {
     expect(final.client.listenersPerSocketMax).toBeLessThanOrEqual(1 + 6);
     expect(final.client.duplicateDeliveries).toBe(0);
     expect(reports.some((r) => r.load.latencyMs.count > 0)).toBe(true);
+    // An IM is done only once acknowledged, and every action ends once: done, failed or still pending.
+    expect(final.load.actions['im.send']).toBeLessThanOrEqual(final.load.messagesAcked);
+    expect(final.load.failedActions).toBeTypeOf('number');
+    expect(final.load.doneActions + (final.load.failedActions ?? 0) + (final.load.pendingActions ?? 0)).toBeLessThanOrEqual(final.load.plannedActions);
+    // The workers' clock reading agrees with a clock built here from the same spec (1 ms × S).
+    const reading = final.load.clock;
+    expect(reading).toBeDefined();
+    const here = new SimClock({ scale: SCALE, epochMs });
+    expect(Math.abs((reading?.simMs ?? NaN) - here.simAt(reading?.epochMs ?? NaN))).toBeLessThanOrEqual(SCALE);
   });
 });
