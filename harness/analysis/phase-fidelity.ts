@@ -18,13 +18,6 @@ export interface PhaseWindow {
 }
 
 /**
- * A phase is judged on at least this many samples; with fewer its medians are single readings
- * (one GC pause or one burst decides them) and it is reported as insufficient-data, which does
- * not block the verdict alone.
- */
-export const MIN_PHASE_SAMPLES = 2;
-
-/**
  * REST requests achieved over planned (the HTTP load's rate × the windows' real time) must be at
  * least this. Why 0.9: autocannon starts whole requests at each real second, so windows of a few
  * real seconds count ±1 s of requests against the plan; a server that lets a tenth of the
@@ -39,7 +32,7 @@ export const REST_MIN_RATIO = 0.9;
  */
 export const LOAD_REPORT_AGE_MAX_MS = 5_000;
 
-export type PhaseStatus = 'ok' | 'saturated' | 'insufficient-data';
+export type PhaseStatus = 'ok' | 'saturated';
 
 export interface PhaseFidelity {
   readonly name: string;
@@ -56,8 +49,11 @@ export interface PhaseFidelity {
   readonly plannedActions: number | null;
   readonly doneActions: number | null;
   readonly failedActions: number | null;
-  /** Done over planned less those still pending at the phase's end (a backlog of due actions counts against). */
-  readonly doneRatio: number | null;
+  /**
+   * Growth over the phase of the backlog (actions due but not yet started: planned − done −
+   * failed − pending), over the phase's planned actions; negative when the phase caught up.
+   */
+  readonly backlogGrowth: number | null;
   readonly messagesSent: number | null;
   /** IMs sent in the phase minus those acknowledged in it (failed and still awaited alike). */
   readonly messagesUnacked: number | null;
@@ -106,12 +102,14 @@ function assessPhase(w: PhaseWindow, inside: readonly Sample[], before: Sample |
   const planned = d((l) => l.plannedActions);
   const done = d((l) => l.doneActions);
   const failed = d((l) => l.failedActions);
-  const pending = d((l) => l.pendingActions);
   const sent = d((l) => l.messagesSent);
   const acked = d((l) => l.messagesAcked);
   const errors = d((l) => l.errors);
-  const settledPlan = planned !== null && pending !== null ? planned - pending : null;
-  const doneRatio = done !== null && settledPlan !== null && settledPlan > 0 ? done / settledPlan : null;
+  // Δdone alone cannot say whether the phase kept up: a phase after a backlog also does the
+  // actions due before it. What the phase added to the backlog can.
+  const backlog = (l: NonNullable<Sample['load']> | null) => (l ? l.plannedActions - l.doneActions - (l.failedActions ?? 0) - (l.pendingActions ?? 0) : 0);
+  const grew = last ? backlog(last) - backlog(first) : null;
+  const backlogGrowth = grew !== null && planned !== null && planned > 0 ? grew / planned : null;
   const unacked = sent !== null && acked !== null ? Math.max(0, sent - acked) : null;
   const rest = restOf(inside, options.httpRatePerSecond);
 
@@ -121,7 +119,9 @@ function assessPhase(w: PhaseWindow, inside: readonly Sample[], before: Sample |
   if (elu !== null && elu > b.eventLoopUtilizationMax) reasons.push(`server event-loop utilisation ${elu.toFixed(2)} > ${b.eventLoopUtilizationMax} (median)`);
   if (delay !== null && delay > b.eventLoopDelayP99MaxMs) reasons.push(`server event-loop delay p99 ${delay.toFixed(0)} ms > ${b.eventLoopDelayP99MaxMs} ms (median)`);
   if (ack !== null && ack > b.ackP99MaxMs) reasons.push(`IM ack p99 ${ack.toFixed(0)} ms > ${b.ackP99MaxMs} ms (median)`);
-  if (doneRatio !== null && doneRatio < b.fidelityMinRatio) reasons.push(`${pct(doneRatio)} of planned actions done (${done} of ${settledPlan}; need ≥ ${pct(b.fidelityMinRatio)})`);
+  if (backlogGrowth !== null && backlogGrowth > 1 - b.fidelityMinRatio) {
+    reasons.push(`the backlog of due actions not started grew by ${grew} (${pct(backlogGrowth)} of the phase's ${planned} planned; max ${pct(1 - b.fidelityMinRatio)})`);
+  }
   if (failed !== null && planned !== null && planned > 0 && failed / planned > share) reasons.push(`${failed} actions failed or timed out (${pct(failed / planned)} of ${planned}; max ${pct(share)})`);
   if (unacked !== null && sent !== null && sent > 0 && unacked / sent > share) reasons.push(`${unacked} of ${sent} IMs not acknowledged (${pct(unacked / sent)}; max ${pct(share)})`);
   if (errors !== null && planned !== null && planned > 0 && errors / planned > share) reasons.push(`${errors} load errors (${pct(errors / planned)} of ${planned} planned actions; max ${pct(share)})`);
@@ -129,7 +129,9 @@ function assessPhase(w: PhaseWindow, inside: readonly Sample[], before: Sample |
   if (rest?.planned && rest.requests / rest.planned < REST_MIN_RATIO) reasons.push(`REST ${rest.requests} of ${Math.round(rest.planned)} planned requests (${pct(rest.requests / rest.planned)}; need ≥ ${pct(REST_MIN_RATIO)})`);
   if (age !== null && age > LOAD_REPORT_AGE_MAX_MS) reasons.push(`load reports ${(age / 1000).toFixed(1)} s old (median; max ${LOAD_REPORT_AGE_MAX_MS / 1000} s): the load generator fell behind`);
 
-  const status: PhaseStatus = inside.length < MIN_PHASE_SAMPLES ? 'insufficient-data' : reasons.length > 0 ? 'saturated' : 'ok';
+  // One sample suffices: its loop and ack readings cover the real time since the previous
+  // sample, and the counters are deltas over the phase. A wrong call errs towards inconclusive.
+  const status: PhaseStatus = reasons.length > 0 ? 'saturated' : 'ok';
   return {
     name: w.name,
     fromHour: w.fromSimMs / HOUR,
@@ -143,12 +145,12 @@ function assessPhase(w: PhaseWindow, inside: readonly Sample[], before: Sample |
     plannedActions: planned,
     doneActions: done,
     failedActions: failed,
-    doneRatio,
+    backlogGrowth,
     messagesSent: sent,
     messagesUnacked: unacked,
     loadErrors: errors,
     rest,
-    reasons: status === 'insufficient-data' && reasons.length > 0 ? [`only ${inside.length} sample (need ${MIN_PHASE_SAMPLES}): ${reasons.join('; ')}`] : reasons,
+    reasons,
   };
 }
 

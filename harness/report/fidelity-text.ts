@@ -7,7 +7,7 @@ import type { FidelityResult } from '../analysis/fidelity.js';
 import type { PhaseFidelity } from '../analysis/phase-fidelity.js';
 
 /** Header of the per-phase table. */
-export const PHASE_HEADER = ['phase', 'sim h', 'status', 'ELU', 'loop p99', 'ack p99', 'done/planned', 'failed', 'IMs unacked', 'load errors', 'REST done/planned', 'REST errors'] as const;
+export const PHASE_HEADER = ['phase', 'sim h', 'status', 'ELU', 'loop p99', 'ack p99', 'done (planned)', 'backlog +', 'failed', 'IMs unacked', 'load errors', 'REST done/planned', 'REST errors'] as const;
 
 const num = (x: number | null | undefined, digits = 0, unit = ''): string => (x === null || x === undefined ? '—' : `${x.toFixed(digits)}${unit}`);
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
@@ -21,7 +21,8 @@ export function phaseRow(p: PhaseFidelity): string[] {
     num(p.eventLoopUtilization, 2),
     num(p.eventLoopDelayP99Ms, 0, ' ms'),
     num(p.ackP99Ms, 0, ' ms'),
-    p.doneRatio === null ? '—' : `${pct(p.doneRatio)} (${p.doneActions}/${p.plannedActions})`,
+    p.doneActions === null ? '—' : `${p.doneActions} (${p.plannedActions})`,
+    pct(p.backlogGrowth),
     num(p.failedActions),
     p.messagesSent === null ? '—' : `${p.messagesUnacked}/${p.messagesSent}`,
     num(p.loadErrors),

@@ -130,7 +130,26 @@ describe('fidelity per phase on a day-shaped run', () => {
     expect(f.status).toBe('saturated');
     const afternoon = f.phases.find((p) => p.name === 'afternoon');
     expect(afternoon?.reasons.join(';')).toMatch(/actions failed or timed out \(2\.0%/);
-    expect(afternoon?.doneRatio).toBeLessThan(0.99);
+    expect(afternoon?.backlogGrowth).toBeCloseTo(0, 9);
+  });
+
+  it('a backlog that builds in the morning and drains in the night: the morning fell behind, the drain is no failure', () => {
+    let backlog = 0;
+    const samples = day({ seed: 14 }).map((s) => {
+      const phase = phaseOf(s.simMs);
+      if (s.phase === 'soak' && phase === 'morning' && s.simMs < 5 * HOUR) backlog += 40; // 3.6% of 1,122 per sample
+      if (phase === 'night') backlog = Math.max(0, backlog - 60);
+      const l = s.load as NonNullable<Sample['load']>;
+      return { ...s, load: { ...l, doneActions: l.doneActions - backlog } };
+    });
+    const f = assessFidelity(samples, opts);
+    const [morning, lunch, , , night] = f.phases;
+    expect(morning?.status).toBe('saturated');
+    expect(morning?.reasons.join(';')).toMatch(/backlog of due actions not started grew by 320 \(3\.6% of the phase's \d+ planned; max 1\.0%\)/);
+    expect(lunch?.status).toBe('ok');
+    expect(night?.status).toBe('ok');
+    expect(night?.doneActions).toBeGreaterThan(night?.plannedActions ?? Infinity); // catching up: more done than planned in it
+    expect(night?.backlogGrowth).toBeNull(); // nothing planned at night: no ratio, and a shrinking backlog is no failure
   });
 
   it('REST: errors and achieved/planned are judged per phase when the HTTP rate is known', () => {
@@ -153,11 +172,10 @@ describe('fidelity per phase on a day-shaped run', () => {
     expect(f.status).toBe('ok');
   });
 
-  it('a phase with one sample is insufficient-data and does not decide alone', () => {
+  it('a phase with one sample is judged on it (its readings cover the time since the previous sample)', () => {
     const f = assessFidelity(day({ seed: 9, saturatedMorning: true }), { ...opts, phases: [{ name: 'blip', fromSimMs: 2.1 * HOUR, toSimMs: 2.3 * HOUR }] });
     expect(f.phases).toHaveLength(1);
-    expect(f.phases[0]?.status).toBe('insufficient-data');
-    expect(f.phases[0]?.reasons[0]).toMatch(/only 1 sample/);
+    expect(f.phases[0]).toMatchObject({ samples: 1, status: 'saturated' });
   });
 
   it('stale load reports (the load generator behind) saturate the phase', () => {
