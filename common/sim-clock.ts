@@ -174,6 +174,14 @@ export class SimClock {
     return simAt(this.#steps, Date.now() - this.epochMs);
   }
 
+  /**
+   * Simulated ms at the wall-clock instant `epochMs` (a Date.now() reading): what this clock read
+   * or will read then, so a reading another process took can be checked against this clock.
+   */
+  simAt(epochMs: number): number {
+    return simAt(this.#steps, epochMs - this.epochMs);
+  }
+
   /** The scale in force at simulated instant `simMs` (default: now). */
   scaleAt(simMs: number = this.now()): number {
     let scale = this.scale;

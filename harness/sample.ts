@@ -69,6 +69,17 @@ export interface Sample {
   readonly scrapeError?: string;
   /** Why the store could not be read at this sample (then `store` is null). */
   readonly storeError?: string;
+  /**
+   * The load's clock against the harness's: the newest load report's worker SimClock reading
+   * minus the harness's clock at the wall-clock instant it was read (simulated ms), and that
+   * reading's age at this sample (real ms). Absent without a load clock reading.
+   */
+  readonly loadClock?: LoadClockReading;
+}
+
+export interface LoadClockReading {
+  readonly offsetSimMs: number;
+  readonly ageRealMs: number;
 }
 
 /** `serverStatus().connections` of the store the measured server uses, counts of TCP connections. */

@@ -1,9 +1,11 @@
 /**
  * The verdict table printed at the end of a run: one line per rule with value, budget and
- * slope ± CI, then the verdict and the leaks named. Pure: a function of the report.
+ * slope ± CI, then the verdict and the leaks named, fidelity with one row per scenario phase,
+ * and the reasons. Pure: a function of the report.
  */
 import type { Report } from './analysis/report-types.js';
 import { formatSlope, formatValue, isByteUnit } from './report/format.js';
+import { fidelitySentence, PHASE_HEADER, phaseRows } from './report/fidelity-text.js';
 
 export function renderVerdictTable(report: Report): string {
   const header = ['rule', 'status', 'leak', 'value', 'budget', 'slope/sim h [95% CI]'];
@@ -24,7 +26,15 @@ export function renderVerdictTable(report: Report): string {
   const v = report.verdict;
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
   out.push(`verdict: ${v.status.toUpperCase()}${v.leaks.length ? ` — leaks: ${v.leaks.join(', ')}` : ''}`);
-  out.push(`fidelity: ${report.fidelity.status}${'ratio' in report.fidelity && report.fidelity.ratio !== null ? ` (ratio ${Number(report.fidelity.ratio).toFixed(3)})` : ''}`);
+  out.push(`fidelity: ${fidelitySentence(report.fidelity)}`);
+  const phases = phaseRows(report.fidelity);
+  if (phases.length > 0) out.push(...aligned([[...PHASE_HEADER], ...phases]).map((l) => `  ${l}`));
   for (const reason of v.reasons.slice(0, 8)) out.push(`  - ${reason.split('\n')[0]}`);
   return out.join('\n');
+}
+
+/** Rows padded to their columns' widths. */
+function aligned(rows: readonly string[][]): string[] {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
 }

@@ -30,9 +30,30 @@ export interface LoadCounts {
   readonly actions: Readonly<Record<string, number>>;
   /** Actions the scenario planned up to now (cumulative). */
   readonly plannedActions: number;
+  /**
+   * Actions that succeeded within ACTION_TIMEOUT_REAL_MS (scenarios/action-outcome.ts); an IM
+   * only once the server acknowledged it (cumulative). An action with nothing to act on (no
+   * window to close yet) is done: the user looked and moved on.
+   */
   readonly doneActions: number;
+  /**
+   * Actions that failed: threw, were answered with an error, took longer than their real-time
+   * time-out, or (an IM) were never acknowledged (cumulative). Absent in samples from before
+   * actions could fail.
+   */
+  readonly failedActions?: number;
+  /** Actions started and not yet settled at the reading (IMs awaiting their ack, mostly). */
+  readonly pendingActions?: number;
   readonly messagesSent: number;
   readonly messagesAcked: number;
+  /** IMs whose send failed: an error reply, `im:error`, or no ack within the client's time-out (cumulative). */
+  readonly messagesFailed?: number;
+  /**
+   * A reading of a load worker's own SimClock (`simMs`) and the wall-clock instant it was taken
+   * (`epochMs`, Date.now()): the harness checks it against its own clock (clock drift). With
+   * several workers, the one furthest from the load process's clock.
+   */
+  readonly clock?: { readonly simMs: number; readonly epochMs: number };
   readonly messagesDelivered: number;
   readonly reconnects: number;
   readonly errors: number;

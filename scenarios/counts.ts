@@ -66,10 +66,26 @@ export function mergeClientCounts(a: ClientCounts, b: ClientCounts): ClientCount
 /** Load counters without latency (latency travels as a histogram and is summarized by the parent). */
 export type LoadTotals = Omit<LoadCounts, 'latencyMs'>;
 
-export function emptyLoadTotals(): Mutable<LoadTotals> & { actions: Record<string, number> } {
-  return { actions: {}, plannedActions: 0, doneActions: 0, messagesSent: 0, messagesAcked: 0, messagesDelivered: 0, reconnects: 0, errors: 0 };
+/** What a worker counts as it goes: every counter present (the clock is read at collect). */
+export type WorkerTotals = Mutable<Required<Omit<LoadTotals, 'clock'>>> & { actions: Record<string, number> };
+
+export function emptyLoadTotals(): WorkerTotals {
+  return {
+    actions: {},
+    plannedActions: 0,
+    doneActions: 0,
+    failedActions: 0,
+    pendingActions: 0,
+    messagesSent: 0,
+    messagesAcked: 0,
+    messagesFailed: 0,
+    messagesDelivered: 0,
+    reconnects: 0,
+    errors: 0,
+  };
 }
 
+/** Sums two workers' counters; the clock reading is not summed (the caller picks one). */
 export function mergeLoadTotals(a: LoadTotals, b: LoadTotals): LoadTotals {
   const actions: Record<string, number> = { ...a.actions };
   for (const [k, n] of Object.entries(b.actions)) actions[k] = (actions[k] ?? 0) + n;
@@ -77,8 +93,11 @@ export function mergeLoadTotals(a: LoadTotals, b: LoadTotals): LoadTotals {
     actions,
     plannedActions: a.plannedActions + b.plannedActions,
     doneActions: a.doneActions + b.doneActions,
+    failedActions: (a.failedActions ?? 0) + (b.failedActions ?? 0),
+    pendingActions: (a.pendingActions ?? 0) + (b.pendingActions ?? 0),
     messagesSent: a.messagesSent + b.messagesSent,
     messagesAcked: a.messagesAcked + b.messagesAcked,
+    messagesFailed: (a.messagesFailed ?? 0) + (b.messagesFailed ?? 0),
     messagesDelivered: a.messagesDelivered + b.messagesDelivered,
     reconnects: a.reconnects + b.reconnects,
     errors: a.errors + b.errors,

@@ -1,27 +1,33 @@
 /**
  * The virtual user's ClientProbe: turns the client's hooks into load counters (shared by the
  * VUs of one worker), send→ack latencies (real ms, into the worker's histogram) and duplicate
- * deliveries (one message id handled more than once by IM windows of this user).
+ * deliveries (one message id handled more than once by IM windows of this user), and each
+ * send's outcome (acked or failed) for the worker, which counts an IM as done only once acked.
  */
 import type { ClientProbe } from '../client/client-probe.js';
-import type { LoadTotals } from './counts.js';
+import type { WorkerTotals } from './counts.js';
 import { recordMs, type Histogram } from './latency.js';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Message ids remembered for duplicate detection; a leak duplicates within seconds, so a small window suffices. */
 const RECENT_IDS = 256;
 
 export class VuProbe implements ClientProbe {
-  readonly #totals: Mutable<LoadTotals>;
+  readonly #totals: WorkerTotals;
   readonly #latency: Histogram;
   readonly #sentAt = new Map<string, number>();
   readonly #handled = new Map<string, number>();
   duplicates = 0;
   /** Pending buddy requests to this user seen by the last poll. */
   pending: readonly string[] = [];
+  /**
+   * The outcome of the last IM this user sent: true once acked, false once it failed (error
+   * reply, `im:error`, or the client's ack time-out). Null before the first send.
+   */
+  lastOutcome: Promise<boolean> | null = null;
+  /** Sends awaiting their outcome; each entry goes when the ack or the failure arrives. */
+  readonly #settle = new Map<string, (ok: boolean) => void>();
 
-  constructor(totals: Mutable<LoadTotals>, latency: Histogram) {
+  constructor(totals: WorkerTotals, latency: Histogram) {
     this.#totals = totals;
     this.#latency = latency;
   }
@@ -29,6 +35,7 @@ export class VuProbe implements ClientProbe {
   messageSent(clientId: string): void {
     this.#totals.messagesSent += 1;
     this.#sentAt.set(clientId, performance.now());
+    this.lastOutcome = new Promise<boolean>((resolve) => this.#settle.set(clientId, resolve));
   }
 
   messageAcked(clientId: string): void {
@@ -36,11 +43,20 @@ export class VuProbe implements ClientProbe {
     const t0 = this.#sentAt.get(clientId);
     this.#sentAt.delete(clientId);
     if (t0 !== undefined) recordMs(this.#latency, performance.now() - t0);
+    this.#settled(clientId, true);
+  }
+
+  #settled(clientId: string, ok: boolean): void {
+    this.#settle.get(clientId)?.(ok);
+    this.#settle.delete(clientId);
   }
 
   messageFailed(clientId: string, _code: string): void {
     this.#sentAt.delete(clientId);
     this.#totals.errors += 1;
+    // Once per send, though a leaking window may report one failure several times.
+    if (this.#settle.has(clientId)) this.#totals.messagesFailed += 1;
+    this.#settled(clientId, false);
   }
 
   messageDelivered(_messageId: string): void {

@@ -2,12 +2,14 @@
  * A load worker thread: runs its share of virtual users through their seeded plans. One
  * scheduler tick (every TICK_REAL_MS) starts arrivals, counts actions that came due (planned),
  * and starts each idle user's next due action; a user does one action at a time, so a user
- * that falls behind accumulates due actions (planned > done) instead of dropping them.
+ * that falls behind accumulates due actions (planned > done) instead of dropping them. An action
+ * counts as done only when it succeeded within ACTION_TIMEOUT_REAL_MS (an IM once acked).
  */
 import './dom-realm.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SimClock } from '../common/sim-clock.js';
 import { emptyClientCounts, emptyLoadTotals, mergeClientCounts } from './counts.js';
+import { startAction } from './action-outcome.js';
 import { encode, newHistogram } from './latency.js';
 import { ActionPlan, arrivalMs, type PlannedAction } from './plan.js';
 import { usernameFor, type FromWorker, type ToWorker, type WorkerConfig, type WorkerCounts } from './worker-protocol.js';
@@ -48,22 +50,53 @@ function count(key: string): void {
   totals.actions[key] = (totals.actions[key] ?? 0) + 1;
 }
 
+/**
+ * What an action did: false when there was nothing to act on, true when it is complete, or the
+ * server's verdict still to come (an IM: its ack).
+ */
+type Acted = boolean | { readonly ack: Promise<boolean> };
+
+async function act(vu: VirtualUser, action: PlannedAction): Promise<Acted> {
+  switch (action.type) {
+    case 'im.open': return vu.openIm(action.pick);
+    case 'im.send': {
+      const before = vu.probe.lastOutcome;
+      if (!(await vu.sendMessage(action.pick))) return false;
+      const ack = vu.probe.lastOutcome;
+      // No new send reached the probe (the form ignored an empty text): nothing was sent.
+      return ack && ack !== before ? { ack } : false;
+    }
+    case 'window.drag': return vu.drag(action.pick, s.dragMoves);
+    case 'window.resize': return vu.resize(action.pick, s.dragMoves);
+    case 'window.close': return vu.closeWindow(action.pick);
+    case 'reload': return vu.reload();
+    case 'network.drop': return vu.networkDrop();
+    case 'logoff-on': return vu.logOffOn();
+  }
+}
+
+/**
+ * Runs one action and counts how it ended (action-outcome.ts): done only when it succeeded within
+ * its real-time time-out. Resolves when the user is free again; an IM's ack may come later (the
+ * user does not wait for it to act again, as nobody waits for the tick before typing on).
+ */
 async function run(slot: Slot, action: PlannedAction): Promise<void> {
   const vu = slot.vu as VirtualUser;
-  let done = true;
-  switch (action.type) {
-    case 'im.open': done = await vu.openIm(action.pick); break;
-    case 'im.send': done = await vu.sendMessage(action.pick); break;
-    case 'window.drag': done = await vu.drag(action.pick, s.dragMoves); break;
-    case 'window.resize': done = await vu.resize(action.pick, s.dragMoves); break;
-    case 'window.close': done = await vu.closeWindow(action.pick); break;
-    case 'reload': done = await vu.reload(); break;
-    case 'network.drop': done = vu.networkDrop(); break;
-    case 'logoff-on': done = await vu.logOffOn(); break;
+  totals.pendingActions += 1;
+  const outcome = startAction((end) => {
+    totals.pendingActions -= 1;
+    count(end === 'done' ? action.type : `${action.type}:${end}`);
+    if (end === 'done' || end === 'nothing') totals.doneActions += 1;
+    else totals.failedActions += 1;
+  });
+  try {
+    const acted = await act(vu, action);
+    if (typeof acted === 'boolean') outcome.settle(acted ? 'done' : 'nothing');
+    else void acted.ack.then((ok) => outcome.settle(ok ? 'done' : 'failed'));
+  } catch {
+    totals.errors += 1;
+    outcome.settle('failed');
   }
-  // An action with nothing to act on (no window to close yet) is still done: the user looked and moved on.
-  count(done ? action.type : `${action.type}:nothing`);
-  totals.doneActions += 1;
 }
 
 /** Setup (not planned): ask the users just before this one to be buddies, retrying until they exist. */
@@ -154,7 +187,9 @@ const ticker = setInterval(() => {
 function collect(): WorkerCounts {
   let client = emptyClientCounts();
   for (const slot of slots) if (slot.vu) client = mergeClientCounts(client, slot.vu.counts());
-  const counts: WorkerCounts = { client, load: { ...totals, actions: { ...totals.actions } }, latency: encode(latency) };
+  const epochMs = Date.now();
+  const load = { ...totals, actions: { ...totals.actions }, clock: { simMs: clock.simAt(epochMs), epochMs } };
+  const counts: WorkerCounts = { client, load, latency: encode(latency) };
   latency.reset();
   return counts;
 }

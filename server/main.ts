@@ -12,6 +12,7 @@ import { resolveStore, type RunningStore } from '../store/resolve.js';
 import { createApp, type App } from './app.js';
 import { ClockStart } from './clock-start.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
+import { EVENT_COST_ENV, parseEventCost, slowEvents } from './event-cost.js';
 import { SyntheticLeak } from './synthetic-leak.js';
 
 /** Real ms a graceful stop may take before the process exits anyway. */
@@ -43,6 +44,9 @@ async function start(config: ServerConfig, clockStart: ClockStart): Promise<{ ap
   });
   // Listens (and prints its ready line) only once no write can reach the store before its indexes.
   await app.whenStoreReady(STORE_READY_TIMEOUT_MS);
+  const eventCostMs = parseEventCost(process.env[EVENT_COST_ENV]);
+  slowEvents(app.io, eventCostMs);
+  if (eventCostMs > 0) log(`slow server (calibration): every socket event costs ${eventCostMs} ms of CPU`);
   await new Promise<void>((resolve, reject) => {
     app.httpServer.once('error', reject);
     app.httpServer.listen(config.port, config.host, () => resolve());

@@ -1,98 +1,129 @@
 /**
- * Did the run do what it claims? Planned vs achieved actions, the server's event-loop delay and
- * the simulated clock's achieved scale. A run that could not keep up says nothing trustworthy
- * about leaks (overload looks like leaks, and lost load hides them): its verdict is inconclusive.
+ * Did the run do what it claims? Composed from parts, each judged on its own evidence:
+ *  - `actions`: planned vs done over the soak (an action is done only when it succeeded within
+ *    its real-time time-out; scenarios/action-outcome.ts);
+ *  - `phases`: each scenario phase's server load, ack latency, failures and REST (phase-fidelity.ts);
+ *  - `clock`: the load's simulated clock against the harness's (clock-drift.ts);
+ *  - `timers`: periodic-timer events fired vs their production rate — a part another module adds
+ *    (its place is kept in FidelityPartName; nothing here produces it).
+ * A run that could not keep up says nothing trustworthy about leaks (overload looks like leaks,
+ * and lost load hides them): a saturated phase makes the fidelity `saturated`, any other part
+ * that failed makes it `too-low`; either way the verdict is never pass. Pure.
  */
-import { realMsBetween, type ScaleStep } from '../../common/sim-clock.js';
 import type { Sample } from '../sample.js';
 import type { Budgets } from './budgets.js';
-import { median } from './stats.js';
+import { assessClockDrift, type ClockDrift } from './clock-drift.js';
+import { assessPhases, saturationReasons, type PhaseFidelity, type PhaseOptions, type PhaseWindow } from './phase-fidelity.js';
 
-/**
- * Largest relative error of the achieved time scale (Δsimulated / (Δreal · S) − 1). Beyond 5%,
- * "per simulated hour" rates are off by more than the interval widths the rules rely on.
- */
-export const MAX_CLOCK_SKEW = 0.05;
+export { MAX_CLOCK_SKEW } from './clock-drift.js';
 
-export interface FidelityOk {
-  readonly status: 'ok';
-  /** Achieved / planned actions at the end of the soak (load counters are cumulative). */
-  readonly ratio: number;
-  readonly plannedActions: number;
-  readonly doneActions: number;
-  /** Median over soak samples (snapshot-marked ones excluded) of the server's event-loop delay p99, real ms. */
-  readonly eventLoopDelayP99Ms: number | null;
-  /** Achieved / requested time scale − 1; null when no time scale was given. */
-  readonly clockSkew: number | null;
+export type FidelityPartName = 'actions' | 'phases' | 'clock' | 'timers';
+
+/** One part's judgement; `insufficient-data` of a part other than `actions` does not block alone. */
+export interface FidelityPart {
+  readonly part: FidelityPartName;
+  readonly status: 'ok' | 'too-low' | 'saturated' | 'insufficient-data';
   readonly reasons: readonly string[];
 }
 
-export interface FidelityTooLow extends Omit<FidelityOk, 'status'> {
-  readonly status: 'too-low';
+interface FidelityBase {
+  readonly plannedActions: number | null;
+  readonly doneActions: number | null;
+  /** Actions failed or timed out over the run (null in samples from before they were counted). */
+  readonly failedActions: number | null;
+  /** The worst phase's median event-loop delay p99, real ms. */
+  readonly eventLoopDelayP99Ms: number | null;
+  /** The load clock's rate error against the harness's (clock-drift.ts); null without readings. */
+  readonly clockSkew: number | null;
+  readonly clock: ClockDrift;
+  readonly phases: readonly PhaseFidelity[];
+  readonly parts: readonly FidelityPart[];
+  /** Every failing part's reasons, saturated phases first. */
+  readonly reasons: readonly string[];
 }
 
-export interface FidelityUnknown {
+export interface FidelityOk extends FidelityBase {
+  readonly status: 'ok';
+  /** Done / planned actions at the end of the soak (load counters are cumulative). */
+  readonly ratio: number;
+}
+
+export interface FidelityTooLow extends FidelityBase {
+  /** `saturated`: a phase could not keep up; `too-low`: another part failed. */
+  readonly status: 'too-low' | 'saturated';
+  readonly ratio: number | null;
+}
+
+export interface FidelityUnknown extends FidelityBase {
   readonly status: 'insufficient-data';
   readonly ratio: null;
-  readonly reasons: readonly string[];
 }
 
 export type FidelityResult = FidelityOk | FidelityTooLow | FidelityUnknown;
 
 export interface FidelityOptions {
-  readonly budgets: Pick<Budgets, 'fidelityMinRatio' | 'eventLoopDelayP99MaxMs'>;
-  /** The requested time scale S (simulated ms per real ms), to measure clock skew. */
-  readonly timeScale?: number;
-  /** The requested schedule when the scale changed with simulated time (wins over `timeScale`). */
-  readonly timeSchedule?: readonly ScaleStep[];
+  readonly budgets: PhaseOptions['budgets'] & Pick<Budgets, 'fidelityMinRatio'>;
+  /** The scenario's phases in simulated time; absent = the whole soak is one phase. */
+  readonly phases?: readonly PhaseWindow[];
+  /** The HTTP load's rate, requests per real second (for REST achieved/planned). */
+  readonly httpRatePerSecond?: number;
+  /** Further parts (e.g. timer fidelity), judged elsewhere and composed here. */
+  readonly extraParts?: readonly FidelityPart[];
 }
 
 export function assessFidelity(samples: readonly Sample[], options: FidelityOptions): FidelityResult {
-  const { fidelityMinRatio, eventLoopDelayP99MaxMs } = options.budgets;
-  const active = samples.filter((s) => s.phase !== 'cooldown');
-  const lastLoad = [...active].reverse().find((s) => s.load !== null)?.load;
-  if (!lastLoad || !(lastLoad.plannedActions > 0)) {
-    return { status: 'insufficient-data', ratio: null, reasons: ['no planned actions reported by the load (load counts missing)'] };
-  }
-  const reasons: string[] = [];
-  const ratio = lastLoad.doneActions / lastLoad.plannedActions;
-  if (ratio < fidelityMinRatio) {
-    reasons.push(
-      `only ${(ratio * 100).toFixed(1)}% of planned actions done (${lastLoad.doneActions} of ${lastLoad.plannedActions}; need ≥ ${(fidelityMinRatio * 100).toFixed(1)}%)`,
-    );
-  }
   const soak = samples.filter((s) => s.phase === 'soak');
-  const delays = soak.filter((s) => !s.marks || s.marks.length === 0).map((s) => s.server.eventLoopDelayP99Ms).filter(Number.isFinite);
-  const delay = delays.length > 0 ? median(delays) : null;
-  if (delay !== null && delay > eventLoopDelayP99MaxMs) {
-    reasons.push(`server event loop saturated: median p99 delay ${delay.toFixed(1)} ms > ${eventLoopDelayP99MaxMs} ms`);
-  }
-  const skew = clockSkew(soak, options.timeSchedule ?? (options.timeScale !== undefined ? [{ fromSimMs: 0, scale: options.timeScale }] : undefined));
-  if (skew !== null && Math.abs(skew) > MAX_CLOCK_SKEW) {
-    reasons.push(`simulated clock ran at ${((1 + skew) * 100).toFixed(1)}% of the requested time scale (allowed ±${MAX_CLOCK_SKEW * 100}%)`);
-  }
-  const body = {
-    ratio,
-    plannedActions: lastLoad.plannedActions,
-    doneActions: lastLoad.doneActions,
-    eventLoopDelayP99Ms: delay,
-    clockSkew: skew,
-    reasons,
+  // Without the scenario's phases the soak is one phase, from just before its first sample.
+  const whole = soak.length > 0 ? [{ name: 'soak', fromSimMs: (soak[0] as Sample).simMs - 1, toSimMs: (soak[soak.length - 1] as Sample).simMs }] : [];
+  const windows = options.phases ?? whole;
+  const phases = assessPhases(samples, windows, {
+    budgets: options.budgets,
+    ...(options.httpRatePerSecond !== undefined ? { httpRatePerSecond: options.httpRatePerSecond } : {}),
+  });
+  const clock = assessClockDrift(soak);
+  const actions = actionsPart(samples, options.budgets.fidelityMinRatio);
+  const saturated = saturationReasons(phases);
+  const parts: FidelityPart[] = [
+    actions.part,
+    { part: 'phases', status: saturated.length > 0 ? 'saturated' : phases.length > 0 ? 'ok' : 'insufficient-data', reasons: saturated },
+    { part: 'clock', status: clock.status === 'drift' ? 'too-low' : clock.status, reasons: clock.status === 'drift' ? clock.reasons : [] },
+    ...(options.extraParts ?? []),
+  ];
+  const delays = phases.map((p) => p.eventLoopDelayP99Ms).filter((x): x is number => x !== null);
+  const base = {
+    plannedActions: actions.planned,
+    doneActions: actions.done,
+    failedActions: actions.failed,
+    eventLoopDelayP99Ms: delays.length > 0 ? Math.max(...delays) : null,
+    clockSkew: clock.skew,
+    clock,
+    phases,
+    parts,
   };
-  return reasons.length === 0 ? { status: 'ok', ...body } : { status: 'too-low', ...body };
+  const failing = parts.filter((p) => p.status === 'too-low' || p.status === 'saturated');
+  const reasons = [...saturated, ...failing.filter((p) => p.part !== 'phases').flatMap((p) => p.reasons)];
+  if (parts.some((p) => p.status === 'saturated')) return { status: 'saturated', ratio: actions.ratio, ...base, reasons };
+  if (failing.length > 0) return { status: 'too-low', ratio: actions.ratio, ...base, reasons };
+  if (actions.ratio === null) return { status: 'insufficient-data', ratio: null, ...base, reasons: actions.part.reasons };
+  return { status: 'ok', ratio: actions.ratio, ...base, reasons: [] };
 }
 
-/**
- * Achieved / requested clock rate − 1 over the soak: the real time the schedule asks for between
- * the first and last soak sample over the real time they were apart (null without a scale or
- * without elapsed real time). With one scale S this is Δsim / (Δreal × S) − 1.
- */
-function clockSkew(soak: readonly Sample[], schedule: readonly ScaleStep[] | undefined): number | null {
-  const scale = schedule?.[0]?.scale;
-  if (!schedule || scale === undefined || !(scale > 0) || soak.length < 2) return null;
-  const first = soak[0] as Sample;
-  const last = soak[soak.length - 1] as Sample;
-  const realMs = last.realMs - first.realMs;
-  if (!(realMs > 0)) return null;
-  return realMsBetween({ scale, schedule }, first.simMs, last.simMs) / realMs - 1;
+function actionsPart(samples: readonly Sample[], minRatio: number) {
+  const active = samples.filter((s) => s.phase !== 'cooldown');
+  const last = [...active].reverse().find((s) => s.load !== null)?.load;
+  if (!last || !(last.plannedActions > 0)) {
+    const part: FidelityPart = { part: 'actions', status: 'insufficient-data', reasons: ['no planned actions reported by the load (load counts missing)'] };
+    return { part, ratio: null, planned: null, done: null, failed: null };
+  }
+  // Actions still awaiting their outcome at the last reading are neither done nor failed yet.
+  const settled = last.plannedActions - (last.pendingActions ?? 0);
+  const ratio = settled > 0 ? last.doneActions / settled : 0;
+  const failed = last.failedActions ?? null;
+  const reasons: string[] = [];
+  if (ratio < minRatio) {
+    const why = failed !== null && failed > 0 ? `; ${failed} failed or timed out` : '';
+    reasons.push(`only ${(ratio * 100).toFixed(1)}% of planned actions done (${last.doneActions} of ${settled}${why}; need ≥ ${(minRatio * 100).toFixed(1)}%)`);
+  }
+  const part: FidelityPart = { part: 'actions', status: reasons.length > 0 ? 'too-low' : 'ok', reasons };
+  return { part, ratio, planned: last.plannedActions, done: last.doneActions, failed };
 }

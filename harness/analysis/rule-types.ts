@@ -40,6 +40,9 @@ export interface RuleEvidence {
   readonly slope?: number;
   readonly lo?: number;
   readonly hi?: number;
+  /** Bound rules: samples with a reading, and samples where the metric was missing (absent in older reports). */
+  readonly readings?: number;
+  readonly missing?: number;
   /** Unit of value and budget (slope is that unit per simulated hour). */
   readonly unit: string;
   /** One sentence a reviewer reads: what was seen, where, against what. */

@@ -2,16 +2,19 @@
  * The whole analysis of a run: rules → verdict (pass | fail | inconclusive) with the leak ids
  * found, trends of every series that matters, fidelity, and attribution by action. Pure.
  *
- * Precedence: fidelity not ok → inconclusive (overload fakes leaks and lost load hides them; a
- * failing rule is then reported as suspected, not as found). Otherwise any failing rule → fail;
- * otherwise any inconclusive rule not listed in `optionalRules` → inconclusive; otherwise pass.
+ * Precedence: fidelity not ok (a phase saturated, or too few actions done) → inconclusive
+ * (overload fakes leaks and lost load hides them; a failing heap slope, REST drift or error rate
+ * is then reported as suspected, not as found), unless a bound rule failed: a broken bound is
+ * proven at any load, so the run fails and its reasons say that it also saturated. Otherwise any
+ * failing rule → fail; otherwise any inconclusive rule not listed in `optionalRules` →
+ * inconclusive; otherwise pass.
  */
-import type { ScaleStep } from '../../common/sim-clock.js';
 import { LEAK_IDS, type LeakId } from '../../common/leaks.js';
 import type { Sample } from '../sample.js';
 import { attributeHeap, type AttributionResult } from './attribution.js';
 import type { Budgets } from './budgets.js';
-import { assessFidelity, type FidelityResult } from './fidelity.js';
+import { assessFidelity, type FidelityPart, type FidelityResult } from './fidelity.js';
+import type { PhaseWindow } from './phase-fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
@@ -73,10 +76,12 @@ export interface AnalyseOptions {
   readonly warmupEndsAtSimMs: number;
   /** Leaks switched on for this run, to check the verdict against (validate). */
   readonly leaksExpected?: readonly LeakId[];
-  /** Requested time scale S, for the clock-skew part of fidelity. */
-  readonly timeScale?: number;
-  /** Requested schedule when the scale changed with simulated time (wins over `timeScale`). */
-  readonly timeSchedule?: readonly ScaleStep[];
+  /** The scenario's phases in simulated time, each judged for saturation; absent = the soak as one. */
+  readonly phases?: readonly PhaseWindow[];
+  /** The HTTP load's rate, requests per real second (REST achieved/planned per phase). */
+  readonly httpRatePerSecond?: number;
+  /** Further fidelity parts judged elsewhere (e.g. periodic-timer fidelity). */
+  readonly fidelityParts?: readonly FidelityPart[];
   readonly snapshotDiff?: HeapDiff;
   /** No load counts are expected (an outside load such as k6): missing fidelity data does not block a verdict. */
   readonly fidelityOptional?: boolean;
@@ -98,8 +103,9 @@ export function analyse(samples: readonly Sample[], options: AnalyseOptions): An
   const rules = evaluateRules(samples, { budgets: options.budgets, warmupEndsAtSimMs: options.warmupEndsAtSimMs });
   const fidelity = assessFidelity(samples, {
     budgets: options.budgets,
-    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
-    ...(options.timeSchedule !== undefined ? { timeSchedule: options.timeSchedule } : {}),
+    ...(options.phases !== undefined ? { phases: options.phases } : {}),
+    ...(options.httpRatePerSecond !== undefined ? { httpRatePerSecond: options.httpRatePerSecond } : {}),
+    ...(options.fidelityParts !== undefined ? { extraParts: options.fidelityParts } : {}),
   });
   const verdict = decide(rules, fidelity, options);
   return {
@@ -137,7 +143,7 @@ function decide(rules: readonly RuleResult[], fidelity: FidelityResult, options:
     found.splice(0, found.length, ...found.filter((id) => provenLeaks.has(id)));
     reasons = [
       ...proven.map((r) => `${r.id}${r.leak ? ` (${r.leak})` : ''}: ${r.evidence.text}`),
-      `fidelity ${fidelity.status} (the bounds above broke even so): ${fidelity.reasons.join('; ')}`,
+      `${fidelity.status === 'saturated' ? 'the run also saturated' : `fidelity also ${fidelity.status}`} (the bounds above broke even so): ${fidelity.reasons.join('; ')}`,
       ...failing.filter((r) => OVERLOAD_SENSITIVE.has(r.id)).map((r) => `suspected, not proven at this fidelity: ${r.id}: ${r.evidence.text}`),
     ];
   } else if (failing.length > 0) {

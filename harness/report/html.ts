@@ -9,6 +9,7 @@ import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
 import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, timeScaleText } from './format.js';
 import { buildCharts } from './html-charts.js';
+import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { badge, chartDivs, htmlPage, table, type UplotAssets } from './html-page.js';
 
 export type { UplotAssets } from './html-page.js';
@@ -43,14 +44,9 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
     ),
   );
   const f = report.fidelity;
-  parts.push(
-    `<h2>Fidelity ${badge(f.status === 'ok' ? 'ok' : 'inconclusive')}</h2><p>` +
-      (f.status === 'insufficient-data'
-        ? e(f.reasons.join('; '))
-        : `${(f.ratio * 100).toFixed(2)}% of planned actions done (${f.doneActions} / ${f.plannedActions}); event-loop delay p99 (median) ` +
-          `${f.eventLoopDelayP99Ms === null ? '—' : `${f.eventLoopDelayP99Ms.toFixed(1)} ms`}${f.clockSkew === null ? '' : `; clock skew ${(f.clockSkew * 100).toFixed(2)}%`}. ${e(f.reasons.join('; '))}`) +
-      '</p>',
-  );
+  parts.push(`<h2>Fidelity ${badge(f.status === 'ok' ? 'ok' : 'inconclusive')}</h2><p>${e(fidelitySentence(f))}. ${e(f.reasons.join('; '))}</p>`);
+  const phases = phaseRows(f);
+  if (phases.length > 0) parts.push(table([...PHASE_HEADER], phases.map((row) => row.map(e))));
   const probe = probeSentence(report.samples.probe);
   if (probe) parts.push(`<p>${e(probe)}</p>`);
   parts.push(`<h2>HTTP load</h2><p>${e(httpSentence(report.http))}</p>`);

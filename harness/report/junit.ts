@@ -4,6 +4,7 @@
  * the job's exit code — 3 — is what fails the build). Fidelity is a testcase of its own.
  * Pure: a function of the report.
  */
+import { fidelitySentence } from './fidelity-text.js';
 import type { Report } from '../analysis/report-types.js';
 import { formatSlope, formatValue, isByteUnit, xmlEscape } from './format.js';
 
@@ -31,7 +32,7 @@ export function renderJunit(report: Report): string {
   }
   const f = report.fidelity;
   const fidelityOpen = `    <testcase classname="rol-soak.run" name="fidelity" time="0">`;
-  if (f.status === 'ok') cases.push(`${fidelityOpen}\n      <system-out>${xmlEscape(`${(f.ratio * 100).toFixed(2)}% of planned actions done`)}</system-out>\n    </testcase>`);
+  if (f.status === 'ok') cases.push(`${fidelityOpen}\n      <system-out>${xmlEscape(fidelitySentence(f))}</system-out>\n    </testcase>`);
   else cases.push(`${fidelityOpen}\n      <failure message="${xmlEscape(`fidelity ${f.status}`)}" type="fidelity">${xmlEscape(f.reasons.join('\n'))}</failure>\n    </testcase>`);
   const failures = rules.filter((r) => r.status === 'fail').length + (f.status === 'ok' ? 0 : 1);
   const skipped = rules.filter((r) => r.status === 'inconclusive').length;

@@ -5,6 +5,7 @@
  */
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
+import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, timeScaleText } from './format.js';
 
 /** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
@@ -40,14 +41,13 @@ export function renderSummaryMd(report: Report): string {
   }
   const f = report.fidelity;
   lines.push('', '## Fidelity', '');
-  if (f.status === 'insufficient-data') lines.push(`⚠️ unknown: ${f.reasons.join('; ')}`);
-  else {
-    lines.push(
-      `${STATUS_ICON[f.status === 'ok' ? 'ok' : 'inconclusive']} ${(f.ratio * 100).toFixed(2)}% of planned actions done (${f.doneActions} / ${f.plannedActions}); ` +
-        `event-loop delay p99 (median) ${f.eventLoopDelayP99Ms === null ? '—' : `${f.eventLoopDelayP99Ms.toFixed(1)} ms`}` +
-        `${f.clockSkew === null ? '' : `; clock skew ${(f.clockSkew * 100).toFixed(2)}%`}.`,
-    );
-    for (const r of f.reasons) lines.push(`- ${r}`);
+  const fIcon = f.status === 'ok' ? STATUS_ICON.ok : f.status === 'insufficient-data' ? '⚠️' : STATUS_ICON.inconclusive;
+  lines.push(`${fIcon} ${fidelitySentence(f)}.`);
+  for (const r of f.reasons) lines.push(`- ${r}`);
+  const phases = phaseRows(f);
+  if (phases.length > 0) {
+    lines.push('', `| ${PHASE_HEADER.join(' | ')} |`, `|${PHASE_HEADER.map(() => '---').join('|')}|`);
+    for (const row of phases) lines.push(`| ${row.map(mdCell).join(' | ')} |`);
   }
   const probe = probeSentence(report.samples.probe);
   if (probe) lines.push('', probe);

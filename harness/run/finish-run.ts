@@ -22,6 +22,8 @@ import type { Sample } from '../sample.js';
 import type { MachineSpeed } from './machine-speed.js';
 import type { TimeScaleChoice } from './time-scale.js';
 import type { HttpRunInfo } from '../load/http-plan.js';
+import type { PhaseWindow } from '../analysis/phase-fidelity.js';
+import { loadSegments } from './plan-time-scale.js';
 
 export interface SnapshotRecord {
   readonly label: string;
@@ -119,9 +121,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     budgets: config.budgets,
     warmupEndsAtSimMs: config.warmupHours * 3_600_000,
     leaksExpected: config.leaks,
-    timeScale: input.timeScale.scale,
-    // run.json records of older runs have no schedule: their one scale is the whole plan.
-    ...(input.timeScale.schedule && input.timeScale.schedule.length > 1 ? { timeSchedule: input.timeScale.schedule } : {}),
+    phases: scenarioPhases(config),
+    ...(input.http?.plan ? { httpRatePerSecond: input.http.plan.ratePerSecond } : {}),
     ...(diff ? { snapshotDiff: diff } : {}),
     // Without virtual users (outside load) there are no client counts to judge.
     ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES, fidelityOptional: true } : {}),
@@ -182,6 +183,18 @@ export async function finishRun(input: FinishInput): Promise<Report> {
   writeFileSync(join(input.runDir, 'junit.xml'), renderJunit(report));
   writeHtmlReport(input.runDir, report, input.samples);
   return report;
+}
+
+/**
+ * The scenario's phases over the soak (the cool-down is not a phase of the load), each judged
+ * for saturation. None for an unknown scenario name (an outside load): the soak is then one phase.
+ */
+function scenarioPhases(config: ResolvedSoakConfig): PhaseWindow[] | undefined {
+  try {
+    return loadSegments({ ...config, cooldownHours: 0 }).map(({ name, fromSimMs, toSimMs }) => ({ name, fromSimMs, toSimMs }));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads a report.json (or the one inside a run folder). */

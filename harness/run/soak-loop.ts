@@ -134,6 +134,9 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     // round trip to every busy worker (~2 s under load here), so the sample uses the latest one
     // and asks only when there is none yet.
     const lr = deps.load?.latest() ?? (deps.load && !loadStopped ? await deps.load.reportNow() : null);
+    // The load's clock read at the same wall-clock instant as the harness's (clock drift).
+    const reading = lr?.load.clock;
+    const loadClock = reading ? { offsetSimMs: reading.simMs - clock.simAt(reading.epochMs), ageRealMs: Date.now() - reading.epochMs } : undefined;
     const server = await deps.inspector.sample();
     // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
     // error beside them; the inspector and store readings still make it evidence.
@@ -173,6 +176,7 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       store,
       ...(scrapeError === undefined ? {} : { scrapeError }),
       ...(storeError === undefined ? {} : { storeError }),
+      ...(loadClock ? { loadClock } : {}),
     };
     deps.writer.write(sample);
     out.samples.push(sample);

@@ -168,12 +168,49 @@ describe('db-connections with the store\'s own count (serverStatus read by the h
     }
   });
 
-  it('a failed store read (null) is missing for that sample, not zero', () => {
+  it('a failed store read (null) is missing for that sample, not zero, and does not break a breach run', () => {
+    // A leak that makes every other read fail: the breaches either side of each gap are consecutive readings.
     const run = withStore(makeRun(), (s) => ({ metrics: {}, store: s.seq % 2 === 0 ? null : storeAt(400) }));
-    // Never two soak samples in a row with a reading: the breaches are isolated, so no proof of a leak.
     const r = rule(run, 'db-connections');
-    expect(r.status, r.evidence.text).toBe('pass');
-    expect(r.evidence.text).toMatch(/isolated breach/);
-    expect(r.evidence.text).toMatch(/missing at \d+ samples/);
+    expect(r.status, r.evidence.text).toBe('fail');
+    expect(r.evidence).toMatchObject({ readings: 46, missing: 46 });
+    expect(r.evidence.text).toMatch(/46 readings of 92 samples, missing at 46/);
+  });
+});
+
+describe('bound rules: readings, gaps and what a pass displays', () => {
+  const listeners = (at: (i: number) => number | null) =>
+    makeRun({ at: (p, _h, i) => (p !== 'soak' ? {} : at(i) === null ? { client: null } : { client: { listenersPerSocketMax: at(i) as number } }) });
+
+  it('missing readings between breaches never reset the run (a leak that fails every other scrape still fails)', () => {
+    const r = rule(listeners((i) => (i % 2 === 0 ? null : 3)), 'listeners-per-socket');
+    expect(r.status, r.evidence.text).toBe('fail');
+    expect(r.evidence.text).toMatch(/broken at \d+ consecutive readings/);
+    expect(r.evidence.text).toMatch(/missing at 46: client\.listenersPerSocketMax/);
+  });
+
+  it('too few readings is inconclusive, stating the minimum and why', () => {
+    const r = rule(listeners((i) => (i === 50 || i === 70 ? 1 : null)), 'listeners-per-socket');
+    expect(r.status).toBe('inconclusive');
+    expect(r.evidence).toMatchObject({ readings: 2, missing: 90 });
+    expect(r.evidence.text).toMatch(/only 2 readings .* need 46 \(2 in a row to prove a breach, and at least 50% of the samples\)/);
+  });
+
+  it('a pass never displays a value above its budget: the value is the worst sustained one, the peak is named', () => {
+    // The "pass, value 5, budget 1": one sample caught a remount with 5 listeners.
+    const r = rule(listeners((i) => (i === 40 ? 5 : 1)), 'listeners-per-socket');
+    expect(r.status).toBe('pass');
+    expect(r.evidence.value).toBe(1);
+    expect(r.evidence.budget).toBe(1);
+    expect(r.evidence.text).toMatch(/above the limit only in isolation: 1 isolated breach, peak .*5 listeners vs limit 1/);
+  });
+
+  it('the worst sustained value is the least of k consecutive readings', () => {
+    // 1, …, 1, 3, 2, 1, …: two consecutive readings reach at least 2 … which breaks the limit of 1 twice → fail.
+    expect(rule(listeners((i) => (i === 40 ? 3 : i === 41 ? 2 : 1)), 'listeners-per-socket').status).toBe('fail');
+    // Alternating 1 and 3: never 2 breaches in a row; the sustained value is 1.
+    const alt = rule(listeners((i) => (i % 2 === 0 ? 3 : 1)), 'listeners-per-socket');
+    expect(alt.status).toBe('pass');
+    expect(alt.evidence.value).toBe(1);
   });
 });

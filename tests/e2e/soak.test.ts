@@ -53,6 +53,8 @@ describe('npm run soak, end to end', () => {
     expect(report.config).toMatchObject({ scenario: 'office-day', users: 6, hours: 5, leaks: [], seed: 1 });
     expect(report.environment.store.engine).toBe('wire');
     expect(report.fidelity.ratio).toBeGreaterThanOrEqual(0.99);
+    // Every scenario phase kept up (morning, lunch): a saturated one would have refused the pass.
+    expect(report.fidelity.phases.map((p) => [p.name, p.status])).toEqual([['morning', 'ok'], ['lunch', 'ok']]);
     expect(report.run.wallSeconds).toBeGreaterThan(0);
     const dir = fixed.runDir!;
     for (const file of ['report.json', 'summary.md', 'junit.xml', 'report.html', 'samples.ndjson', 'run.json']) {

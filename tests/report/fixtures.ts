@@ -21,7 +21,7 @@ export function fixedSamples(leaking: boolean, seed = 1): Sample[] {
   return makeRun({
     at: (p, hour, i) => ({
       heapUsed: 8 * MiB + (leaking && p !== 'warmup' ? 3 * MiB * hour : 0) + 15_000 * z(),
-      load: { actions: { message: 100 * i + Math.round(40 * Math.sin(i)), reconnect: 2 * i + (i % 3) }, messagesSent: 100 * i, latencyMs: { p50: 4, p95: 9, p99: 15 + (i % 5), max: 30, count: 50 } },
+      load: { actions: { message: 100 * i + Math.round(40 * Math.sin(i)), reconnect: 2 * i + (i % 3) }, messagesSent: 100 * i, messagesAcked: 100 * i, latencyMs: { p50: 4, p95: 9, p99: 15 + (i % 5), max: 30, count: 50 } },
       ...(leaking && p !== 'warmup' ? { metrics: { 'rol_presence_map_entries{map="socketUserMap"}': 100 + Math.floor(hour * 10) } } : {}),
     }),
   });
@@ -32,7 +32,6 @@ export function fixedReport(opts: { leaking?: boolean; seed?: number; leaks?: Le
   const analysis = analyse(samples, {
     budgets: DEFAULT_BUDGETS,
     warmupEndsAtSimMs: 2 * 3_600_000,
-    timeScale: 600,
     ...(opts.leaking ? { snapshotDiff: DIFF } : {}),
   });
   const report = buildReport({

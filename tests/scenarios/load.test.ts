@@ -9,6 +9,7 @@ import { startLoad, type LoadReport } from '../../scenarios/load.js';
 import { defineScenario } from '../../scenarios/scenario.js';
 import { seedBuddies } from '../../scenarios/seed-buddies.js';
 import { VU_PASSWORD } from '../../scenarios/worker-protocol.js';
+import { SimClock } from '../../common/sim-clock.js';
 
 const SCALE = 60;
 const epochMs = Date.now();
@@ -64,5 +65,14 @@ describe('startLoad', () => {
     expect(Math.max(...reports.map((r) => r.client.listenersPerSocketMax))).toBeLessThanOrEqual(2);
     expect(final.client.duplicateDeliveries).toBe(0);
     expect(reports.some((r) => r.load.latencyMs.count > 0)).toBe(true);
+    // An IM is done only once acknowledged, and every action ends once: done, failed or still pending.
+    expect(final.load.actions['im.send']).toBeLessThanOrEqual(final.load.messagesAcked);
+    expect(final.load.failedActions).toBeTypeOf('number');
+    expect(final.load.doneActions + (final.load.failedActions ?? 0) + (final.load.pendingActions ?? 0)).toBeLessThanOrEqual(final.load.plannedActions);
+    // The workers' clock reading agrees with a clock built here from the same spec (1 ms × S).
+    const reading = final.load.clock;
+    expect(reading).toBeDefined();
+    const here = new SimClock({ scale: SCALE, epochMs });
+    expect(Math.abs((reading?.simMs ?? NaN) - here.simAt(reading?.epochMs ?? NaN))).toBeLessThanOrEqual(SCALE);
   });
 });
