@@ -2,6 +2,7 @@
 import type { Document } from 'bson';
 import type { Catalog } from './catalog.js';
 import type { CursorRegistry, Cursors } from './cursors.js';
+import { WIRE_LIMITS } from './limits.js';
 
 /** TCP connection counters for serverStatus().connections (the harness reads them for leak #4). */
 export interface ConnectionStats {
@@ -32,5 +33,5 @@ export const MAX_WIRE_VERSION = 21;
 export const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 export const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
 export const MAX_WRITE_BATCH_SIZE = 100_000;
-/** mongod's default maxIncomingConnections; `available` = this − current. */
-export const MAX_CONNECTIONS = 838_860;
+/** The store's default connection cap (limits.ts); serverStatus `available` = this − current. */
+export const MAX_CONNECTIONS = WIRE_LIMITS.maxConnections;

@@ -39,21 +39,27 @@ function limitsFromArgv(argv: string[]): Partial<WireLimits> {
   return limits;
 }
 
-/** One JSON line per event on stderr, at most LOG_LINES_PER_SECOND; the rest counted and summed up. */
+/** One JSON line per event on stderr, at most LOG_LINES_PER_SECOND; the rest counted in one line a second later. */
 function stderrLog(): (event: WireLogEvent) => void {
   let second = 0;
   let lines = 0;
   let suppressed = 0;
+  const flush = (): void => {
+    if (suppressed) process.stderr.write(`${JSON.stringify({ event: 'log-suppressed', lines: suppressed })}\n`);
+    suppressed = 0;
+  };
   return (event) => {
     const now = Math.floor(Date.now() / 1000);
     if (now !== second) {
-      if (suppressed) process.stderr.write(`${JSON.stringify({ event: 'log-suppressed', lines: suppressed })}\n`);
       second = now;
       lines = 0;
-      suppressed = 0;
     }
-    if (++lines > LOG_LINES_PER_SECOND) suppressed++;
-    else process.stderr.write(`${JSON.stringify(event)}\n`);
+    if (++lines <= LOG_LINES_PER_SECOND) {
+      process.stderr.write(`${JSON.stringify(event)}\n`);
+    } else if (suppressed++ === 0) {
+      // Unref'd: a pending summary never keeps the process alive.
+      setTimeout(flush, 1_000).unref();
+    }
   };
 }
 

@@ -76,6 +76,7 @@ export function createWireServer(options: WireServerOptions = {}): WireServer {
     const splitter = new MessageSplitter();
     let held = 0; // this connection's share of totalBuffered
     let closedFor: string | undefined;
+    let stalling = false;
 
     const account = (): number => {
       const now = splitter.bufferedBytes + socket.writableLength;
@@ -109,8 +110,13 @@ export function createWireServer(options: WireServerOptions = {}): WireServer {
       const mine = account();
       if (mine > limits.maxConnectionBufferBytes) drop(`connection buffers ${mine} bytes, over the cap of ${limits.maxConnectionBufferBytes}`);
       else if (totalBuffered > limits.maxTotalBufferBytes) drop(`store buffers ${totalBuffered} bytes in total, over the cap of ${limits.maxTotalBufferBytes}`);
-      // Mid-message, the shorter stall limit applies; between messages, the idle one.
-      else socket.setTimeout(splitter.bufferedBytes > 0 ? limits.stallTimeoutMs : limits.idleTimeoutMs);
+      else {
+        // Mid-message, the shorter stall limit applies; between messages, the idle one. The
+        // socket re-arms its timer on every read and write itself: switch only on a change.
+        const nowStalling = splitter.bufferedBytes > 0;
+        if (nowStalling !== stalling) socket.setTimeout(nowStalling ? limits.stallTimeoutMs : limits.idleTimeoutMs);
+        stalling = nowStalling;
+      }
     });
     socket.on('drain', account);
     socket.on('timeout', () =>

@@ -95,6 +95,23 @@ describe('wire store caps', () => {
     expect(read).toEqual(sent);
   });
 
+  it('with the default caps, 1,500 idle connections (the db-per-event leak opens ~1,400 at 100 users) all stay open and counted', async () => {
+    store = await startStoreChild();
+    const watcher = connect(store.port);
+    expect(await watcher.command({ ping: 1, $db: 'admin' })).toEqual({ ok: 1 });
+    const many = Array.from({ length: 1_500 }, () => connect(store!.port));
+    await Promise.all(many.map((c) => c.send(Buffer.alloc(0))));
+    let current = 0;
+    for (let i = 0; i < 500 && current < 1_501; i++) {
+      const status = await watcher.command({ serverStatus: 1, $db: 'admin' });
+      current = Number((status?.connections as { current: number }).current);
+      if (current < 1_501) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(current).toBe(1_501);
+    expect(many.filter((c) => c.closed)).toHaveLength(0);
+    expect(store.stderr.filter((l) => l.includes('connection-refused'))).toEqual([]);
+  });
+
   it('refuses a cap flag that is not a positive integer (usage error, exit 2)', async () => {
     await expect(startStoreChild(['--max-connections', '0'])).rejects.toThrow(/bad --max-connections 0/);
   });
