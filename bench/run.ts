@@ -16,6 +16,7 @@ type BenchModule = { default: () => Promise<object> };
 const BENCHES: Record<string, () => Promise<BenchModule>> = {
   store: () => import('./store-bench.js'),
   idempotency: () => import('./idempotency-bench.js'),
+  'store-outage': () => import('./store-outage-bench.js'),
   harness: () => import('./harness-bench.js'),
   vu: () => import('./vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),
