@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   store: () => import('./store-bench.js'),
   'wire-splitter': () => import('./wire-splitter-bench.js'),
   idempotency: () => import('./idempotency-bench.js'),
+  'store-outage': () => import('./store-outage-bench.js'),
   harness: () => import('./harness-bench.js'),
   vu: () => import('./vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),

@@ -16,7 +16,7 @@
  * 100 ms background check. A restart takes longer than that (the wire store's process start:
  * about 300 ms here), so the server is `checking` before the new store accepts a write.
  */
-import { AppFailure } from './errors.js';
+import { AppFailure, isStoreUnavailable } from './errors.js';
 
 export type StoreState = 'starting' | 'ready' | 'checking' | 'lost' | 'closed';
 
@@ -137,18 +137,24 @@ export class StoreReadiness {
     this.#recovering = true;
     clearTimeout(this.#retry);
     try {
-      while (this.#state !== 'closed') {
+      while (!this.#closed()) {
         const generation = this.#generation;
         try {
           await this.#ensureIndexes();
         } catch (err) {
           if (this.#closed()) return;
-          if (this.#state !== 'lost') this.#log(`store: unavailable (${err instanceof Error ? err.message : String(err)}); refusing requests until its indexes are re-created`);
-          this.#state = 'lost';
-          this.#settle(false);
-          this.#retry = setTimeout(() => void this.#recover(), RECOVER_RETRY_MS);
-          this.#retry.unref();
-          return;
+          const why = err instanceof Error ? err.message : String(err);
+          if (isStoreUnavailable(err)) {
+            if (this.#state !== 'lost') this.#log(`store: unavailable (${why}); refusing requests until its indexes are re-created`);
+            this.#state = 'lost';
+            this.#settle(false);
+            this.#retry = setTimeout(() => void this.#recover(), RECOVER_RETRY_MS);
+            this.#retry.unref();
+            return;
+          }
+          // The store answered and refused (duplicates already stored, an index of that name with
+          // other options): waiting cannot fix it, and refusing every request would be an outage.
+          this.#log(`store: an index could not be built (${why}); serving without it`);
         }
         if (generation === this.#generation && !this.#closed()) {
           if (this.#state !== 'starting') this.#log('store: indexes in place; serving');

@@ -4,6 +4,7 @@
  * not count, and an unreachable store refuses at once. The real store restart is
  * tests/server/store-restart.test.ts.
  */
+import { mongo } from 'mongoose';
 import { describe, expect, it } from 'vitest';
 import { AppFailure } from '../../server/errors.js';
 import { StoreReadiness } from '../../server/store-readiness.js';
@@ -65,7 +66,7 @@ describe('StoreReadiness', () => {
     readiness.suspect('a store connection broke');
     await until('the rebuild', () => b.calls.length === 2);
     const waiting = readiness.available().catch((e: unknown) => e);
-    b.calls[1]!.reject(new Error('connect ECONNREFUSED'));
+    b.calls[1]!.reject(new mongo.MongoNetworkError('connect ECONNREFUSED'));
     const refused = await waiting;
     expect(refused).toBeInstanceOf(AppFailure);
     expect((refused as AppFailure).code).toBe('unavailable');
@@ -76,6 +77,17 @@ describe('StoreReadiness', () => {
     await readiness.whenReady(5_000);
     await expect(readiness.available()).resolves.toBeUndefined();
     expect(lines.join('\n')).toMatch(/unavailable \(connect ECONNREFUSED\)[\s\S]*indexes in place; serving/);
+    readiness.close();
+  });
+
+  it('serves on when the store refuses an index (duplicates already stored): logged, not an outage', async () => {
+    const b = builds();
+    const lines: string[] = [];
+    const readiness = new StoreReadiness(b.ensure, (l) => lines.push(l));
+    b.calls[0]!.reject(new mongo.MongoServerError({ errmsg: 'E11000 duplicate key error', code: 11000 }));
+    await readiness.whenReady(5_000);
+    await expect(readiness.available()).resolves.toBeUndefined();
+    expect(lines.join('\n')).toMatch(/an index could not be built \(E11000 duplicate key error\); serving without it/);
     readiness.close();
   });
 });
