@@ -9,7 +9,7 @@ import { ROUTES } from '../../common/http.js';
 import { rawHttp } from '../helpers/raw-http.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { until } from '../helpers/until.js';
-import { call, login, loginAndConnect, uniqueName, type ClientSocket } from './client.js';
+import { call, login, loginAndConnect, openSocket, uniqueName, type ClientSocket } from './client.js';
 
 let server: ServerProcess;
 
@@ -108,6 +108,22 @@ describe('failed logins per username', () => {
     const name = uniqueName('often');
     const statuses = await Promise.all(Array.from({ length: 40 }, () => post(name, 'secret-pw').then((r) => r.status)));
     expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+});
+
+describe('limits that must not hide a leak', () => {
+  it('lets one user hold many sockets (a cap would hide socket-no-disconnect)', async () => {
+    const name = uniqueName('tabs');
+    const { token } = await login(server.url, name);
+    const sockets = await Promise.all(Array.from({ length: 30 }, () => openSocket(server.url, token)));
+    try {
+      const replies = await Promise.all(sockets.map((s) => call(s.emitWithAck('buddy:list'))));
+      expect(replies).toHaveLength(30);
+      const text = await (await fetch(server.metricsUrl)).text();
+      expect(Number(/^rol_sockets_per_user_max (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(30);
+    } finally {
+      for (const s of sockets) s.close();
+    }
   });
 });
 
