@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../common/http.js';
 import { rawHttp } from '../helpers/raw-http.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
-import { until } from '../helpers/until.js';
 import { call, login, loginAndConnect, openSocket, uniqueName, type ClientSocket } from './client.js';
 
 let server: ServerProcess;
@@ -71,12 +70,14 @@ describe('requests that used to end the server process', () => {
     await expectServing();
   });
 
-  it("logs a client's 'error' event and keeps its socket", async () => {
+  // socket.io itself gives every server socket a no-op 'error' listener, so this never crashed;
+  // it stays here because an app-side 'error' listener would show as a second one per socket.
+  it("keeps serving a socket whose client emitted an 'error' event", async () => {
     const user = await loginAndConnect(server.url, 'errev');
     try {
       (user.socket.emit as unknown as (ev: string, ...a: unknown[]) => void)('error', { boom: true });
-      await until("the server's log line for the 'error' event", () => /socket error from/.test(server.stderr()));
-      expect(user.socket.connected).toBe(true);
+      const text = await (await fetch(server.metricsUrl)).text();
+      expect(Number(/^rol_socket_listeners_max\{event="error"\} (\S+)$/m.exec(text)?.[1])).toBe(1);
       expect(await call(user.socket.emitWithAck('buddy:list'))).toEqual([]);
     } finally {
       user.socket.close();
