@@ -164,10 +164,6 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
   bind('window:layout', schema.windowLayoutPayload, (ctx, p) => saveLayout(ctx, p));
   bind('window:layouts', null, (ctx) => listLayouts(ctx));
 
-  // A client may emit an event named 'error' (socket.io reserves only connect/disconnect names):
-  // with no listener EventEmitter would throw it. Logged, the socket stays up.
-  (socket as unknown as LooseOn).on('error', (err: unknown) => deps.log(`socket error from ${username}: ${describe(err)}`));
-
   socket.on('disconnect', (reason) => {
     presence.disconnect(entry, reason).then(
       () => metrics.eventsHandled.inc({ event: 'disconnect' }),
