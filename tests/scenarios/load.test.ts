@@ -38,7 +38,7 @@ describe('startLoad', () => {
     // Buddies seeded first, as the harness does: the in-band handshake of 6 users racing each
     // other's logins left some without buddies on a loaded machine (no IM, 0 messages acked).
     const usernamePrefix = `t${process.pid}u`;
-    await seedBuddies({ serverUrl: server.url, users: busy.population.users, buddiesPerUser: busy.buddiesPerUser, usernamePrefix, password: VU_PASSWORD });
+    await seedBuddies({ serverUrl: server.url, users: busy.population.users, buddiesPerUser: busy.buddiesPerUser, usernamePrefix, password: VU_PASSWORD, timeoutMs: 30_000 });
     const handle = await startLoad({ serverUrl: server.url, scenario: busy, seed: 3, clock: { scale: SCALE, epochMs }, reportEveryRealMs: 1_000, workers: 2, usernamePrefix, buddiesSeeded: true });
     const reports: LoadReport[] = [];
     handle.onReport((r) => reports.push(r));
@@ -74,5 +74,5 @@ describe('startLoad', () => {
     expect(reading).toBeDefined();
     const here = new SimClock({ scale: SCALE, epochMs });
     expect(Math.abs((reading?.simMs ?? NaN) - here.simAt(reading?.epochMs ?? NaN))).toBeLessThanOrEqual(SCALE);
-  });
+  }, 120_000); // seeding, 15 simulated minutes and the stop, on a machine shared by many: a hang guard
 });

@@ -106,7 +106,7 @@ describe('server/main.ts configuration', () => {
     ['SOAK_JWT_SECRET', 'short'],
     ['MONGODB_URI', 'http://example'],
   ])('exits 2 with a clear message on bad %s', (name, value) => {
-    const run = spawnSync(process.execPath, [serverEntryPath()], { env: { ...process.env, [name]: value }, encoding: 'utf8', timeout: 30_000 });
+    const run = spawnSync(process.execPath, [serverEntryPath()], { env: { ...process.env, [name]: value }, encoding: 'utf8', timeout: 50_000 }); // a hang guard (a loaded machine took > 10 s to start node), not a speed bound
     expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toMatch(new RegExp(name === 'PORT' ? 'PORT' : name));

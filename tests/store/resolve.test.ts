@@ -71,7 +71,7 @@ describe('resolveStore', () => {
     });
   });
 
-  it.runIf(Boolean(systemMongod))('memory-server starts the MONGOMS_SYSTEM_BINARY mongod', async () => {
+  it.runIf(Boolean(systemMongod))(`memory-server starts the MONGOMS_SYSTEM_BINARY mongod${systemMongod ? '' : ' (skipped: MONGOMS_SYSTEM_BINARY is not set)'}`, async () => {
     const store = await resolveStore({ mode: 'memory-server', env: {}, memoryServerTimeoutMs: 30_000 });
     try {
       expect(store.engine).toBe('memory-server');
