@@ -1,8 +1,8 @@
 /**
  * A socket.io client in Node made of the k6 codec over the `ws` package — the same wire code
  * the k6 scripts run, so a passing exchange with the reference server here says the k6
- * scripts speak the protocol right. `CodecClient` is one user; `runLoad` (codec-load.ts) is a
- * bounded external load built from it.
+ * scripts speak the protocol right. `CodecClient` is one user, for codec-live's protocol cases;
+ * the external load (`runLoad`, codec-load.ts) runs the k6 session itself, not this client.
  */
 import WebSocket from 'ws';
 import { AckRegistry, type AckOutcome } from '../../scenarios/k6/ack-registry.js';
