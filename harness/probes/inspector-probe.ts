@@ -14,7 +14,7 @@ import type { ServerProbe } from '../sample.js';
 import { parseInspectArg } from './inspector-url.js';
 import { ProbeError, asProbeError, type ProbeErrorCode } from './probe-error.js';
 import type { Probe } from './probe.js';
-import { installExpression, readExpression, uninstallExpression, type TargetReading } from './target-scripts.js';
+import { afterGcExpression, installExpression, readExpression, uninstallExpression, type TargetMemory, type TargetReading } from './target-scripts.js';
 
 /** Object group for everything `Runtime.evaluate` creates, released after every call. */
 const OBJECT_GROUP = 'rol-soak';
@@ -91,26 +91,29 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
   }
 
   /**
-   * Forced GC, then heap usage and the interval's CPU and loop figures. `probeMs` is the wall
-   * time of the three round trips, an upper bound of how long the server was blocked. The
-   * interval's CPU, loop delay and ELU include this sample's forced GC (the measurer's cost).
+   * The interval's CPU and loop figures, then a forced GC, heap usage and memory. `probeMs` is the
+   * wall time of the four round trips, an upper bound of how long the server was blocked. The
+   * interval runs from the end of the previous sample's GC to the start of this one's, so CPU,
+   * loop delay and ELU are the server's own work: a forced GC pause (~50–100 ms) inside it would
+   * be the p99 of a 0.5 s window and read as the server's saturation (fidelity judges both).
    */
   async sample(): Promise<ServerProbe> {
     const t0 = performance.now();
+    const r = await this.#evaluate<TargetReading | null>(readExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL');
     await this.#call('collectGarbage', () => this.#client.HeapProfiler.collectGarbage());
     const heap = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
-    const r = await this.#evaluate<TargetReading | null>(readExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL');
+    const mem = await this.#evaluate<TargetMemory | null>(afterGcExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL');
     const probeMs = performance.now() - t0;
     this.#cost.samples++;
     this.#cost.probeMsTotal += probeMs;
     this.#cost.probeMsMax = Math.max(this.#cost.probeMsMax, probeMs);
-    if (!r) throw new ProbeError('ERR_INSPECTOR_PROTOCOL', 'probe state missing in target (was it restarted?)');
+    if (!r || !mem) throw new ProbeError('ERR_INSPECTOR_PROTOCOL', 'probe state missing in target (was it restarted?)');
     return {
       heapUsed: heap.usedSize,
       heapTotal: heap.totalSize,
-      rss: r.mem.rss,
-      external: r.mem.external,
-      arrayBuffers: r.mem.arrayBuffers,
+      rss: mem.rss,
+      external: mem.external,
+      arrayBuffers: mem.arrayBuffers,
       // µs of CPU over ms of wall: /1000 for ms, ×100 for percent of one core.
       cpuPercent: r.wallMs > 0 ? (r.cpuUs / 1000 / r.wallMs) * 100 : 0,
       eventLoopDelayP50Ms: r.p50 ?? Number.NaN,
@@ -202,6 +205,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
           expression,
           objectGroup: OBJECT_GROUP,
           returnByValue: true,
+          awaitPromise: true,
           includeCommandLineAPI: true,
           silent: true,
         }), code);

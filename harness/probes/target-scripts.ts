@@ -8,6 +8,9 @@
 
 const KEY = `Symbol.for('rol-soak.inspector-probe')`;
 
+/** The delay histogram's sampling period, ms (Node's default). */
+const DELAY_RESOLUTION_MS = 10;
+
 /** A probe id as a JS string literal (ids are ours, but never spliced in unquoted). */
 const idLiteral = (id: string): string => JSON.stringify(id);
 
@@ -23,27 +26,34 @@ export const installExpression = (id: string): string => `(() => {
   const probes = (globalThis[key] ??= new Map());
   const old = probes.get(${idLiteral(id)});
   if (old?.h) old.h.disable();
-  const h = ph ? ph.monitorEventLoopDelay({ resolution: 10 }) : undefined;
+  const h = ph ? ph.monitorEventLoopDelay({ resolution: ${String(DELAY_RESOLUTION_MS)} }) : undefined;
   if (h) h.enable();
   probes.set(${idLiteral(id)}, { h, perf, elu: perf.eventLoopUtilization(), cpu: process.cpuUsage(), t: perf.now() });
   return { delay: Boolean(h), pid: process.pid, node: process.version };
 })()`;
 
 /**
- * Reads memory, CPU and loop figures over the interval since the last read, then resets the
- * interval (histogram reset, new baselines). Histogram values are ns; returned as ms.
+ * Runs a function once the target's loop has passed its timers phase, as a promise (evaluated
+ * with awaitPromise). The inspector dispatches our call by interrupt, possibly before the delay
+ * histogram's own timer has fired to record a stall that just ended (a busy handler, the forced
+ * GC): waiting one timers phase lets it record first, so a stall lands in the interval it ended in.
  */
-export const readExpression = (id: string): string => `(() => {
+const AFTER_TIMERS = 'new Promise((resolve) => setTimeout(() => resolve(';
+
+/**
+ * Reads CPU and loop figures over the interval since this probe's last restart (histogram
+ * values are ns; returned as ms). Called before the sample's forced GC, so the interval holds the
+ * server's own work and not the measurer's pause (see `afterGcExpression`).
+ */
+export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
   const s = globalThis[${KEY}]?.get(${idLiteral(id)});
   if (!s) return null;
   const now = s.perf.now();
   const cpu = process.cpuUsage();
-  const elu = s.perf.eventLoopUtilization();
-  const util = s.perf.eventLoopUtilization(elu, s.elu).utilization;
+  const util = s.perf.eventLoopUtilization(s.perf.eventLoopUtilization(), s.elu).utilization;
   const h = s.h;
   const n = h ? h.count : 0;
-  const r = {
-    mem: process.memoryUsage(),
+  return {
     cpuUs: cpu.user - s.cpu.user + cpu.system - s.cpu.system,
     wallMs: now - s.t,
     elu: util,
@@ -51,10 +61,23 @@ export const readExpression = (id: string): string => `(() => {
     p99: h ? (n > 0 ? h.percentile(99) / 1e6 : 0) : null,
     max: h ? (n > 0 ? h.max / 1e6 : 0) : null,
   };
-  if (h) h.reset();
-  s.elu = elu; s.cpu = cpu; s.t = now;
-  return r;
-})()`;
+})()), 0))`;
+
+/**
+ * After the forced GC: memory as it stands collected, and a new interval for CPU, delay and
+ * utilisation that starts here, so the next reading leaves this sample's GC pause out (the
+ * measurer's own cost is `probeMs`, reported apart). A reset histogram drops the delay of its
+ * first tick (Node 20: a stall that starts before the first tick after `reset()` is never
+ * recorded), so the reply waits two ticks (2 × 10 ms): from then on every stall counts.
+ */
+export const afterGcExpression = (id: string): string => `new Promise((resolve) => setTimeout(() => {
+  const s = globalThis[${KEY}]?.get(${idLiteral(id)});
+  if (!s) return resolve(null);
+  if (s.h) s.h.reset();
+  s.elu = s.perf.eventLoopUtilization(); s.cpu = process.cpuUsage(); s.t = s.perf.now();
+  const mem = process.memoryUsage();
+  setTimeout(() => resolve(mem), ${String(2 * DELAY_RESOLUTION_MS)});
+}, 0))`;
 
 /** Disables this probe's histogram and deletes its entry; the last probe out removes the registry. */
 export const uninstallExpression = (id: string): string => `(() => {
@@ -70,9 +93,11 @@ export const uninstallExpression = (id: string): string => `(() => {
 /** How many probes have state in the target (0 when the registry is gone): for tests and checks. */
 export const COUNT_EXPRESSION = `(globalThis[${KEY}]?.size ?? 0)`;
 
-/** What READ_EXPRESSION returns by value. */
+/** What `afterGcExpression` returns by value (process.memoryUsage()), bytes. */
+export interface TargetMemory { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number }
+
+/** What `readExpression` returns by value. */
 export interface TargetReading {
-  readonly mem: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   /** user + system CPU since the last read, µs. */
   readonly cpuUs: number;
   /** Target's monotonic wall time since the last read, ms. */

@@ -147,6 +147,19 @@ describe('InspectorProbe on a real child process', () => {
     await target.get('/clear');
   });
 
+  it("leaves its own forced GC out of the loop figures: an idle interval after a long GC shows no stall", async () => {
+    // ~500,000 live objects make a full GC take tens of ms: the measurer's pause, not the server's work.
+    await target.get('/grow?n=500000&size=16');
+    await probe.sample();
+    const s = await probe.sample();
+    // The GC did block the target (probeMs spans it) ...
+    expect(s.probeMs).toBeGreaterThan(20);
+    // ... and the loop reading, taken before it over an idle stretch, holds no stall of that size.
+    // (Read after the GC, as before, its max delay was the pause itself, ~probeMs.)
+    expect(s.eventLoopDelayMaxMs).toBeLessThan(s.probeMs / 2);
+    await target.get('/clear');
+  });
+
   it('sampling heap profile: what stays alive survives the forced GCs of sampling; what is freed drops out', async () => {
     // 20,000 LeakyThing of 16 doubles: payload arrays of 16 × 8 B + headers ≈ 3–4 MB retained.
     await probe.startHeapSampling(32_768);
