@@ -48,6 +48,8 @@ const schema = z
     actions: z.record(name, fn).refine((a) => Object.keys(a).length > 0, 'at least one action'),
     phases: z.array(z.strictObject({ name: z.string().min(1), startHour: z.number().min(0).lt(24), rates: z.record(z.string(), nonNegative) })).min(1),
     thinkTimeMs: z.strictObject({ min: nonNegative, max: nonNegative }).optional(),
+    // Checked against each other (warm-up shorter than the soak…) with the rest of the config.
+    soak: z.strictObject({ warmupHours: nonNegative.optional(), cooldownHours: nonNegative.optional(), sampleEveryMinutes: z.number().finite().positive().optional() }).optional(),
   })
   .superRefine((s, ctx) => {
     s.phases.forEach((p, i) => {

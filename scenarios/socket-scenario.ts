@@ -102,6 +102,16 @@ export interface SocketTimer {
   readonly run: Script;
 }
 
+/** Run settings the scenario proposes: its layer of the configuration (above soak.config.ts, below env and flags). */
+export interface ScenarioSoakSettings {
+  /** Simulated hours at the start kept out of trends. */
+  readonly warmupHours?: number;
+  /** Simulated hours after the load stops in which the server must return to baseline. */
+  readonly cooldownHours?: number;
+  /** Simulated minutes between samples. */
+  readonly sampleEveryMinutes?: number;
+}
+
 export interface SocketScenarioInput {
   readonly name: string;
   readonly description?: string;
@@ -122,6 +132,8 @@ export interface SocketScenarioInput {
   readonly phases: readonly SocketPhase[];
   /** Simulated ms a user thinks after an action before the next can start, uniform in [min, max]. @default {min: 0, max: 0} */
   readonly thinkTimeMs?: { readonly min: number; readonly max: number };
+  /** Run settings this scenario needs (a short scenario samples more often). @default {} */
+  readonly soak?: ScenarioSoakSettings;
 }
 
 /** A loaded, validated scenario file with its defaults filled in. */
