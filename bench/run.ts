@@ -17,6 +17,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   store: () => import('./store-bench.js'),
   harness: () => import('./harness-bench.js'),
   vu: () => import('./vu-bench.js'),
+  'socket-vu': () => import('./socket-vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),
   detection: () => import('./detection-bench.js'),
   'false-alarms': () => import('./false-alarms-bench.js'),

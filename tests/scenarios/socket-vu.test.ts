@@ -9,6 +9,7 @@ import { startLoad, type LoadReport } from '../../scenarios/load.js';
 import { BOARD_SCENARIO, startBoard, type BoardProcess } from '../helpers/board-process.js';
 
 const FAILING = fileURLToPath(new URL('./fixtures/failing.scenario.ts', import.meta.url));
+const SESSION = fileURLToPath(new URL('./fixtures/session.scenario.ts', import.meta.url));
 
 let board: BoardProcess;
 beforeAll(async () => {
@@ -70,4 +71,16 @@ describe('socket-only virtual users', () => {
     expect(r.load.doneActions).toBeLessThan(r.load.plannedActions);
   });
 
+
+  it('bring a user who left back at their next action, and time out a wait for an event that never comes', async () => {
+    const r = await drive(SESSION, 3, 1, 360);
+    const a = r.load.actions;
+    expect(a.leave).toBeGreaterThan(0);
+    expect(a.ping).toBeGreaterThan(0);
+    expect(a['ping:error']).toBeUndefined();
+    // Each return after a leave is a new connection: more onConnect runs than users.
+    expect(a.onConnect).toBeGreaterThan(3);
+    expect(a['wait-nothing:timeout']).toBeGreaterThan(0);
+    expect(a['wait-nothing']).toBeUndefined();
+  });
 });
