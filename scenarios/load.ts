@@ -64,6 +64,11 @@ export interface LoadHandle {
   report(): Promise<LoadReport>;
   /** Final report; every VU, socket and timer closed and every worker terminated. */
   stop(): Promise<LoadReport>;
+  /**
+   * Rejects when the load cannot run after it started: with a scenario file, when none of a
+   * worker's users could ever connect (wrong URL, auth or path). Never resolves.
+   */
+  readonly failed: Promise<never>;
 }
 
 export class LoadError extends Error {
@@ -107,6 +112,11 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let fatal: ((e: Error) => void) | null = null;
+  let failLoad!: (e: Error) => void;
+  const failed = new Promise<never>((_, reject) => (failLoad = reject));
+  failed.catch(() => undefined); // observed by whoever reads `failed`; never unhandled
+  // The reference users' error keeps its old meaning (only before ready); a scenario file's users connect after it.
+  const failAfterReady = file !== null;
   const ready = new Promise<void>((resolve, reject) => {
     let n = 0;
     fatal = reject;
@@ -131,7 +141,11 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready' && ++n === nWorkers) resolve();
         else if (m.type === 'done' && ++doneCount === nWorkers) resolveDone();
-        else if (m.type === 'error') fatal?.(new LoadError(`load worker ${w}: ${m.message}`));
+        else if (m.type === 'error') {
+          const e = new LoadError(`load worker ${w}: ${m.message}`);
+          fatal?.(e);
+          if (failAfterReady) failLoad(e);
+        }
         else if (m.type === 'counts' || m.type === 'stopped') {
           const p = pending.get(m.id);
           if (!p) return;
@@ -206,6 +220,7 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
       return () => listeners.delete(cb);
     },
     done,
+    failed,
     async report() {
       return fold(await ask('collect'));
     },

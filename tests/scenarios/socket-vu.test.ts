@@ -83,4 +83,14 @@ describe('socket-only virtual users', () => {
     expect(a['wait-nothing:timeout']).toBeGreaterThan(0);
     expect(a['wait-nothing']).toBeUndefined();
   });
+
+  it('fail the load, saying why, when no user can ever connect', async () => {
+    // Port 9 (discard) on loopback: nothing listens there, so every connection is refused.
+    const load = await startLoad({ serverUrl: 'http://127.0.0.1:9', scenarioFile: BOARD_SCENARIO, users: 2, hours: 1, workers: 1, reportEveryRealMs: 0, clock: { scale: 60, epochMs: Date.now() } });
+    try {
+      await expect(load.failed).rejects.toThrow(/no virtual user could connect to http:\/\/127\.0\.0\.1:9/);
+    } finally {
+      await load.stop();
+    }
+  });
 });
