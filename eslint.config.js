@@ -1,6 +1,7 @@
 // ESLint flat config. Besides typescript-eslint's recommended rules, it enforces the import
 // direction of DESIGN.md: harness → scenarios → client → common, server → common, and the
-// store is reached only by process entries (server/main.ts) and the harness.
+// store is reached only by process entries (server/main.ts) and the harness; examples/ sees
+// only the public entry.
 import tseslint from 'typescript-eslint';
 
 /** @param {string[]} folders @returns {{regex: string, message: string}[]} */
@@ -31,4 +32,6 @@ export default tseslint.config(
   boundary(['client/**'], ['server', 'scenarios', 'harness', 'store']),
   boundary(['scenarios/**'], ['server', 'harness', 'store']),
   boundary(['harness/**'], ['server', 'client']),
+  // The example is what a user writes: it may import only the public entry ('rol-soak', index.ts).
+  boundary(['examples/**'], ['common', 'server', 'client', 'scenarios', 'harness', 'store']),
 );

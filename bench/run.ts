@@ -20,6 +20,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'store-outage': () => import('./store-outage-bench.js'),
   harness: () => import('./harness-bench.js'),
   vu: () => import('./vu-bench.js'),
+  'socket-vu': () => import('./socket-vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),
   detection: () => import('./detection-bench.js'),
   'false-alarms': () => import('./false-alarms-bench.js'),

@@ -33,7 +33,7 @@ export interface RunFlags {
 
 /** [flags, description, config key] — the help text and the mapping in one table. */
 export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserConfig | null]> = [
-  ['--scenario <name>', 'scenario: office-day | reconnect-storm (default office-day)', 'scenario'],
+  ['--scenario <name|file>', 'office-day | reconnect-storm (default office-day), or a scenario file (./my.scenario.ts, defineScenario) for --target; its users, hours and run settings sit between soak.config.ts and env', 'scenario'],
   ['--users <n>', 'virtual users (default 100)', 'users'],
   ['--hours <h>', 'simulated hours, warm-up included (default 25)', 'hours'],
   ['--time-scale <auto|n>', 'simulated ms per real ms, or auto (fits --max-wall within capacity)', 'timeScale'],
@@ -51,7 +51,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
   ['--profile <kind>', 'none | heap (server.heapprofile for DevTools) | clinic-doctor | clinic-heapprofiler (server under clinic, Node < 21.7) (default none; env SOAK_PROFILE)', 'profile'],
   ['--synthetic-leak <MiB/h>', 'calibration: the reference server keeps this much heap per simulated hour on purpose (default 0 = off)', 'syntheticLeakMiBPerHour'],
-  ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics)', null],
+  ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics), loaded by --scenario FILE or --load external', null],
   ['--inspect <host:port>', "the target's inspector address", null],
   ['--metrics <url>', "the target's Prometheus endpoint", null],
   ['--config <file>', 'config file (default soak.config.ts when present)', null],

@@ -10,6 +10,7 @@ import { cliLayer, RUN_FLAGS, type RunFlags } from './cli-options.js';
 import { loadConfigFile } from './config/load-config-file.js';
 import { configFromEnv } from './config/env-config.js';
 import { resolveConfig } from './config/resolve-config.js';
+import { chosenScenario, scenarioLayer } from './config/scenario-layer.js';
 import { createProgress } from './progress.js';
 import { runSoak } from './run/run-soak.js';
 import { renderVerdictTable } from './verdict-table.js';
@@ -32,12 +33,19 @@ Examples:
   npm run soak -- --leaks im-listeners          # show a leak and that it is caught
   npm run soak -- --ci --out reports            # nightly CI
   npm run soak -- --users 10 --profile heap     # + server.heapprofile for DevTools (Memory → Load)
+  npm run soak -- --target http://127.0.0.1:3000 --inspect 127.0.0.1:9229 \
+    --metrics http://127.0.0.1:3000/metrics --scenario ./board.scenario.ts
+                                                # your own server, driven by your scenario file
+                                                # (or --load external when k6 or another tool loads it)
   npm run soak -- compare base/report.json head/report.json
 `;
 
 async function resolveRunConfig(flags: RunFlags) {
   const file = await loadConfigFile(flags.config, process.cwd());
-  return resolveConfig({ file: file.config, env: configFromEnv(process.env), cli: cliLayer(flags) });
+  const env = configFromEnv(process.env);
+  const cli = cliLayer(flags);
+  const scenario = await scenarioLayer(chosenScenario({ file: file.config, env, cli }), process.cwd());
+  return resolveConfig({ file: file.config, scenario: scenario.layer, env, cli });
 }
 
 /** Aborts on the first SIGINT/SIGTERM (the run writes a partial report); a second one exits now. */

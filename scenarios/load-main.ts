@@ -61,6 +61,11 @@ async function main(): Promise<void> {
   process.on('disconnect', () => end('stopped'));
   process.on('SIGTERM', () => end('stopped'));
   void handle.done.then(() => end('done'));
+  handle.failed.catch(async (err: Error) => {
+    await send({ type: 'error', message: err.message });
+    await handle.stop().catch(() => undefined);
+    process.exit(1);
+  });
   await send({ type: 'ready' });
 }
 

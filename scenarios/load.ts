@@ -15,7 +15,8 @@ import { emptyClientCounts, emptyLoadTotals, mergeClientCounts, mergeLoadTotals,
 import { addEncoded, newHistogram, summaryMs } from './latency.js';
 import type { Scenario } from './scenario.js';
 import { resolveScenario, type ScenarioName } from './scenarios.js';
-import { VU_PASSWORD, VU_USERNAME_PREFIX, type FromWorker, type ToWorker, type WorkerConfig, type WorkerCounts } from './worker-protocol.js';
+import { loadScenarioFile } from './scenario-file.js';
+import { VU_PASSWORD, VU_USERNAME_PREFIX, type FromWorker, type SocketWorkerConfig, type ToWorker, type WorkerConfig, type WorkerCounts } from './worker-protocol.js';
 
 export interface LoadOptions {
   /** Base URL of the server under load, e.g. `http://127.0.0.1:4000`. */
@@ -40,6 +41,11 @@ export interface LoadOptions {
   readonly usernamePrefix?: string;
   /** The buddy graph was seeded before the run (seedBuddies): VUs skip the handshake. @default false */
   readonly buddiesSeeded?: boolean;
+  /**
+   * Absolute path of a user scenario file: socket-only virtual users (socket-vu-worker.ts) run it
+   * instead of `scenario`; `users` and `hours` then default to the file's. @default undefined
+   */
+  readonly scenarioFile?: string;
 }
 
 export interface LoadReport {
@@ -58,6 +64,11 @@ export interface LoadHandle {
   report(): Promise<LoadReport>;
   /** Final report; every VU, socket and timer closed and every worker terminated. */
   stop(): Promise<LoadReport>;
+  /**
+   * Rejects when the load cannot run after it started: with a scenario file, when none of a
+   * worker's users could ever connect (wrong URL, auth or path). Never resolves.
+   */
+  readonly failed: Promise<never>;
 }
 
 export class LoadError extends Error {
@@ -71,19 +82,21 @@ export class LoadError extends Error {
 /** Real ms a worker may take to answer a collect or stop before the load counts it as lost. */
 const WORKER_REPLY_MS = 30_000;
 
-function workerUrl(): URL {
-  const here = new URL('./vu-worker.js', import.meta.url);
+function workerUrl(file = 'vu-worker.js'): URL {
+  const here = new URL(`./${file}`, import.meta.url);
   if (existsSync(fileURLToPath(here))) return here;
   // Running from TypeScript sources (tests): use the compiled worker.
-  return new URL('../dist/scenarios/vu-worker.js', import.meta.url);
+  return new URL(`../dist/scenarios/${file}`, import.meta.url);
 }
 
 export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
-  const base = resolveScenario(options.scenario);
-  const users = options.users ?? base.population.users;
+  const file = options.scenarioFile ? await loadScenarioFile(options.scenarioFile) : null;
+  const base = resolveScenario(file ? undefined : options.scenario);
+  const users = options.users ?? file?.population.users ?? base.population.users;
   if (!Number.isInteger(users) || users < 1) throw new LoadError(`users must be an integer >= 1, got ${users}`);
   const scenario: Scenario = { ...base, population: { ...base.population, users }, hours: options.hours ?? base.hours };
-  const url = workerUrl();
+  const hours = options.hours ?? file?.hours ?? base.hours;
+  const url = workerUrl(file ? 'socket-vu-worker.js' : 'vu-worker.js');
   if (!existsSync(fileURLToPath(url))) throw new LoadError(`load worker not built: ${fileURLToPath(url)} (run \`npx tsc -p tsconfig.json\`)`);
   const nWorkers = Math.max(1, Math.min(options.workers ?? availableParallelism(), users));
   // The scenario's day starts at simulated time 0, or now if the load starts later; an epoch in
@@ -99,28 +112,40 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let fatal: ((e: Error) => void) | null = null;
+  let failLoad!: (e: Error) => void;
+  const failed = new Promise<never>((_, reject) => (failLoad = reject));
+  failed.catch(() => undefined); // observed by whoever reads `failed`; never unhandled
+  // The reference users' error keeps its old meaning (only before ready); a scenario file's users connect after it.
+  const failAfterReady = file !== null;
   const ready = new Promise<void>((resolve, reject) => {
     let n = 0;
     fatal = reject;
     for (let w = 0; w < nWorkers; w++) {
-      const config: WorkerConfig = {
-        serverUrl: options.serverUrl,
-        scenario,
-        seed: options.seed ?? 1,
-        leaks,
-        clock: options.clock,
-        startSimMs,
-        userIndices: Array.from({ length: users }, (_, i) => i).filter((i) => i % nWorkers === w),
-        usernamePrefix: options.usernamePrefix ?? VU_USERNAME_PREFIX,
-        password: VU_PASSWORD,
-        buddiesSeeded: options.buddiesSeeded ?? false,
-      };
+      const userIndices = Array.from({ length: users }, (_, i) => i).filter((i) => i % nWorkers === w);
+      const config: WorkerConfig | SocketWorkerConfig = file
+        ? { serverUrl: options.serverUrl, scenarioFile: options.scenarioFile!, seed: options.seed ?? 1, clock: options.clock, startSimMs, userIndices, users, hours }
+        : {
+            serverUrl: options.serverUrl,
+            scenario,
+            seed: options.seed ?? 1,
+            leaks,
+            clock: options.clock,
+            startSimMs,
+            userIndices,
+            usernamePrefix: options.usernamePrefix ?? VU_USERNAME_PREFIX,
+            password: VU_PASSWORD,
+            buddiesSeeded: options.buddiesSeeded ?? false,
+          };
       // React's production build: the development build costs several times the CPU per render.
       const worker = new Worker(url, { workerData: config, env: { ...process.env, NODE_ENV: 'production' } });
       worker.on('message', (m: FromWorker) => {
         if (m.type === 'ready' && ++n === nWorkers) resolve();
         else if (m.type === 'done' && ++doneCount === nWorkers) resolveDone();
-        else if (m.type === 'error') fatal?.(new LoadError(`load worker ${w}: ${m.message}`));
+        else if (m.type === 'error') {
+          const e = new LoadError(`load worker ${w}: ${m.message}`);
+          fatal?.(e);
+          if (failAfterReady) failLoad(e);
+        }
         else if (m.type === 'counts' || m.type === 'stopped') {
           const p = pending.get(m.id);
           if (!p) return;
@@ -200,6 +225,7 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
       return () => listeners.delete(cb);
     },
     done,
+    failed,
     async report() {
       return fold(await ask('collect'));
     },

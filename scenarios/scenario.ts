@@ -77,6 +77,8 @@ export interface ScenarioInput {
   readonly buddiesPerUser?: number;
   /** REST load alongside the virtual users; absent or null = none. @default null */
   readonly http?: HttpSpec | null;
+  /** Run settings the scenario proposes (its configuration layer: above soak.config.ts, below env and flags). @default {} */
+  readonly soak?: { readonly warmupHours?: number; readonly cooldownHours?: number; readonly sampleEveryMinutes?: number };
 }
 
 export interface Scenario {
@@ -90,6 +92,7 @@ export interface Scenario {
   readonly thinkTimeMs: { readonly min: number; readonly max: number };
   readonly dragMoves: number;
   readonly buddiesPerUser: number;
+  readonly soak: NonNullable<ScenarioInput['soak']>;
   /** Resolved REST load (every endpoint's weight present), or null when the scenario has none. */
   readonly http: { readonly requestsPerUserHour: number; readonly mix: Readonly<Record<HttpEndpoint, number>> } | null;
 }
@@ -145,6 +148,7 @@ export function defineScenario(input: ScenarioInput): Scenario {
     dragMoves: Math.max(1, Math.round(input.dragMoves ?? 8)),
     buddiesPerUser: Math.max(0, Math.round(input.buddiesPerUser ?? 3)),
     http: resolveHttp(input),
+    soak: { ...input.soak },
   });
 }
 

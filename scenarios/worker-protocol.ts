@@ -22,6 +22,20 @@ export interface WorkerConfig {
   readonly buddiesSeeded: boolean;
 }
 
+/** A socket-only worker's config (socket-vu-worker.ts): the scenario file is loaded in the thread, its scripts cannot be cloned. */
+export interface SocketWorkerConfig {
+  readonly serverUrl: string;
+  /** Absolute path of the user scenario file. */
+  readonly scenarioFile: string;
+  readonly seed: number;
+  readonly clock: ClockSpec;
+  readonly startSimMs: number;
+  readonly userIndices: readonly number[];
+  /** The run's population and length (the scenario's own unless the config overrode them). */
+  readonly users: number;
+  readonly hours: number;
+}
+
 /** One worker's reading: its VUs folded into ClientCounts, its counters, and its latency window. */
 export interface WorkerCounts {
   readonly client: ClientCounts;

@@ -48,6 +48,8 @@ export interface ReportConfig {
   readonly budgets?: Budgets;
   /** `reference` (the project's server) or the target URL in target mode. */
   readonly target?: string;
+  /** Where each resolved value came from: default | file | scenario | env | cli. Absent in older reports. */
+  readonly sources?: Readonly<Record<string, 'default' | 'file' | 'scenario' | 'env' | 'cli'>>;
 }
 
 export interface ReportEnvironment {

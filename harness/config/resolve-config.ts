@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { LeakSpecError, parseLeaks, type LeakId } from '../../common/leaks.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
+import { isScenarioFile } from '../../scenarios/scenario-file.js';
 import { UsageError } from '../errors.js';
 import { clinicUnsupportedReason, isClinicKind } from '../profile/clinic.js';
 import { DEFAULTS } from './defaults.js';
@@ -31,8 +32,8 @@ const positive = (what: string) => z.number({ error: `${what} must be a number` 
 
 const schema = z
   .object({
-    scenario: z.string().refine((name) => Object.hasOwn(SCENARIOS, name), {
-      message: `unknown scenario (known: ${Object.keys(SCENARIOS).join(', ')})`,
+    scenario: z.string().refine((name) => Object.hasOwn(SCENARIOS, name) || isScenarioFile(name), {
+      message: `unknown scenario (known: ${Object.keys(SCENARIOS).join(', ')}, or a scenario file such as ./my.scenario.ts)`,
     }),
     users: z.number().int('users must be a whole number').min(2, 'users must be at least 2 (messages need a partner)').max(5000),
     hours: positive('hours').max(24 * 14),

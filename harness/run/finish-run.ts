@@ -153,6 +153,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       sampleEveryMinutes: config.sampleEveryMinutes,
       budgets: config.budgets,
       target: config.target ? config.target.url : 'reference',
+      sources: config.sources,
     },
     environment: {
       store: { engine: input.store?.engine ?? 'unknown', version: input.store?.version ?? null },

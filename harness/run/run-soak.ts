@@ -33,6 +33,9 @@ import { measureMachineSpeed } from './machine-speed.js';
 import { planTimeScale } from './plan-time-scale.js';
 import { finishRun, writeRunRecord } from './finish-run.js';
 import { preflightProfile, RunProfiler } from '../profile/run-profiler.js';
+import { isScenarioFile } from '../../scenarios/scenario-file.js';
+import { loadRunScenario } from './target-load.js';
+import { planUserScenario } from './plan-user-scenario.js';
 
 /** Real ms between forking the load and simulated time 0: 100 users' workers were up in 1.1–1.9 s here; a later start shows in the log and the warm-up absorbs it. */
 const LOAD_START_ALLOWANCE_MS = 3_000;
@@ -56,14 +59,16 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   const emit: RunListener = options.onEvent ?? (() => undefined);
   // Refuses (UsageError, exit 2) before a folder or a process exists: clinic missing or broken here.
   const clinicBin = preflightProfile(config.profile);
+  // Also before anything exists: a bad scenario file, or a target without a load (target-load.ts).
+  const userScenario = await loadRunScenario(config, options.cwd);
   const startedAt = new Date();
-  const runId = makeRunId(startedAt, config.scenario, JSON.stringify(config));
+  const runId = makeRunId(startedAt, userScenario?.scenario.name ?? config.scenario, JSON.stringify(config));
   const runDir = resolve(options.cwd, config.out, runId);
   mkdirSync(runDir, { recursive: true });
   // Before any process of the run exists, so it times this machine, not the run (machine-speed.ts).
   // Only the auto scale plans on capacity: a fixed --time-scale or an outside load needs no probe.
-  const machineSpeed = config.timeScale === 'auto' && config.load !== 'external' ? measureMachineSpeed() : undefined;
-  const plan = planTimeScale(config, machineSpeed?.factor);
+  const machineSpeed = config.timeScale === 'auto' && config.load !== 'external' && !userScenario ? measureMachineSpeed() : undefined;
+  const plan = userScenario ? planUserScenario(config, userScenario.scenario) : planTimeScale(config, machineSpeed?.factor);
   // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
   const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, ...(machineSpeed ? { machineSpeed } : {}), store: null };
   writeRunRecord(runDir, record);
@@ -153,8 +158,9 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     }
     failure.catch(() => undefined);
 
-    // The users' buddy lists exist before hour 0, as in the real app (scenarios/seed-buddies.ts).
-    if (config.load === 'vus') {
+    // The users' buddy lists exist before hour 0, as in the real app (scenarios/seed-buddies.ts);
+    // only the reference app has buddies: a user scenario's server is seeded by its own scripts.
+    if (config.load === 'vus' && !userScenario) {
       const scenario = resolveScenario(config.scenario as ScenarioName);
       const seeded = await seedBuddies({ serverUrl, users: config.users, buddiesPerUser: scenario.buddiesPerUser, usernamePrefix: VU_USERNAME_PREFIX, password: VU_PASSWORD });
       emit({ type: 'log', message: `seeded ${seeded.friendships} friendships among ${seeded.users} users in ${(seeded.realMs / 1000).toFixed(1)} s` });
@@ -179,7 +185,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     if (config.load === 'vus') {
       load = await startLoadProcess({
         serverUrl,
-        scenario: config.scenario as ScenarioName,
+        ...(userScenario ? { scenarioFile: userScenario.path } : { scenario: config.scenario as ScenarioName }),
         users: config.users,
         hours: config.hours,
         seed: config.seed,
@@ -269,11 +275,12 @@ async function startHttp(
   clock: SimClock,
   emit: RunListener,
 ): Promise<{ http: HttpLoadHandle | null; info: HttpRunInfo }> {
-  const spec = resolveScenario(config.scenario as ScenarioName).http;
   const none = (note: string) => {
     emit({ type: 'log', message: `HTTP load: none (${note})` });
     return { http: null, info: { plan: null, note } };
   };
+  if (isScenarioFile(config.scenario)) return none('a scenario file drives its own traffic (its scripts may call HTTP themselves)');
+  const spec = resolveScenario(config.scenario as ScenarioName).http;
   if (!config.http) return none('--no-http');
   if (config.load !== 'vus') return none('outside load: no virtual-user accounts or rate to drive');
   if (!spec) return none(`scenario ${config.scenario} plans no REST traffic`);

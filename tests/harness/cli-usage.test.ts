@@ -29,6 +29,10 @@ describe('soak CLI usage', () => {
     [['--config', 'missing.config.ts'], /config file not found/],
     [['--profile', 'flame'], /unknown profile 'flame' \(known: none, heap, clinic-doctor, clinic-heapprofiler\)/],
     [['--profile', 'clinic-doctor', '--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'http://127.0.0.1:1/metrics'], /with --target the harness does not start the server/],
+    [['--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'http://127.0.0.1:1/metrics'], /pass --scenario \.\/your\.scenario\.ts .* or --load external/],
+    [['--scenario', 'examples/board/board.scenario.ts'], /a scenario file drives your own server: add --target/],
+    [['--scenario', 'tests/scenarios/fixtures/invalid.scenario.ts'], /phases\[1\]\.rates\.post: .*expected number/],
+    [['--scenario', './no-such.scenario.ts'], /scenario file not found/],
   ])('rejects %j with exit 2 and a clear message', async (args, message) => {
     const run = await runCli(args as string[]);
     expect(run.code).toBe(2);
@@ -39,10 +43,11 @@ describe('soak CLI usage', () => {
   it('reads soak.config.ts with defineConfig, and a bad value in it is a usage error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rol-soak-config-'));
     const file = join(dir, 'bad.config.ts');
-    writeFileSync(file, "export default { users: 1 } satisfies Record<string, number>;\n");
+    // Not `users`: the scenario's layer (office-day's 100 users) sits above the file and would replace it.
+    writeFileSync(file, "export default { seed: -1 } satisfies Record<string, number>;\n");
     const run = await runCli(['--config', file]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/users must be at least 2/);
+    expect(run.stderr).toMatch(/seed: Too small/);
   });
 
   it('refuses report and compare on paths that are not runs', async () => {
