@@ -3,6 +3,7 @@
  * slope ± CI, then the verdict and the leaks named. Pure: a function of the report.
  */
 import type { Report } from './analysis/report-types.js';
+import { timerTableRows } from './report/timer-table.js';
 import { formatSlope, formatValue, isByteUnit } from './report/format.js';
 
 export function renderVerdictTable(report: Report): string {
@@ -25,6 +26,11 @@ export function renderVerdictTable(report: Report): string {
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
   out.push(`verdict: ${v.status.toUpperCase()}${v.leaks.length ? ` — leaks: ${v.leaks.join(', ')}` : ''}`);
   out.push(`fidelity: ${report.fidelity.status}${'ratio' in report.fidelity && report.fidelity.ratio !== null ? ` (ratio ${Number(report.fidelity.ratio).toFixed(3)})` : ''}`);
+  if (report.timers) {
+    out.push(`timers: ${report.timers.status}${report.timers.mode === 'floored' ? ` (floored at ${String(report.timers.floorMs)} real ms on request)` : ''}`);
+    for (const [type, period, planned, fired, share] of timerTableRows(report.timers)) out.push(`  ${String(type).padEnd(20)} ${String(period).padEnd(12)} ${String(fired).padStart(9)} of ${String(planned).padEnd(9)} ${String(share)}`);
+  }
   for (const reason of v.reasons.slice(0, 8)) out.push(`  - ${reason.split('\n')[0]}`);
+  for (const rule of v.notCovered ?? []) out.push(`  not covered: ${rule}`);
   return out.join('\n');
 }

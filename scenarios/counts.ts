@@ -66,15 +66,18 @@ export function mergeClientCounts(a: ClientCounts, b: ClientCounts): ClientCount
 /** Load counters without latency (latency travels as a histogram and is summarized by the parent). */
 export type LoadTotals = Omit<LoadCounts, 'latencyMs'>;
 
-export function emptyLoadTotals(): Mutable<LoadTotals> & { actions: Record<string, number> } {
-  return { actions: {}, plannedActions: 0, doneActions: 0, messagesSent: 0, messagesAcked: 0, messagesDelivered: 0, reconnects: 0, errors: 0 };
+export function emptyLoadTotals(): Mutable<LoadTotals> & { actions: Record<string, number>; timerEvents: Record<string, number> } {
+  return { actions: {}, timerEvents: {}, plannedActions: 0, doneActions: 0, messagesSent: 0, messagesAcked: 0, messagesDelivered: 0, reconnects: 0, errors: 0 };
 }
 
 export function mergeLoadTotals(a: LoadTotals, b: LoadTotals): LoadTotals {
   const actions: Record<string, number> = { ...a.actions };
   for (const [k, n] of Object.entries(b.actions)) actions[k] = (actions[k] ?? 0) + n;
+  const timerEvents: Record<string, number> = { ...a.timerEvents };
+  for (const [k, n] of Object.entries(b.timerEvents ?? {})) timerEvents[k] = (timerEvents[k] ?? 0) + n;
   return {
     actions,
+    timerEvents,
     plannedActions: a.plannedActions + b.plannedActions,
     doneActions: a.doneActions + b.doneActions,
     messagesSent: a.messagesSent + b.messagesSent,

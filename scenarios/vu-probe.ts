@@ -3,17 +3,18 @@
  * VUs of one worker), send→ack latencies (real ms, into the worker's histogram) and duplicate
  * deliveries (one message id handled more than once by IM windows of this user).
  */
-import type { ClientProbe } from '../client/client-probe.js';
+import type { ClientProbe, ClientTimerType } from '../client/client-probe.js';
 import type { LoadTotals } from './counts.js';
 import { recordMs, type Histogram } from './latency.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Totals = Mutable<LoadTotals> & { timerEvents: Record<string, number> };
 
 /** Message ids remembered for duplicate detection; a leak duplicates within seconds, so a small window suffices. */
 const RECENT_IDS = 256;
 
 export class VuProbe implements ClientProbe {
-  readonly #totals: Mutable<LoadTotals>;
+  readonly #totals: Totals;
   readonly #latency: Histogram;
   readonly #sentAt = new Map<string, number>();
   readonly #handled = new Map<string, number>();
@@ -21,7 +22,7 @@ export class VuProbe implements ClientProbe {
   /** Pending buddy requests to this user seen by the last poll. */
   pending: readonly string[] = [];
 
-  constructor(totals: Mutable<LoadTotals>, latency: Histogram) {
+  constructor(totals: Totals, latency: Histogram) {
     this.#totals = totals;
     this.#latency = latency;
   }
@@ -60,5 +61,9 @@ export class VuProbe implements ClientProbe {
 
   pendingRequests(requestIds: readonly string[]): void {
     this.pending = requestIds;
+  }
+
+  timerFired(type: ClientTimerType): void {
+    this.#totals.timerEvents[type] = (this.#totals.timerEvents[type] ?? 0) + 1;
   }
 }

@@ -154,7 +154,7 @@ const ticker = setInterval(() => {
 function collect(): WorkerCounts {
   let client = emptyClientCounts();
   for (const slot of slots) if (slot.vu) client = mergeClientCounts(client, slot.vu.counts());
-  const counts: WorkerCounts = { client, load: { ...totals, actions: { ...totals.actions } }, latency: encode(latency) };
+  const counts: WorkerCounts = { client, load: { ...totals, actions: { ...totals.actions }, timerEvents: { ...totals.timerEvents } }, latency: encode(latency) };
   latency.reset();
   return counts;
 }

@@ -5,6 +5,7 @@
  */
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
+import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
 import { formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, timeScaleText } from './format.js';
 
 /** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
@@ -48,6 +49,10 @@ export function renderSummaryMd(report: Report): string {
         `${f.clockSkew === null ? '' : `; clock skew ${(f.clockSkew * 100).toFixed(2)}%`}.`,
     );
     for (const r of f.reasons) lines.push(`- ${r}`);
+  }
+  if (report.timers) {
+    lines.push('', '### Periodic timers', '', timerSentence(report.timers), '', `| ${TIMER_TABLE_HEADER.join(' | ')} |`, `|${TIMER_TABLE_HEADER.map(() => '---').join('|')}|`);
+    for (const row of timerTableRows(report.timers)) lines.push(`| ${row.map(mdCell).join(' | ')} |`);
   }
   const probe = probeSentence(report.samples.probe);
   if (probe) lines.push('', probe);
