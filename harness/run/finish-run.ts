@@ -100,7 +100,7 @@ async function snapshotDiff(snapshots: readonly SnapshotRecord[]): Promise<HeapD
 /** The reference app's timers and the floor asked for (keepalive: as the server negotiated it). */
 function timerOptions(config: ResolvedSoakConfig, plan: TimeScaleChoice): TimerFidelityOptions {
   // The floor the clocks ran with (run.json records from before --timer-floor have only this).
-  const floor = (plan.intervalFloorMs ?? 1) > 1 ? plan.intervalFloorMs : null;
+  const floor = config.timerFloorMs ?? ((plan.intervalFloorMs ?? 1) > 1 ? plan.intervalFloorMs : null);
   const keepaliveRealMs = heartbeatFor(plan.schedule?.[0]?.scale ?? plan.scale, floor ?? 0).pingIntervalMs;
   return { specs: referenceTimerSpecs({ leaks: config.leaks, keepaliveRealMs }), ...(floor !== null ? { floorMs: floor } : {}) };
 }
