@@ -33,20 +33,23 @@ export const CAPACITY_ACTIONS_PER_SECOND = 700;
 
 /**
  * What one event of each non-action type costs, in morning-mix actions (the unit
- * CAPACITY_ACTIONS_PER_SECOND counts). Provisional, from the issue's measurement with the floor
- * removed (100 users at S = 80: server ELU 0.65 with ~1,900 timer events/s and ~110 units/s of
- * actions, where 700 units/s of actions alone ran at ELU 0.5): a timer event costs ~0.3 units
- * of server time; weather, a sweep and an HTTP request are counted as one unit each, a keepalive
- * (an engine.io ping/pong, no handler) as 0.1.
+ * CAPACITY_ACTIONS_PER_SECOND counts): the whole stack's CPU per event (server + store + load)
+ * over that of an IM sent to a buddy with its ack and delivery, driven side by side in one run
+ * of `npm run bench -- --only event-cost` (bench/results/event-cost.json, 40 users, 3 repeats,
+ * medians; an IM is the morning's main action, 30 of its ~48 units per user-hour). Measured:
+ * ping 0.21, poll 0.48 (an indexed find each), REST request 1.80, the server's heartbeat ≤ 0.09
+ * (an upper bound: the idle server's whole CPU at S = 300 over its heartbeats). Not measured
+ * alone: the weather refresh (a REST call: counted as one), the sweeper (60 an hour: 1) and the
+ * keepalive (an engine.io ping/pong, no handler or ack: at most the heartbeat's bound).
  */
 export const EVENT_COST = Object.freeze({
-  'presence-ping': 0.3,
-  'request-poll': 0.4,
-  weather: 1,
-  'server-heartbeat': 0.3,
+  'presence-ping': 0.21,
+  'request-poll': 0.48,
+  weather: 1.8,
+  'server-heartbeat': 0.09,
   sweeper: 1,
-  'transport-keepalive': 0.1,
-  'http-request': 1,
+  'transport-keepalive': 0.09,
+  'http-request': 1.8,
 });
 
 /**
