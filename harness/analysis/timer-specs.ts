@@ -14,7 +14,10 @@ export function referenceTimerSpecs(input: { readonly leaks: readonly LeakId[]; 
   const specs: TimerSpec[] = [
     { type: 'presence-ping', periodMs: PRESENCE_PING_SIM_MS, per: 'user', clock: 'sim', drives: ['heap-slope', 'db-connections'] },
     { type: 'request-poll', periodMs: REQUEST_POLL_SIM_MS, per: 'user', clock: 'sim', drives: ['heap-slope', 'db-connections'] },
-    { type: 'weather', periodMs: WEATHER_REFRESH_SIM_MS, per: 'user', clock: 'sim', drives: ['heap-slope'] },
+    // A reload or log off/on restarts the 15-minute refresh, in the real app too (its first fire
+    // comes 15 min after mount), so fewer than 4 fire per connected hour: 98.1% in a 30-user run
+    // whose ping and poll reached 100.7%. The 10-60 s timers lose under 1% that way.
+    { type: 'weather', periodMs: WEATHER_REFRESH_SIM_MS, per: 'user', clock: 'sim', drives: ['heap-slope'], minRatio: 0.95 },
     { type: 'server-heartbeat', periodMs: HEARTBEAT_SIM_MS, per: 'socket', clock: 'sim', drives: ['heap-slope'] },
   ];
   // Under presence-maps (seed #2) the seed has no sweeper at all: nothing to count.

@@ -33,23 +33,25 @@ export const CAPACITY_ACTIONS_PER_SECOND = 700;
 
 /**
  * What one event of each non-action type costs, in morning-mix actions (the unit
- * CAPACITY_ACTIONS_PER_SECOND counts): the whole stack's CPU per event (server + store + load)
- * over that of an IM sent to a buddy with its ack and delivery, driven side by side in one run
- * of `npm run bench -- --only event-cost` (bench/results/event-cost.json, 40 users, 3 repeats,
- * medians; an IM is the morning's main action, 30 of its ~48 units per user-hour). Measured:
- * ping 0.21, poll 0.48 (an indexed find each), REST request 1.80, the server's heartbeat ≤ 0.09
- * (an upper bound: the idle server's whole CPU at S = 300 over its heartbeats). Not measured
- * alone: the weather refresh (a REST call: counted as one), the sweeper (60 an hour: 1) and the
- * keepalive (an engine.io ping/pong, no handler or ack: at most the heartbeat's bound).
+ * CAPACITY_ACTIONS_PER_SECOND counts), by the server's CPU (the single-threaded process that
+ * saturates first). A unit costs the server ~0.71 ms: 700 units/s ran its event loop at 0.50
+ * (the capacity's calibration, timers then floored to ~50 events/s). Per event, from
+ * `npm run bench -- --only event-cost` (bench/results/event-cost.json, medians of 3, load average
+ * 17.5): ping 0.21 ms → 0.29; poll (an indexed find) 0.58 ms → 0.81; REST request 1.97 ms →
+ * 2.77; the server's heartbeat ≤ 0.20 ms → 0.28 (an upper bound: the idle server's whole CPU at
+ * S = 300 over its heartbeats). Not measured alone: the weather refresh (a REST call), the
+ * sweeper (60 an hour: 1) and the keepalive (an engine.io ping/pong, no handler or ack: at most
+ * the heartbeat's bound). Relative to an IM with receipt the bench gives smaller figures (ping
+ * 0.21); with those a 30-user run at the planned S = 247 kept the server's loop 0.96–1.0 busy.
  */
 export const EVENT_COST = Object.freeze({
-  'presence-ping': 0.21,
-  'request-poll': 0.48,
-  weather: 1.8,
-  'server-heartbeat': 0.09,
+  'presence-ping': 0.29,
+  'request-poll': 0.81,
+  weather: 2.77,
+  'server-heartbeat': 0.28,
   sweeper: 1,
-  'transport-keepalive': 0.09,
-  'http-request': 1.8,
+  'transport-keepalive': 0.28,
+  'http-request': 2.77,
 });
 
 /**

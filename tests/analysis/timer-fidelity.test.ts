@@ -42,8 +42,17 @@ describe('timer fidelity', () => {
     const t = assessTimerFidelity(run({ ping: 1, heartbeat: 0.9 }), { specs: [PING, HEARTBEAT] });
     expect(t.status).toBe('too-low');
     expect(t.reasons.join()).toMatch(/server-heartbeat at 90\.0%/);
-    expect(t.notCovered.join()).toMatch(/heap-slope: a leak per server-heartbeat tick/);
+    expect(t.notCovered.join()).toMatch(/heap-slope: a leak per server-heartbeat tick is driven below its least share/);
     expect(TIMER_MIN_RATIO).toBe(0.99);
+  });
+
+  it('counts an interval at the users it started with, so the load stopping at the last soak sample plans no fewer fires', () => {
+    const samples = run({ ping: 1, heartbeat: 1 });
+    const lastSoak = samples.map((x) => x.phase).lastIndexOf('soak');
+    const stopped = samples.map((x, i) => (i === lastSoak ? { ...x, metrics: { ...x.metrics, rol_users_online: 0, rol_connected_sockets: 0 } } : x));
+    const t = assessTimerFidelity(stopped, { specs: [PING, HEARTBEAT] });
+    expect(t.rows.find((r) => r.type === 'presence-ping')?.ratio).toBeCloseTo(1, 3);
+    expect(t.status).toBe('ok');
   });
 
   it('never judges the real-time keepalive, however low', () => {
@@ -75,6 +84,13 @@ describe('timer fidelity', () => {
     const floored = analyse(run({ ping: 0.5, heartbeat: 1 }), { ...options, timers: { specs, floorMs: 6_000 } });
     expect(floored.verdict.status).toBe('pass');
     expect(floored.verdict.notCovered?.join()).toMatch(/heap-slope/);
+  });
+
+  it('judges a type by its own least share when its spec gives one (the weather refresh, restarted by remounts)', () => {
+    const weather: TimerSpec = { ...PING, type: 'presence-ping', minRatio: 0.95 };
+    expect(assessTimerFidelity(run({ ping: 0.97, heartbeat: 1 }), { specs: [weather, HEARTBEAT] }).status).toBe('ok');
+    expect(assessTimerFidelity(run({ ping: 0.97, heartbeat: 1 }), { specs: [PING, HEARTBEAT] }).status).toBe('too-low');
+    expect(referenceTimerSpecs({ leaks: [], keepaliveRealMs: 1_000 }).find((s) => s.type === 'weather')?.minRatio).toBe(0.95);
   });
 
   it('expects no sweeper under presence-maps, where the seed has none', () => {
