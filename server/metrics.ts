@@ -109,6 +109,8 @@ export class AppMetrics {
         this.set({ kind: 'interval' }, live.intervals);
         this.set({ kind: 'timeout' }, live.timeouts);
       } });
+    new Gauge({ name: 'rol_sim_time_ms', help: "The server's simulated ms since its epoch when scraped (the time base of its timer counters).", registers,
+      collect() { const s = src(); if (s) this.set(s.clock.now()); } });
     new Gauge({ name: 'rol_db_connections', help: 'DB connections: driver pool connections open (driver) and the store\'s own count (store).', labelNames: ['source'], registers,
       async collect() {
         const s = src(); if (!s) return;

@@ -66,7 +66,7 @@ export interface TimerFidelityOptions {
   readonly floorMs?: number;
 }
 
-/** Where each timer's cumulative count is read. */
+/** Where each timer's cumulative count is read, and the simulated instant it was read at. */
 const COUNTERS: Readonly<Record<TimerType, (s: Sample) => number | undefined>> = {
   'presence-ping': (s) => s.load?.timerEvents?.['presence-ping'],
   'request-poll': (s) => s.load?.timerEvents?.['request-poll'],
@@ -76,47 +76,74 @@ const COUNTERS: Readonly<Record<TimerType, (s: Sample) => number | undefined>> =
   'transport-keepalive': (s) => s.metrics['rol_transport_keepalives_total'],
 };
 
+/**
+ * A sample's stamp is taken before its probe and scrape, and the load's counts come from its
+ * latest report (up to 1 s real old: 10 simulated minutes at S = 600), so each counter is placed
+ * at the instant it was read: the load's `readAtSimMs`, the server's `rol_sim_time_ms`.
+ */
+const serverTime = (s: Sample): number => s.metrics['rol_sim_time_ms'] ?? s.simMs;
+const READ_AT: Readonly<Record<TimerType, (s: Sample) => number>> = {
+  'presence-ping': (s) => s.load?.readAtSimMs ?? s.simMs,
+  'request-poll': (s) => s.load?.readAtSimMs ?? s.simMs,
+  weather: (s) => s.load?.readAtSimMs ?? s.simMs,
+  'server-heartbeat': serverTime,
+  sweeper: serverTime,
+  'transport-keepalive': (s) => s.realMs,
+};
+
 const BASIS: Readonly<Record<TimerSpec['per'], (s: Sample) => number | undefined>> = {
   user: (s) => s.metrics['rol_users_online'],
   socket: (s) => s.metrics['rol_connected_sockets'],
   server: () => 1,
 };
 
-/**
- * ∫ basis dt over the samples, in timer periods: each interval between samples that have the
- * basis counts the users (sockets) at its start. The load stops at the soak's end and its last
- * sample already reads 0 users; a trapezoid would spread that drop over the whole last interval
- * (17% too few planned fires in a 30-user run whose saturated sampler left 20 simulated min
- * between samples).
- */
-function plannedFires(soak: readonly Sample[], spec: TimerSpec): number | null {
-  const read = BASIS[spec.per];
-  const points = soak.flatMap((s) => {
-    const n = read(s);
-    return n === undefined || !Number.isFinite(n) ? [] : [{ t: spec.clock === 'sim' ? s.simMs : s.realMs, n }];
-  });
-  if (points.length < 2) return null;
-  let area = 0;
-  for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1] as { t: number; n: number };
-    const b = points[i] as { t: number };
-    area += a.n * (b.t - a.t);
-  }
-  return area / spec.periodMs;
+interface Point {
+  readonly t: number;
+  readonly n: number;
 }
 
-/** Counter increase from the first to the last soak sample that has it. */
-function firedCount(soak: readonly Sample[], type: TimerType): number | null {
-  const values = soak.map(COUNTERS[type]).filter((v): v is number => v !== undefined && Number.isFinite(v));
-  if (values.length < 2) return null;
-  return (values[values.length - 1] as number) - (values[0] as number);
+/**
+ * ∫ basis dt over [from, to], in timer periods: the basis (users, sockets) read at each scrape
+ * holds until the next one. The load stops at the soak's end and its last sample already reads
+ * 0 users; a trapezoid would spread that drop over the whole last interval (17% too few planned
+ * fires in a 30-user run whose saturated sampler left 20 simulated min between samples).
+ */
+function plannedBetween(points: readonly Point[], from: number, to: number, periodMs: number): number {
+  let area = 0;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i] as Point;
+    const start = i === 0 ? Number.NEGATIVE_INFINITY : p.t;
+    const end = (points[i + 1] as Point | undefined)?.t ?? Number.POSITIVE_INFINITY;
+    const lo = Math.max(start, from);
+    const hi = Math.min(end, to);
+    if (hi > lo) area += p.n * (hi - lo);
+  }
+  return area / periodMs;
+}
+
+/** Planned and fired between the first and the last soak sample that have the counter. */
+function count(soak: readonly Sample[], spec: TimerSpec): { planned: number | null; fired: number | null } {
+  const read = BASIS[spec.per];
+  const at = spec.clock === 'sim' ? serverTime : (s: Sample) => s.realMs;
+  const points = soak.flatMap((s) => {
+    const n = read(s);
+    return n === undefined || !Number.isFinite(n) ? [] : [{ t: at(s), n }];
+  });
+  const counted = soak.flatMap((s) => {
+    const v = COUNTERS[spec.type](s);
+    return v === undefined || !Number.isFinite(v) ? [] : [{ v, t: READ_AT[spec.type](s) }];
+  });
+  const first = counted[0];
+  const last = counted[counted.length - 1];
+  const fired = counted.length >= 2 && first && last ? last.v - first.v : null;
+  const planned = points.length >= 2 && first && last && last.t > first.t ? plannedBetween(points, first.t, last.t, spec.periodMs) : null;
+  return { planned, fired };
 }
 
 export function assessTimerFidelity(samples: readonly Sample[], options: TimerFidelityOptions): TimerFidelity {
   const soak = samples.filter((s) => s.phase === 'soak');
   const rows: TimerRow[] = options.specs.map((spec) => {
-    const planned = plannedFires(soak, spec);
-    const fired = firedCount(soak, spec.type);
+    const { planned, fired } = count(soak, spec);
     const ratio = planned !== null && fired !== null && planned > 0 ? fired / planned : null;
     return { type: spec.type, periodMs: spec.periodMs, clock: spec.clock, planned, fired, ratio, judged: spec.type !== 'transport-keepalive' };
   });

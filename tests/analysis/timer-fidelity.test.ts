@@ -55,6 +55,26 @@ describe('timer fidelity', () => {
     expect(t.status).toBe('ok');
   });
 
+  it('places each counter at the instant it was read, not at the sample stamp', () => {
+    // The server's counters are scraped, and the load's counts reported, later than the stamp:
+    // the first soak sample's by nothing, the last one's by 10 simulated minutes (a 1 s old load
+    // report at S = 600 the other way round would under-count just as much).
+    const samples = run({ ping: 1, heartbeat: 1 });
+    const lastSoak = samples.map((x) => x.phase).lastIndexOf('soak');
+    const late = 600_000;
+    const shifted = samples.map((x, i) => {
+      if (i !== lastSoak) return x;
+      const hour = (x.simMs + late) / HOUR;
+      return {
+        ...x,
+        metrics: { ...x.metrics, rol_sim_time_ms: x.simMs + late, rol_presence_heartbeats_total: Math.round(100 * 120 * hour) },
+        load: { ...x.load!, readAtSimMs: x.simMs + late, timerEvents: { 'presence-ping': Math.round(100 * 360 * hour) } },
+      };
+    });
+    const t = assessTimerFidelity(shifted, { specs: [PING, HEARTBEAT] });
+    for (const r of t.rows) expect(r.ratio).toBeCloseTo(1, 3);
+  });
+
   it('never judges the real-time keepalive, however low', () => {
     const t = assessTimerFidelity(run({ ping: 1, heartbeat: 1, keepalive: 0.1 }), { specs: [PING, KEEPALIVE] });
     expect(t.status).toBe('ok');
