@@ -22,6 +22,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   vu: () => import('./vu-bench.js'),
   'socket-vu': () => import('./socket-vu-bench.js'),
   capacity: () => import('./capacity-bench.js'),
+  'event-cost': () => import('./event-cost-bench.js'),
   detection: () => import('./detection-bench.js'),
   'false-alarms': () => import('./false-alarms-bench.js'),
   'detection-floor': () => import('./detection-floor-bench.js'),
@@ -30,7 +31,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
 };
 
 /** Whole soaks (minutes to an hour each): only with --only, never in a plain `npm run bench`. */
-const OPT_IN = new Set(['false-alarms', 'detection-floor', 'users-1000', 'leaks-default']);
+const OPT_IN = new Set(['false-alarms', 'detection-floor', 'users-1000', 'leaks-default', 'event-cost']);
 
 /** bench/results/ in the repository, from dist/bench/run.js or bench/run.ts alike. */
 function resultsDir(): string {

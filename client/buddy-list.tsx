@@ -52,6 +52,7 @@ export function BuddyList({ socket, onOpenIm, refreshKey }: BuddyListProps) {
   useSimInterval(() => {
     const s = sockets.current();
     if (!s?.connected) return;
+    probe.timerFired('presence-ping');
     s.emit('presence:ping', (reply) => {
       if ('error' in reply) probe.error('presence:ping', reply.error.code);
     });

@@ -4,6 +4,9 @@
  * virtual user turns them into counts. Kept as an interface so the client never imports
  * scenarios/ (DESIGN.md import direction).
  */
+/** The client's periodic timers whose fires are counted (harness/analysis/timer-fidelity.ts). */
+export type ClientTimerType = 'presence-ping' | 'request-poll' | 'weather';
+
 export interface ClientProbe {
   /** An `im:send` left the client; `clientId` matches the later ack. */
   messageSent(clientId: string): void;
@@ -19,6 +22,8 @@ export interface ClientProbe {
   error(where: string, code: string): void;
   /** The Shell's poll found these pending buddy requests addressed to this user. */
   pendingRequests(requestIds: readonly string[]): void;
+  /** A periodic timer tick sent its request (a ping or poll emitted, a weather refresh fetched). */
+  timerFired(type: ClientTimerType): void;
 }
 
 /** A probe that records nothing, for hosts that do not count. */
@@ -30,4 +35,5 @@ export const nullProbe: ClientProbe = Object.freeze({
   messageHandled: () => undefined,
   error: () => undefined,
   pendingRequests: () => undefined,
+  timerFired: () => undefined,
 });

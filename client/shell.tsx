@@ -72,6 +72,7 @@ export function Shell({ user, token, city = 'Amsterdam', onLogoff }: ShellProps)
   useSimInterval(() => {
     const s = sockets.current();
     if (!s?.connected) return;
+    probe.timerFired('request-poll');
     s.emit('buddy:requests', (reply) => {
       if ('error' in reply) return probe.error('buddy:requests', reply.error.code);
       const mine = reply.data.filter((r) => r.status === 'pending' && r.to === user.username);

@@ -40,7 +40,10 @@ export function WeatherWindow({ city, token }: WeatherWindowProps) {
 
   // Fetch on mount and when the city or session changes; later refreshes come from the interval.
   useEffect(refresh, [apiBase, city, token]);
-  useSimInterval(refresh, WEATHER_REFRESH_MS);
+  useSimInterval(() => {
+    probe.timerFired('weather');
+    refresh();
+  }, WEATHER_REFRESH_MS);
 
   return (
     <div className="weather" data-city={city}>

@@ -12,12 +12,12 @@
  * Timers are real Node/DOM timers underneath: a leaked interval stays visible to
  * `process.getActiveResourcesInfo()` and to the clock's own live counts.
  *
- * Periodic timers have a real-time floor (`minIntervalRealMs`). Left unfloored, the every-10-s
- * presence ping and buddy-request poll of 100 users at S = 500 would be 10,000 socket events per
- * real second, 16× the users' actions; no 2-core machine serves that. The floor keeps every
- * interval alive and firing (so a leaked interval is still counted and still multiplies its
- * user's ping rate), but no more often than the floor in real time: the harness chooses it so the
- * timers' events fit their share of capacity, and reports the effective simulated period.
+ * Periodic timers fire at their simulated period: the harness chooses S so that every timer's
+ * events fit this machine with the users' actions (harness/run/time-scale.ts), never the other
+ * way round. A real-time floor (`minIntervalRealMs`) exists only for reduced-fidelity runs asked
+ * for with `--timer-floor`: every interval stays alive and firing (a leaked interval is still
+ * counted and still multiplies its user's ping rate), but no more often than the floor in real
+ * time, and the report states each timer type's share of production rate.
  * One-shot timers (think times, back-off) are never floored: they are the scenario's actions.
  *
  * The scale may change with simulated time (`schedule`): a run goes as fast as each phase of its
@@ -58,6 +58,13 @@ export interface ClockSpec {
 }
 
 export type SimTimer = ReturnType<typeof setTimeout>;
+
+/**
+ * How far behind (real ms) an interval still catches up its missed deadlines. A loaded 2-core
+ * machine delays a timer by tens to hundreds of ms (a sampler's forced GC: median 94 ms, p90
+ * 121 ms here); a jump of the epoch (`startAt`, seconds of seeding) must not become a burst.
+ */
+export const INTERVAL_CATCH_UP_REAL_MS = 1000;
 
 /** An interval's handle: it re-arms a real timeout after each fire, so the scale of the moment applies. */
 export class SimInterval {
@@ -241,14 +248,29 @@ export class SimClock {
     return this.toSim(this.intervalRealMs(simMs));
   }
 
+  /**
+   * A periodic timer. Without a floor it keeps simulated deadlines (`due`, `due + simMs`, …) and
+   * arms each real timeout for the next one, so a fire a millisecond late does not push every
+   * later fire back: at S = 1000 a 10 s interval is 10 ms real, and re-arming from each late fire
+   * would lose ~10% of its ticks. Missed deadlines are caught up, one per real ms, up to
+   * INTERVAL_CATCH_UP_REAL_MS behind; further behind (`startAt` jumped the clock, the process was
+   * stopped) they are dropped rather than fired in a burst, and the run's timer fidelity counts
+   * the loss. With a floor (`--timer-floor`), each fire re-arms the floored
+   * real period from now, as a reduced-fidelity run asks.
+   */
   setInterval(fn: () => void, simMs: number): SimInterval {
     const handle = new SimInterval();
+    const floored = this.minIntervalRealMs > this.minRealDelayMs;
+    let due = this.now() + simMs;
     // Re-armed before `fn` runs, so `fn` may clear its own interval, as with a native one.
     const arm = (): void => {
+      const delay = floored ? this.intervalRealMs(simMs) : Math.max(this.minRealDelayMs, this.realUntil(due));
       handle.timer = setTimeout(() => {
+        due += simMs;
+        if (this.realUntil(due) < -INTERVAL_CATCH_UP_REAL_MS) due = this.now() + simMs;
         arm();
         fn();
-      }, this.intervalRealMs(simMs));
+      }, delay);
     };
     arm();
     this.#intervals.add(handle);

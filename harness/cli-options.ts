@@ -29,6 +29,7 @@ export interface RunFlags {
   metrics?: string;
   profile?: string;
   syntheticLeak?: string;
+  timerFloor?: string;
 }
 
 /** [flags, description, config key] — the help text and the mapping in one table. */
@@ -51,6 +52,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
   ['--profile <kind>', 'none | heap (server.heapprofile for DevTools) | clinic-doctor | clinic-heapprofiler (server under clinic, Node < 21.7) (default none; env SOAK_PROFILE)', 'profile'],
   ['--synthetic-leak <MiB/h>', 'calibration: the reference server keeps this much heap per simulated hour on purpose (default 0 = off)', 'syntheticLeakMiBPerHour'],
+  ['--timer-floor <ms>', 'reduced fidelity for quick checks: periodic timers fire at most every <ms> real ms; the report states each timer\'s share of production rate and the rules left uncovered (default off: every timer at production rate; env SOAK_TIMER_FLOOR_MS)', 'timerFloorMs'],
   ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics), loaded by --scenario FILE or --load external', null],
   ['--inspect <host:port>', "the target's inspector address", null],
   ['--metrics <url>', "the target's Prometheus endpoint", null],
@@ -85,6 +87,7 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   // Checked against the known kinds in resolveConfig, with every other problem.
   if (flags.profile !== undefined) layer.profile = flags.profile as SoakUserConfig['profile'];
   layer.syntheticLeakMiBPerHour = num('--synthetic-leak', flags.syntheticLeak);
+  layer.timerFloorMs = num('--timer-floor', flags.timerFloor);
   const targetParts = [flags.target, flags.inspect, flags.metrics];
   if (targetParts.some((p) => p !== undefined)) {
     if (targetParts.some((p) => p === undefined)) {

@@ -97,16 +97,22 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
         schedule = event.schedule;
         log(
           `run ${event.runId}: time scale ${scaleWords(event)} (set by ${event.limitedBy}), about ${Math.round(event.estimatedWallSeconds)} s` +
-            (event.intervalFloorMs && event.intervalFloorMs > 1 ? `; periodic timers floored at ${event.intervalFloorMs} real ms` : ''),
+            ` (~${(event.estimatedWallSeconds / 60).toFixed(1)} min)` +
+            (event.intervalFloorMs && event.intervalFloorMs > 1
+              ? `; periodic timers floored at ${event.intervalFloorMs} real ms on request (reduced fidelity: the report says which rules that leaves uncovered)`
+              : '; every event at its production rate (actions, periodic timers and HTTP together set the scale)'),
         );
         if (event.capacityEventsPerSecond !== undefined && event.limitedBy !== 'fixed') {
           log(
-            `capacity: ${Math.round(event.capacityEventsPerSecond)} actions/s planned` +
+            `capacity: ${Math.round(event.capacityEventsPerSecond)} units/s planned (a unit is a morning-mix action; timers and HTTP weighed by their measured cost)` +
               (event.speedFactor !== undefined ? ` (speed factor ${event.speedFactor.toFixed(2)} from the machine-speed probe; 1 = the machine it was measured on)` : ''),
           );
         }
         if (!event.withinBudget) {
-          log(`note: this machine's measured capacity cannot fit the run into ${event.maxWallMinutes} min without dropping planned events; it runs longer instead`);
+          log(
+            `note: this machine's measured capacity cannot fit the run into ${event.maxWallMinutes} min without dropping planned events; ` +
+              `it runs longer instead: about ${(event.estimatedWallSeconds / 60).toFixed(1)} min here`,
+          );
         }
         log(`report folder: ${event.runDir}`);
         break;

@@ -4,6 +4,7 @@
  * and the reasons. Pure: a function of the report.
  */
 import type { Report } from './analysis/report-types.js';
+import { timerTableRows } from './report/timer-table.js';
 import { formatSlope, formatValue, isByteUnit } from './report/format.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './report/fidelity-text.js';
 
@@ -29,7 +30,12 @@ export function renderVerdictTable(report: Report): string {
   out.push(`fidelity: ${fidelitySentence(report.fidelity)}`);
   const phases = phaseRows(report.fidelity);
   if (phases.length > 0) out.push(...aligned([[...PHASE_HEADER], ...phases]).map((l) => `  ${l}`));
+  if (report.timers) {
+    out.push(`timers: ${report.timers.status}${report.timers.mode === 'floored' ? ` (floored at ${String(report.timers.floorMs)} real ms on request)` : ''}`);
+    for (const [type, period, planned, fired, share] of timerTableRows(report.timers)) out.push(`  ${String(type).padEnd(20)} ${String(period).padEnd(12)} ${String(fired).padStart(9)} of ${String(planned).padEnd(9)} ${String(share)}`);
+  }
   for (const reason of v.reasons.slice(0, 8)) out.push(`  - ${reason.split('\n')[0]}`);
+  for (const rule of v.notCovered ?? []) out.push(`  not covered: ${rule}`);
   return out.join('\n');
 }
 

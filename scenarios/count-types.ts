@@ -57,6 +57,13 @@ export interface LoadCounts {
   readonly messagesDelivered: number;
   readonly reconnects: number;
   readonly errors: number;
+  /**
+   * Periodic client timer ticks that sent their request, by timer ('presence-ping',
+   * 'request-poll', 'weather'), cumulative. Absent in samples from before it was counted.
+   */
+  readonly timerEvents?: Readonly<Record<string, number>>;
+  /** Simulated ms at which the load read these counts (a report can be up to 1 s real old). */
+  readonly readAtSimMs?: number;
   /** Round-trip latency of im:send → ack over the last report window, real ms. */
   readonly latencyMs: { readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number; readonly count: number };
 }

@@ -67,11 +67,12 @@ export function mergeClientCounts(a: ClientCounts, b: ClientCounts): ClientCount
 export type LoadTotals = Omit<LoadCounts, 'latencyMs'>;
 
 /** What a worker counts as it goes: every counter present (the clock is read at collect). */
-export type WorkerTotals = Mutable<Required<Omit<LoadTotals, 'clock'>>> & { actions: Record<string, number> };
+export type WorkerTotals = Mutable<Required<Omit<LoadTotals, 'clock' | 'readAtSimMs' | 'timerEvents'>>> & { actions: Record<string, number>; timerEvents: Record<string, number> };
 
 export function emptyLoadTotals(): WorkerTotals {
   return {
     actions: {},
+    timerEvents: {},
     plannedActions: 0,
     doneActions: 0,
     failedActions: 0,
@@ -89,8 +90,11 @@ export function emptyLoadTotals(): WorkerTotals {
 export function mergeLoadTotals(a: LoadTotals, b: LoadTotals): LoadTotals {
   const actions: Record<string, number> = { ...a.actions };
   for (const [k, n] of Object.entries(b.actions)) actions[k] = (actions[k] ?? 0) + n;
+  const timerEvents: Record<string, number> = { ...a.timerEvents };
+  for (const [k, n] of Object.entries(b.timerEvents ?? {})) timerEvents[k] = (timerEvents[k] ?? 0) + n;
   return {
     actions,
+    timerEvents,
     plannedActions: a.plannedActions + b.plannedActions,
     doneActions: a.doneActions + b.doneActions,
     failedActions: (a.failedActions ?? 0) + (b.failedActions ?? 0),

@@ -4,7 +4,7 @@
  * deliveries (one message id handled more than once by IM windows of this user), and each
  * send's outcome (acked or failed) for the worker, which counts an IM as done only once acked.
  */
-import type { ClientProbe } from '../client/client-probe.js';
+import type { ClientProbe, ClientTimerType } from '../client/client-probe.js';
 import type { WorkerTotals } from './counts.js';
 import { recordMs, type Histogram } from './latency.js';
 
@@ -76,5 +76,9 @@ export class VuProbe implements ClientProbe {
 
   pendingRequests(requestIds: readonly string[]): void {
     this.pending = requestIds;
+  }
+
+  timerFired(type: ClientTimerType): void {
+    this.#totals.timerEvents[type] = (this.#totals.timerEvents[type] ?? 0) + 1;
   }
 }

@@ -7,6 +7,7 @@ import type { Connection } from 'mongoose';
 import { Server } from 'socket.io';
 import type { LeakId } from '../common/leaks.js';
 import { leaksForSide } from '../common/leaks.js';
+import { heartbeatFor } from '../common/app-timers.js';
 import type { SimClock } from '../common/sim-clock.js';
 import { TokenSigner } from './auth.js';
 import type { ClockStart } from './clock-start.js';
@@ -56,26 +57,7 @@ export interface App {
 
 /** Largest socket.io message, bytes: an IM is at most 2000 chars (≤ 8 KB UTF-8). */
 export const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
-/** Real-ms floor for the socket.io heartbeat at high time scales. */
-export const HEARTBEAT_FLOOR_MS = 1000;
-
-/**
- * socket.io heartbeat: socket.io's defaults (ping every 25 s, 20 s to answer) in simulated
- * time, i.e. divided by the time scale, floored at 1 s real and at the run's interval floor
- * (`SimClock.minIntervalRealMs`): the heartbeat is a periodic timer per socket like the presence
- * ping, so the harness's timer budget bounds it too. Unbounded by users it was 1,000 pings a
- * second for 1,000 sockets. At S = 1 they are the defaults; at S = 600 with no interval floor
- * both are 1 s real, so a silently vanished client is dropped within about 2 s real (20
- * simulated min); with a 6 s floor, within 12 s real. The virtual users close their transports
- * explicitly (a network drop is a TCP reset), so no run waits on it.
- */
-export function heartbeatFor(scale: number, floorMs = 0): { pingIntervalMs: number; pingTimeoutMs: number } {
-  const floor = Math.max(HEARTBEAT_FLOOR_MS, Math.round(floorMs));
-  return {
-    pingIntervalMs: Math.max(floor, Math.round(25_000 / scale)),
-    pingTimeoutMs: Math.max(floor, Math.round(20_000 / scale)),
-  };
-}
+export { HEARTBEAT_FLOOR_MS, heartbeatFor } from '../common/app-timers.js';
 
 export function createApp(options: AppOptions): App {
   const log = options.logger ?? (() => {});
@@ -106,7 +88,10 @@ export function createApp(options: AppOptions): App {
     leakMaps: leaks.has('presence-maps'),
     leakIntervals: leaks.has('intervals'),
     onHeartbeat: () => metrics.heartbeats.inc(),
+    onSweep: () => metrics.sweeps.inc(),
   });
+  // engine.io emits 'heartbeat' on each pong, i.e. once per completed keepalive round trip.
+  io.engine.on('connection', (conn: { on(event: 'heartbeat', fn: () => void): void }) => conn.on('heartbeat', () => metrics.transportKeepalives.inc()));
   metrics.attach({ io, presence, db, clock });
   // Order matters: the HTTP server is created with the REST handler as its only 'request'
   // listener, then socket.io attaches. engine.io's attach() removes the listeners it finds and

@@ -27,6 +27,8 @@ export class AppMetrics {
   readonly handlerDuration: Histogram<'event'>;
   readonly httpDuration: Histogram<'route' | 'status'>;
   readonly heartbeats: Counter;
+  readonly sweeps: Counter;
+  readonly transportKeepalives: Counter;
   #sources: MetricsSources | null = null;
 
   constructor() {
@@ -37,6 +39,8 @@ export class AppMetrics {
     this.handlerDuration = new Histogram({ name: 'rol_handler_duration_seconds', help: 'Socket handler latency in seconds (real time), by event.', labelNames: ['event'], buckets: LATENCY_BUCKETS, registers });
     this.httpDuration = new Histogram({ name: 'rol_http_request_duration_seconds', help: 'REST request latency in seconds (real time), by route and status.', labelNames: ['route', 'status'], buckets: LATENCY_BUCKETS, registers });
     this.heartbeats = new Counter({ name: 'rol_presence_heartbeats_total', help: 'Per-socket presence heartbeat ticks (live and leaked intervals).', registers });
+    this.sweeps = new Counter({ name: 'rol_presence_sweeps_total', help: 'Presence sweeper ticks.', registers });
+    this.transportKeepalives = new Counter({ name: 'rol_transport_keepalives_total', help: "socket.io (engine.io) keepalive round trips completed (ping answered by pong).", registers });
     this.#defineGauges(registers);
   }
 
@@ -105,6 +109,8 @@ export class AppMetrics {
         this.set({ kind: 'interval' }, live.intervals);
         this.set({ kind: 'timeout' }, live.timeouts);
       } });
+    new Gauge({ name: 'rol_sim_time_ms', help: "The server's simulated ms since its epoch when scraped (the time base of its timer counters).", registers,
+      collect() { const s = src(); if (s) this.set(s.clock.now()); } });
     new Gauge({ name: 'rol_db_connections', help: 'DB connections: driver pool connections open (driver) and the store\'s own count (store).', labelNames: ['source'], registers,
       async collect() {
         const s = src(); if (!s) return;

@@ -16,10 +16,9 @@ import type { Db } from './db.js';
 import { AppFailure } from './errors.js';
 import { userRoom, type AppServer, type AppSocket } from './types.js';
 
-/** The seed's sweeper period, simulated ms. */
-export const SWEEP_INTERVAL_SIM_MS = 60_000;
-/** Per-socket presence heartbeat to buddies, simulated ms. */
-export const HEARTBEAT_SIM_MS = 30_000;
+import { HEARTBEAT_SIM_MS, SWEEP_INTERVAL_SIM_MS } from '../common/app-timers.js';
+
+export { HEARTBEAT_SIM_MS, SWEEP_INTERVAL_SIM_MS };
 /** How long the leaky disconnect path waits for a goodbye ack, simulated ms. */
 export const GOODBYE_TIMEOUT_SIM_MS = 5_000;
 
@@ -44,6 +43,8 @@ export interface PresenceOptions {
   readonly leakIntervals: boolean;
   /** Called once per heartbeat tick (metrics). */
   readonly onHeartbeat?: () => void;
+  /** Called once per sweeper tick (metrics). */
+  readonly onSweep?: () => void;
 }
 
 export class Presence {
@@ -56,7 +57,12 @@ export class Presence {
 
   constructor(options: PresenceOptions) {
     this.#o = options;
-    if (!options.leakMaps) this.#sweeper = options.clock.setInterval(() => this.sweep(), SWEEP_INTERVAL_SIM_MS);
+    if (!options.leakMaps) {
+      this.#sweeper = options.clock.setInterval(() => {
+        options.onSweep?.();
+        this.sweep();
+      }, SWEEP_INTERVAL_SIM_MS);
+    }
   }
 
   isOnline(username: string): boolean {

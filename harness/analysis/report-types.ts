@@ -14,6 +14,7 @@ import type { ProfileKind } from '../config/types.js';
 import type { AttributionResult } from './attribution.js';
 import type { Budgets } from './budgets.js';
 import type { FidelityResult } from './fidelity.js';
+import type { TimerFidelity } from './timer-fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { TrendResult } from './trend.js';
 import type { Analysis, SamplesSummary, Verdict } from './verdict.js';
@@ -121,6 +122,8 @@ export interface Report {
   readonly environment: ReportEnvironment;
   readonly run: ReportRun;
   readonly fidelity: FidelityResult;
+  /** Periodic timers against production rate (timer-fidelity.ts); absent in older reports and without virtual users. */
+  readonly timers?: TimerFidelity;
   readonly series: Readonly<Record<string, TrendResult>>;
   readonly attribution: AttributionResult;
   readonly snapshotDiff: HeapDiff | null;
@@ -147,6 +150,7 @@ export function buildReport(input: ReportInput): Report {
     environment: input.environment,
     run: input.run,
     fidelity: analysis.fidelity,
+    ...(analysis.timers ? { timers: analysis.timers } : {}),
     series: analysis.series,
     attribution: analysis.attribution,
     snapshotDiff: analysis.snapshotDiff,

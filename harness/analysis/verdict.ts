@@ -20,6 +20,7 @@ import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
 import { summariseHttp, type HttpSummary } from './latency-rules.js';
 import { collectSeries } from './series.js';
+import { assessTimerFidelity, type TimerFidelity, type TimerFidelityOptions } from './timer-fidelity.js';
 import { probeCost, type ProbeCost } from './probe-cost.js';
 import type { TrendResult } from './trend.js';
 
@@ -44,6 +45,8 @@ export interface Verdict {
   readonly reasons: readonly string[];
   /** Present when the caller said which leaks were switched on (validate, tests). */
   readonly expectation?: Expectation;
+  /** Rules some event type was driven too weakly to exercise (timer-fidelity.ts); absent when none. */
+  readonly notCovered?: readonly string[];
 }
 
 export interface SamplesSummary {
@@ -63,6 +66,8 @@ export interface Analysis {
   /** Trend per simulated hour of each series over the soak; `a/b` keys are per event b. */
   readonly series: Readonly<Record<string, TrendResult>>;
   readonly fidelity: FidelityResult;
+  /** Periodic timers fired against their production rate; absent when the caller gave no timer specs. */
+  readonly timers?: TimerFidelity;
   readonly attribution: AttributionResult;
   readonly snapshotDiff: HeapDiff | null;
   readonly samples: SamplesSummary;
@@ -87,6 +92,8 @@ export interface AnalyseOptions {
   readonly fidelityOptional?: boolean;
   /** Rules whose inconclusive result does not block a pass (e.g. client rules in target mode). */
   readonly optionalRules?: readonly RuleId[];
+  /** The run's periodic timers, to judge their fires against production rate. */
+  readonly timers?: TimerFidelityOptions;
 }
 
 /**
@@ -107,11 +114,13 @@ export function analyse(samples: readonly Sample[], options: AnalyseOptions): An
     ...(options.httpRatePerSecond !== undefined ? { httpRatePerSecond: options.httpRatePerSecond } : {}),
     ...(options.fidelityParts !== undefined ? { extraParts: options.fidelityParts } : {}),
   });
-  const verdict = decide(rules, fidelity, options);
+  const timers = options.timers ? assessTimerFidelity(samples, options.timers) : undefined;
+  const verdict = withTimers(decide(rules, fidelity, options), timers);
   return {
     verdict,
     series: collectSeries(samples, options.warmupEndsAtSimMs),
     fidelity,
+    ...(timers ? { timers } : {}),
     attribution: attributeHeap(samples, { warmupEndsAtSimMs: options.warmupEndsAtSimMs }),
     snapshotDiff: options.snapshotDiff ?? null,
     samples: summarise(samples),
@@ -164,6 +173,23 @@ function decide(rules: readonly RuleResult[], fidelity: FidelityResult, options:
   const unexpected = leaks.filter((id) => !expected.includes(id));
   const statusAgrees = expected.length === 0 ? status === 'pass' : status === 'fail';
   return { ...verdict, expectation: { expected, missed, unexpected, correct: missed.length === 0 && unexpected.length === 0 && statusAgrees } };
+}
+
+/**
+ * A timer type below production rate (default mode) makes a pass inconclusive: a leak per tick
+ * was driven too weakly to be seen. A failure found anyway stands. Either way, and in the
+ * floored mode, the rules left uncovered are listed.
+ */
+function withTimers(verdict: Verdict, timers: TimerFidelity | undefined): Verdict {
+  if (!timers || timers.notCovered.length === 0) return verdict;
+  const notCovered = { notCovered: timers.notCovered };
+  if (timers.status !== 'too-low') return { ...verdict, ...notCovered };
+  const reason = `timer fidelity too low: ${timers.reasons.join('; ')}`;
+  if (verdict.status === 'pass') {
+    const expectation = verdict.expectation ? { expectation: { ...verdict.expectation, correct: false } } : {};
+    return { ...verdict, ...notCovered, ...expectation, status: 'inconclusive', reasons: [reason] };
+  }
+  return { ...verdict, ...notCovered, reasons: [...verdict.reasons, reason] };
 }
 
 function culpritReasons(diff: HeapDiff | undefined): string[] {

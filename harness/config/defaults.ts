@@ -28,5 +28,7 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   http: true,
   profile: 'none',
   syntheticLeakMiBPerHour: 0,
+  // Every periodic timer at its production rate unless a floor is asked for (--timer-floor).
+  timerFloorMs: null,
   budgets: DEFAULT_BUDGETS,
 });

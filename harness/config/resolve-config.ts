@@ -55,6 +55,8 @@ const schema = z
     http: z.boolean({ error: 'http must be true or false' }),
     profile: z.enum(PROFILE_KINDS, { error: (issue) => `unknown profile '${String(issue.input)}' (known: ${PROFILE_KINDS.join(', ')})` }),
     syntheticLeakMiBPerHour: z.number({ error: 'syntheticLeakMiBPerHour must be a number' }).finite().min(0).max(1024),
+    // Up to an hour real: anything longer is no timer at all within a soak.
+    timerFloorMs: z.number({ error: 'timerFloorMs must be a number of ms' }).finite().min(1).max(3_600_000).nullable(),
   })
   .superRefine((c, ctx) => {
     // clinic wraps the server process it profiles; a --target server was started by someone else.
@@ -64,6 +66,9 @@ const schema = z
         path: ['profile'],
         message: `--profile ${c.profile} runs the server under clinic, but with --target the harness does not start the server: start it under clinic yourself, or use --profile heap (works over the inspector)`,
       });
+    }
+    if (c.target && c.timerFloorMs !== null) {
+      ctx.addIssue({ code: 'custom', path: ['timerFloorMs'], message: '--timer-floor sets the reference server\'s and virtual users\' timers; with --target the harness does not start the server' });
     }
     if (c.target && c.syntheticLeakMiBPerHour > 0) {
       ctx.addIssue({ code: 'custom', path: ['syntheticLeakMiBPerHour'], message: '--synthetic-leak is a switch of the reference server; with --target the harness does not start the server' });

@@ -77,6 +77,13 @@ export interface SoakUserConfig {
    * (server/synthetic-leak.ts), to measure the detection floor. Not with --target. @default 0
    */
   syntheticLeakMiBPerHour?: number;
+  /**
+   * Reduced fidelity on request: the app's periodic timers (ping, poll, weather, heartbeat,
+   * sweeper) fire no more often than every this many real ms, as before issue 15. The report
+   * states each timer type's share of production rate and the rules left uncovered. null = every
+   * timer at its production rate. @default null
+   */
+  timerFloorMs?: number | null;
   /** Rule budgets (partial: the rest come from the defaults). */
   budgets?: Partial<Budgets>;
 }
@@ -101,6 +108,7 @@ export interface ResolvedSoakConfig {
   readonly http: boolean;
   readonly profile: ProfileKind;
   readonly syntheticLeakMiBPerHour: number;
+  readonly timerFloorMs: number | null;
   readonly budgets: Budgets;
   /** Where each field's value came from, for the report and `--help` debugging. */
   readonly sources: Readonly<Record<string, ConfigSource>>;

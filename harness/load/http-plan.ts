@@ -3,17 +3,17 @@
  * the cycle of requests autocannon walks through (each connection repeats it in order).
  *
  * Rate: users × requestsPerUserHour / 3600 × S real requests per second (the events per
- * simulated hour are the real ones, compressed by S like every other rate). Two limits apply:
- * - a cap (HTTP_MAX_REAL_RATE): the 2-core machine already runs the server, the store and the
- *   virtual users near the capacity the time scale was planned for; the REST load is there to
- *   watch latency, not to add a second saturating load. When the cap binds the report says so.
+ * simulated hour are the real ones, compressed by S like every other rate). The planner counts
+ * these requests in the time scale's budget (plan-time-scale.ts), so no cap applies by default:
+ * a rate too high for the machine slows the scale instead. A cap can still be passed (tests, a
+ * quick check); when it binds the report says so.
  * - autocannon paces whole requests per second per connection (integers; it sends its quota at
  *   the start of each second and then waits), so the rate is rounded, and at least 1 request/s.
  */
 import type { HttpEndpointName } from './http-window.js';
 
-/** Largest real request rate the HTTP load runs at, requests per real second. */
-export const HTTP_MAX_REAL_RATE = 50;
+/** Largest real request rate the HTTP load runs at by default: none (the planner budgets it). */
+export const HTTP_MAX_REAL_RATE = Number.POSITIVE_INFINITY;
 /** Logged-in accounts the requests rotate over (the first virtual users' accounts). */
 export const HTTP_ACCOUNTS = 4;
 /** Slots of one request cycle: enough to express weights to ~4% without a long cycle. */

@@ -7,6 +7,7 @@
  */
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
+import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
 import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, timeScaleText } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
@@ -47,6 +48,10 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
   parts.push(`<h2>Fidelity ${badge(f.status === 'ok' ? 'ok' : 'inconclusive')}</h2><p>${e(fidelitySentence(f))}. ${e(f.reasons.join('; '))}</p>`);
   const phases = phaseRows(f);
   if (phases.length > 0) parts.push(table([...PHASE_HEADER], phases.map((row) => row.map(e))));
+  if (report.timers) {
+    parts.push(`<h3>Periodic timers</h3><p>${e(timerSentence(report.timers))}</p>`);
+    parts.push(table([...TIMER_TABLE_HEADER], timerTableRows(report.timers).map((row) => row.map(e)), [2, 3]));
+  }
   const probe = probeSentence(report.samples.probe);
   if (probe) parts.push(`<p>${e(probe)}</p>`);
   parts.push(`<h2>HTTP load</h2><p>${e(httpSentence(report.http))}</p>`);

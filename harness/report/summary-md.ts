@@ -6,6 +6,7 @@
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
+import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
 import { formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, timeScaleText } from './format.js';
 
 /** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
@@ -48,6 +49,10 @@ export function renderSummaryMd(report: Report): string {
   if (phases.length > 0) {
     lines.push('', `| ${PHASE_HEADER.join(' | ')} |`, `|${PHASE_HEADER.map(() => '---').join('|')}|`);
     for (const row of phases) lines.push(`| ${row.map(mdCell).join(' | ')} |`);
+  }
+  if (report.timers) {
+    lines.push('', '### Periodic timers', '', timerSentence(report.timers), '', `| ${TIMER_TABLE_HEADER.join(' | ')} |`, `|${TIMER_TABLE_HEADER.map(() => '---').join('|')}|`);
+    for (const row of timerTableRows(report.timers)) lines.push(`| ${row.map(mdCell).join(' | ')} |`);
   }
   const probe = probeSentence(report.samples.probe);
   if (probe) lines.push('', probe);

@@ -8,6 +8,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { basename, join } from 'node:path';
 import { analyse } from '../analysis/verdict.js';
+import { heartbeatFor } from '../../common/app-timers.js';
+import type { TimerFidelityOptions } from '../analysis/timer-fidelity.js';
+import { referenceTimerSpecs } from '../analysis/timer-specs.js';
 import { buildReport, type ProfileFile, type Report } from '../analysis/report-types.js';
 import type { HeapDiff } from '../analysis/heap-diff-types.js';
 import type { RuleId } from '../analysis/rule-types.js';
@@ -96,6 +99,14 @@ async function snapshotDiff(snapshots: readonly SnapshotRecord[]): Promise<HeapD
   return { topGrowing: diff.topGrowing, from: basename(first.path), to: basename(last.path) };
 }
 
+/** The reference app's timers and the floor asked for (keepalive: as the server negotiated it). */
+function timerOptions(config: ResolvedSoakConfig, plan: TimeScaleChoice): TimerFidelityOptions {
+  // The floor the clocks ran with (run.json records from before --timer-floor have only this).
+  const floor = config.timerFloorMs ?? ((plan.intervalFloorMs ?? 1) > 1 ? plan.intervalFloorMs : null);
+  const keepaliveRealMs = heartbeatFor(plan.schedule?.[0]?.scale ?? plan.scale, floor ?? 0).pingIntervalMs;
+  return { specs: referenceTimerSpecs({ leaks: config.leaks, keepaliveRealMs }), ...(floor !== null ? { floorMs: floor } : {}) };
+}
+
 export function writeRunRecord(runDir: string, record: RunRecord): void {
   writeFileSync(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
@@ -126,6 +137,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     ...(diff ? { snapshotDiff: diff } : {}),
     // Without virtual users (outside load) there are no client counts to judge.
     ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES, fidelityOptional: true } : {}),
+    // The reference app's timers, counted against production rate (not a --target's: unknown).
+    ...(config.target === null && config.load === 'vus' ? { timers: timerOptions(config, input.timeScale) } : {}),
   });
   const exitCode = runExitCode({
     interrupted: input.interrupted,

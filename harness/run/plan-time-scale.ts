@@ -1,11 +1,12 @@
 /**
- * Resolves `timeScale: 'auto'` for a config: each phase of the scenario runs at the scale its own
- * planned action rate allows (an idle night far faster than a busy morning); the users' periodic
- * timers get their own budget, met by a real-time floor on interval periods (common/sim-clock.ts).
+ * Resolves `timeScale: 'auto'` for a config: each phase of the scenario runs at the scale its whole
+ * planned traffic allows: actions, the periodic timers at production rate and the HTTP load,
+ * each weighed by its measured cost (EVENT_COST).
  */
 import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
 import { phaseAt, type ActionType } from '../../scenarios/scenario.js';
-import { TIMER_PERIODS_SIM_MS } from '../../scenarios/event-rate.js';
+import { PRESENCE_PING_SIM_MS, REQUEST_POLL_SIM_MS, TIMER_PERIODS_SIM_MS, WEATHER_REFRESH_SIM_MS } from '../../scenarios/event-rate.js';
+import { HEARTBEAT_SIM_MS, SWEEP_INTERVAL_SIM_MS, heartbeatFor } from '../../common/app-timers.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
 import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-scale.js';
 
@@ -31,15 +32,27 @@ import { chooseTimeScale, type LoadSegment, type TimeScaleChoice } from './time-
 export const CAPACITY_ACTIONS_PER_SECOND = 700;
 
 /**
- * Timer events (presence ping, request poll, weather) per real second all users together may
- * send; the interval floor that meets it also bounds the server's per-socket heartbeats and the
- * socket.io pings. Each is a socket.io round trip (the poll also one indexed find). Measured at
- * S = 200, 100 users (4 simulated hours): at 200/s (floor 1.5 s, socket.io ping every 1 s) the
- * whole run used 142 CPU-s and the server's ELU was 0.77–0.98; at 50/s (floor 6 s, ping every
- * 4 s) 129 CPU-s and 0.63–0.80, with every planned action done either way. Every interval
- * stays alive and counted; it fires less often.
+ * What one event of each non-action type costs, in morning-mix actions (the unit
+ * CAPACITY_ACTIONS_PER_SECOND counts), by the server's CPU (the single-threaded process that
+ * saturates first). A unit costs the server ~0.71 ms: 700 units/s ran its event loop at 0.50
+ * (the capacity's calibration, timers then floored to ~50 events/s). Per event, from
+ * `npm run bench -- --only event-cost` (bench/results/event-cost.json, medians of 3, load average
+ * 17.5): ping 0.21 ms → 0.29; poll (an indexed find) 0.58 ms → 0.81; REST request 1.97 ms →
+ * 2.77; the server's heartbeat ≤ 0.20 ms → 0.28 (an upper bound: the idle server's whole CPU at
+ * S = 300 over its heartbeats). Not measured alone: the weather refresh (a REST call), the
+ * sweeper (60 an hour: 1) and the keepalive (an engine.io ping/pong, no handler or ack: at most
+ * the heartbeat's bound). Relative to an IM with receipt the bench gives smaller figures (ping
+ * 0.21); with those a 30-user run at the planned S = 247 kept the server's loop 0.96–1.0 busy.
  */
-export const TIMER_EVENTS_PER_SECOND = 50;
+export const EVENT_COST = Object.freeze({
+  'presence-ping': 0.29,
+  'request-poll': 0.81,
+  weather: 2.77,
+  'server-heartbeat': 0.28,
+  sweeper: 1,
+  'transport-keepalive': 0.28,
+  'http-request': 2.77,
+});
 
 /**
  * What one action costs, in morning-mix actions (the unit CAPACITY_ACTIONS_PER_SECOND counts).
@@ -71,8 +84,11 @@ export const COOLDOWN_MIN_REAL_SECONDS = 3;
  * over the soak hours (a phase that ends past them is cut there), then the cool-down, in which
  * the load has stopped. Synchronised bursts (reconnect-storm) are not in the rates.
  */
-export function loadSegments(config: Pick<ResolvedSoakConfig, 'scenario' | 'users' | 'hours' | 'cooldownHours'>): LoadSegment[] {
+export function loadSegments(config: Pick<ResolvedSoakConfig, 'scenario' | 'users' | 'hours' | 'cooldownHours'> & Partial<Pick<ResolvedSoakConfig, 'http' | 'load'>>): LoadSegment[] {
   const scenario = resolveScenario(config.scenario as ScenarioName);
+  const timerUnits = timerUnitsPerSimHour(config.users);
+  const httpPerUserHour = config.http !== false && config.load !== 'external' ? (scenario.http?.requestsPerUserHour ?? 0) : 0;
+  const httpUnits = config.users * httpPerUserHour * EVENT_COST['http-request'];
   const endMs = config.hours * HOUR;
   const segments: LoadSegment[] = [];
   for (let t = 0; t < endMs; ) {
@@ -80,11 +96,35 @@ export function loadSegments(config: Pick<ResolvedSoakConfig, 'scenario' | 'user
     const to = Math.min(endsAtMs, endMs);
     // Weighted by cost, so a phase heavy in reconnects runs slower than its raw count would allow.
     const perUser = Object.entries(phase.rates).reduce((sum, [type, rate]) => sum + (rate ?? 0) * (ACTION_COST[type as ActionType] ?? 1), 0);
-    segments.push({ name: phase.name, fromSimMs: t, toSimMs: to, actionsPerSimHour: config.users * perUser });
+    // Every desktop stays open through every phase (the night too): its timers run all day.
+    segments.push({ name: phase.name, fromSimMs: t, toSimMs: to, actionsPerSimHour: config.users * perUser, timerUnitsPerSimHour: timerUnits, httpUnitsPerSimHour: httpUnits });
     t = to;
   }
   if (config.cooldownHours > 0) segments.push({ name: 'cool-down', fromSimMs: endMs, toSimMs: endMs + config.cooldownHours * HOUR, actionsPerSimHour: 0, minRealSeconds: COOLDOWN_MIN_REAL_SECONDS });
   return segments;
+}
+
+/** Periodic timer events of `users` connected users and the server per simulated hour at production rate, in capacity units. */
+export function timerUnitsPerSimHour(users: number): number {
+  const perHour = (periodMs: number) => HOUR / periodMs;
+  return (
+    users * (perHour(PRESENCE_PING_SIM_MS) * EVENT_COST['presence-ping'] + perHour(REQUEST_POLL_SIM_MS) * EVENT_COST['request-poll'] + perHour(WEATHER_REFRESH_SIM_MS) * EVENT_COST.weather) +
+    users * perHour(HEARTBEAT_SIM_MS) * EVENT_COST['server-heartbeat'] +
+    perHour(SWEEP_INTERVAL_SIM_MS) * EVENT_COST.sweeper
+  );
+}
+
+/**
+ * Capacity units per real second that do not scale with S: each socket's keepalive at its real
+ * floor, and (only with --timer-floor) the client timers and heartbeats at the floor asked for.
+ */
+export function realTimeUnitsPerSecond(users: number, timerFloorMs: number | null): number {
+  const keepaliveMs = heartbeatFor(Number.POSITIVE_INFINITY, timerFloorMs ?? 0).pingIntervalMs;
+  const keepalives = ((users * 1000) / keepaliveMs) * EVENT_COST['transport-keepalive'];
+  if (timerFloorMs === null) return keepalives;
+  // At the floor every timer fires at most once per floor: an upper bound on its real cost.
+  const perFloor = (1000 / timerFloorMs) * users * (EVENT_COST['presence-ping'] + EVENT_COST['request-poll'] + EVENT_COST.weather + EVENT_COST['server-heartbeat']);
+  return keepalives + perFloor;
 }
 
 /**
@@ -99,7 +139,8 @@ export function planTimeScale(config: ResolvedSoakConfig, speedFactor = 1): Time
     capacityEventsPerSecond: CAPACITY_ACTIONS_PER_SECOND * speedFactor,
     users: config.users,
     timerPeriodsSimMs: TIMER_PERIODS_SIM_MS,
-    timerBudgetPerSecond: TIMER_EVENTS_PER_SECOND,
+    realTimeUnitsPerSecond: realTimeUnitsPerSecond(config.users, config.timerFloorMs),
+    ...(config.timerFloorMs !== null ? { timerFloorMs: config.timerFloorMs } : {}),
   };
   // An outside load (k6…) runs in real time: the server's timers must too, unless told otherwise.
   if (config.load === 'external' && config.timeScale === 'auto') return chooseTimeScale(input, 1);

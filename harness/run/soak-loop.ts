@@ -169,7 +169,7 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       server,
       metrics,
       client: lr?.client ?? null,
-      load: lr?.load ?? null,
+      load: lr ? { ...lr.load, readAtSimMs: lr.simMs } : null,
       harnessHeapUsed: process.memoryUsage().heapUsed,
       // The HTTP window closes at this sample (its last one right after the stop, then null).
       ...(deps.http ? { http: deps.http.takeWindow() } : {}),

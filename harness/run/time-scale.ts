@@ -9,9 +9,13 @@
  * Each stretch runs as fast as the capacity allows (up to MAX_SCALE, IDLE_MAX_SCALE without actions,
  * and no faster than its minimum real duration); when that cannot fit the wall budget the run
  * takes longer and says so up front — it never outpaces its capacity to meet a budget.
- *  - timers: every user's periodic timers (10 s presence ping and request poll, …) would
- *    multiply by S too; they get their own budget of events per real second, met by the smallest
- *    real-time floor on interval periods that fits it (see common/sim-clock.ts).
+ *  - all traffic: the periodic timers (10 s presence ping and request poll, weather, the
+ *    server's heartbeat and sweeper) and the HTTP load multiply by S as the actions do, so each
+ *    stretch's cost per simulated hour counts actions, timers and HTTP together, weighed by a
+ *    per-event-type cost (plan-time-scale.ts EVENT_COST, from `npm run bench -- --only
+ *    event-cost`). socket.io's keepalive runs in real time at its floor: a fixed real-time cost
+ *    taken off the capacity first. Only on request (`--timer-floor`) do timers run slower than
+ *    production rate; their cost is then the floored one, also a real-time cost.
  */
 import { realMsBetween, type ScaleStep } from '../../common/sim-clock.js';
 
@@ -22,6 +26,10 @@ export interface LoadSegment {
   readonly toSimMs: number;
   /** Actions all users together plan per simulated hour in this stretch, in capacity units (plan-time-scale.ts ACTION_COST). */
   readonly actionsPerSimHour: number;
+  /** Periodic timer events per simulated hour at production rate (all users, the server's too), in capacity units. @default 0 */
+  readonly timerUnitsPerSimHour?: number;
+  /** HTTP requests per simulated hour, in capacity units. @default 0 */
+  readonly httpUnitsPerSimHour?: number;
   /** The stretch lasts at least this many real seconds (the cool-down: time for the server to settle). @default 0 */
   readonly minRealSeconds?: number;
 }
@@ -36,10 +44,15 @@ export interface TimeScaleInput {
   readonly timerPeriodsSimMs?: readonly number[];
   /** Users (for the timers' total). @default 0 */
   readonly users?: number;
-  /** Timer events per real second the run may spend, all users together. @default Infinity */
-  readonly timerBudgetPerSecond?: number;
   /** Real seconds spent outside the soak proper: start-up, snapshots, teardown. */
   readonly overheadSeconds?: number;
+  /**
+   * Capacity units per real second spent whatever the scale (socket.io keepalives at their real
+   * floor; timers floored on request), taken off the capacity before the scale is chosen. @default 0
+   */
+  readonly realTimeUnitsPerSecond?: number;
+  /** The timer floor asked for (`--timer-floor`), real ms; absent = every timer at production rate. */
+  readonly timerFloorMs?: number;
 }
 
 /** One step of the chosen schedule, for the report and the start line. */
@@ -51,6 +64,8 @@ export interface ScalePhase {
   readonly limitedBy: 'capacity' | 'max-scale' | 'min-real-time' | 'fixed';
   /** Planned actions per real second in this stretch at its scale, in capacity units. */
   readonly plannedActionsPerSecond: number;
+  /** All planned traffic (actions, timers at production rate unless floored, HTTP, keepalives) per real second at its scale, capacity units. */
+  readonly plannedUnitsPerSecond?: number;
 }
 
 export interface TimeScaleChoice {
@@ -70,9 +85,9 @@ export interface TimeScaleChoice {
   /** Planned actions per real second in the stretch that plans the most. */
   readonly plannedEventsPerSecond: number;
   readonly estimatedWallSeconds: number;
-  /** Real-ms floor of periodic timers (1 = no floor in effect). */
+  /** Real-ms floor of periodic timers: 1 (none) unless asked for with `--timer-floor`. */
   readonly intervalFloorMs: number;
-  /** Timer events per real second with the floor in effect, all users, in the fastest stretch. */
+  /** Timer events per real second (client timers, all users), in the fastest stretch. */
   readonly plannedTimerEventsPerSecond: number;
   /** The capacity the plan assumed, actions per real second (TimeScaleInput.capacityEventsPerSecond). */
   readonly capacityEventsPerSecond: number;
@@ -107,8 +122,7 @@ export function chooseIntervalFloor(users: number, periodsSimMs: readonly number
 export const DEFAULT_OVERHEAD_SECONDS = 21;
 
 /**
- * Highest time scale of a stretch with actions, set by the sampler rather than by the timers
- * (which the interval floor handles): one sample's forced GC and reads pause the server for a
+ * Highest time scale of a stretch with actions, set by the sampler: one sample's forced GC and reads pause the server for a
  * median 94 ms here (p90 121 ms, 198 samples of 10 soaks), and that pause must stay under ~7% of
  * the real time between samples at the default 15-simulated-minute cadence, so as not to take
  * the capacity the actions need: 900,000 / S ≥ 94 / 0.07 → S ≤ 670. At S = 1000 a 6-user fixed
@@ -118,8 +132,9 @@ export const MAX_SCALE = 600;
 
 /**
  * Highest time scale of a stretch without actions (the night, the cool-down): 15 simulated
- * minutes are then 0.25 s real. Nothing competes with the sampler there but the floored timers,
- * so its pause may take a larger share. Measured (default run, 100 users, 52 night samples):
+ * minutes are then 0.25 s real. Nothing competes with the sampler there but the timers (which,
+ * at production rate, usually set a stretch's scale well below this), so its pause may take a
+ * larger share. Measured (default run, 100 users, 52 night samples):
  *  - at S = 1800, samples kept their 0.5 s cadence, the probe's median pause was 79 ms and the
  *    server's event loop was busy a median 40% of the time (sampling included);
  *  - at S = 3600, they kept 0.25 s (median gap 249 ms, widest 301 ms = 18 simulated minutes),
@@ -139,10 +154,17 @@ export const IDLE_MAX_SCALE = 3600;
 export function chooseTimeScale(input: TimeScaleInput, fixedScale?: number): TimeScaleChoice {
   const overhead = input.overheadSeconds ?? DEFAULT_OVERHEAD_SECONDS;
   if (input.segments.length === 0) throw new RangeError('a time-scale plan needs at least one stretch of simulated time');
+  const floored = input.timerFloorMs !== undefined && input.timerFloorMs > 1;
+  const fixedCost = input.realTimeUnitsPerSecond ?? 0;
+  // What is left for traffic that scales with S; never below a tenth, so an absurd fixed cost slows the run rather than stopping it.
+  const available = Math.max(input.capacityEventsPerSecond - fixedCost, input.capacityEventsPerSecond / 10);
   const phases: ScalePhase[] = input.segments.map((seg) => {
     const perRealMsAtScale1 = seg.actionsPerSimHour / 3_600_000;
-    // actions per real ms = per simulated ms × S  →  S ≤ capacity per real ms / per simulated ms
-    const byCapacity = perRealMsAtScale1 > 0 ? input.capacityEventsPerSecond / 1000 / perRealMsAtScale1 : Number.POSITIVE_INFINITY;
+    // Timers floored on request cost real time (in realTimeUnitsPerSecond), not simulated time.
+    const scaledUnits = seg.actionsPerSimHour + (floored ? 0 : (seg.timerUnitsPerSimHour ?? 0)) + (seg.httpUnitsPerSimHour ?? 0);
+    const unitsPerSimMs = scaledUnits / 3_600_000;
+    // units per real ms = per simulated ms × S  →  S ≤ available per real ms / per simulated ms
+    const byCapacity = unitsPerSimMs > 0 ? available / 1000 / unitsPerSimMs : Number.POSITIVE_INFINITY;
     const ceiling = perRealMsAtScale1 > 0 ? MAX_SCALE : IDLE_MAX_SCALE;
     const minReal = seg.minRealSeconds ?? 0;
     const byRealTime = minReal > 0 ? (seg.toSimMs - seg.fromSimMs) / (minReal * 1000) : Number.POSITIVE_INFINITY;
@@ -150,7 +172,15 @@ export function chooseTimeScale(input: TimeScaleInput, fixedScale?: number): Tim
     const scale = fixedScale ?? Math.max(1, Math.floor(fastest));
     const limitedBy: ScalePhase['limitedBy'] =
       fixedScale !== undefined ? 'fixed' : fastest === byRealTime ? 'min-real-time' : fastest === ceiling ? 'max-scale' : 'capacity';
-    return { name: seg.name, fromHour: seg.fromSimMs / 3_600_000, toHour: seg.toSimMs / 3_600_000, scale, limitedBy, plannedActionsPerSecond: perRealMsAtScale1 * scale * 1000 };
+    return {
+      name: seg.name,
+      fromHour: seg.fromSimMs / 3_600_000,
+      toHour: seg.toSimMs / 3_600_000,
+      scale,
+      limitedBy,
+      plannedActionsPerSecond: perRealMsAtScale1 * scale * 1000,
+      plannedUnitsPerSecond: unitsPerSimMs * scale * 1000 + fixedCost,
+    };
   });
   const schedule: ScaleStep[] = [];
   for (const p of phases) {
@@ -161,9 +191,8 @@ export function chooseTimeScale(input: TimeScaleInput, fixedScale?: number): Tim
   const busiest = phases.reduce((a, b) => (b.plannedActionsPerSecond > a.plannedActionsPerSecond ? b : a));
   const users = input.users ?? 0;
   const periods = input.timerPeriodsSimMs ?? [];
-  const budget = input.timerBudgetPerSecond ?? Number.POSITIVE_INFINITY;
   const scales = schedule.map((st) => st.scale);
-  const intervalFloorMs = Math.max(...scales.map((sc) => chooseIntervalFloor(users, periods, sc, budget)));
+  const intervalFloorMs = floored ? Math.round(input.timerFloorMs as number) : 1;
   const estimatedWallSeconds = overhead + realMs / 1000;
   return {
     scale: Math.round(endSimMs / realMs),

@@ -160,11 +160,12 @@ describe('planTimeScale (office-day)', () => {
     // 1,000 users: busy enough that every phase with actions is set by capacity, not MAX_SCALE.
     const plan = planTimeScale(resolveConfig({ cli: { users: 1000 } }));
     const byName = new Map(plan.phases.map((p) => [p.name, p.scale]));
-    expect(byName.get('night')).toBe(IDLE_MAX_SCALE);
+    // The night has no actions but every desktop's timers: set by capacity, not IDLE_MAX_SCALE.
+    expect(byName.get('night')).toBeLessThan(IDLE_MAX_SCALE);
     expect(byName.get('lunch')).toBeLessThan(MAX_SCALE);
     // The cool-down keeps its 3 real seconds (0.5 h at S 600).
     expect(plan.phases.at(-1)).toMatchObject({ name: 'cool-down', scale: 600, limitedBy: 'min-real-time' });
-    expect(byName.get('morning')).toBeLessThan(byName.get('afternoon') ?? 0);
+    expect(byName.get('morning')).toBeLessThanOrEqual(byName.get('afternoon') ?? 0);
     // The schedule ends at the cool-down's end: 25.5 simulated hours.
     expect(plan.phases.at(-1)?.toHour).toBe(25.5);
     expect(plan.withinBudget).toBe(plan.estimatedWallSeconds <= 180);
@@ -203,19 +204,5 @@ describe('chooseIntervalFloor', () => {
   });
   it('grows with users: 1,000 users need a floor ten times longer', () => {
     expect(chooseIntervalFloor(1000, periods, 100, 200)).toBeGreaterThan(9 * chooseIntervalFloor(100, periods, 100, 200));
-  });
-  it('is part of the auto choice', () => {
-    const H = 3_600_000;
-    const segments = [
-      { name: 'day', fromSimMs: 0, toSimMs: 12 * H, actionsPerSimHour: 4_490 },
-      { name: 'night', fromSimMs: 12 * H, toSimMs: 24 * H, actionsPerSimHour: 0 },
-    ];
-    const c = chooseTimeScale({ segments, maxWallMinutes: 3, capacityEventsPerSecond: 190, users: 100, timerPeriodsSimMs: periods, timerBudgetPerSecond: 200 });
-    // The floor is the one the fastest phase (the idle night, S = 3600) needs, so the timers fit
-    // their budget in every phase: unfloored, 100 users' 10 s timers fire every 2.8 real ms;
-    // 100 × 3 / floor ≤ 200/s → a floor of at least 1.5 real s.
-    expect(c.intervalFloorMs).toBe(chooseIntervalFloor(100, periods, IDLE_MAX_SCALE, 200));
-    expect(c.intervalFloorMs).toBeGreaterThanOrEqual(1500);
-    expect(c.plannedTimerEventsPerSecond).toBeLessThanOrEqual(200);
   });
 });

@@ -69,10 +69,11 @@ describe('planHttpRate', () => {
   it('is users × requestsPerUserHour / 3600 × S, rounded', () => {
     const p = planHttpRate({ requestsPerUserHour: 12, mix, users: 6, timeScale: 585 });
     expect(p.plannedPerSecond).toBeCloseTo(11.7, 6);
-    expect(p).toMatchObject({ ratePerSecond: 12, capped: false, floored: false, capPerSecond: 50 });
+    expect(p).toMatchObject({ ratePerSecond: 12, capped: false, floored: false, capPerSecond: Number.POSITIVE_INFINITY });
   });
-  it('caps the real rate and floors it at 1/s, and says so', () => {
-    expect(planHttpRate({ requestsPerUserHour: 12, mix, users: 1000, timeScale: 100 })).toMatchObject({ ratePerSecond: 50, capped: true });
+  it('runs the planned rate uncapped by default (the planner budgets it), caps only when asked, floors at 1/s, and says so', () => {
+    expect(planHttpRate({ requestsPerUserHour: 12, mix, users: 1000, timeScale: 100 })).toMatchObject({ ratePerSecond: 333, capped: false });
+    expect(planHttpRate({ requestsPerUserHour: 12, mix, users: 1000, timeScale: 100, capPerSecond: 50 })).toMatchObject({ ratePerSecond: 50, capped: true });
     expect(planHttpRate({ requestsPerUserHour: 12, mix, users: 2, timeScale: 10 })).toMatchObject({ ratePerSecond: 1, floored: true });
   });
 });

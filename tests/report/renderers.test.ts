@@ -42,6 +42,29 @@ describe('renderSummaryMd', () => {
     expect(renderHtml({ ...report, config: { ...report.config, timeScale: 312, timeScalePhases: phases } }, samples, ASSETS)).toContain('×152–600 by phase (mean ×312)');
   });
 
+  it('shows each periodic timer with its period, planned and fired counts and share of production rate', () => {
+    const { report, samples } = fixedReport();
+    const timers: NonNullable<Report['timers']> = {
+      mode: 'floored',
+      floorMs: 6_000,
+      status: 'reduced',
+      rows: [
+        { type: 'presence-ping', periodMs: 10_000, clock: 'sim', planned: 900_000, fired: 900, ratio: 0.001, judged: true },
+        { type: 'transport-keepalive', periodMs: 1_000, clock: 'real', planned: 12_000, fired: 11_950, ratio: 0.996, judged: false },
+      ],
+      reasons: ['timer floor 6000 real ms asked for: presence-ping at 0.10% of production rate (900 of 900000 fires)'],
+      notCovered: ['heap-slope: a leak per presence-ping tick is driven below 99% of its production rate'],
+    };
+    const md = renderSummaryMd({ ...report, timers });
+    expect(md).toContain('| presence-ping | 10 s sim. | 900000 | 900 | 0.10% |');
+    expect(md).toContain('| transport-keepalive | 1 s real | 12000 | 11950 | 99.6% (real-time floor, counted apart) |');
+    expect(md).toContain('floored at 6000 real ms on request');
+    expect(md).toContain('Not covered: heap-slope: a leak per presence-ping tick');
+    const html = renderHtml({ ...report, timers }, samples, ASSETS);
+    expect(html).toContain('<h3>Periodic timers</h3>');
+    expect(html).toContain('presence-ping');
+  });
+
   it('lists the profiles handed off, with where to open them', () => {
     const { report } = fixedReport();
     const md = renderSummaryMd({ ...report, run: { ...report.run, profiles: [{ kind: 'heap', path: 'server.heapprofile', bytes: 50_212 }] } });

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../../harness/analysis/verdict.js';
+import { DEFAULT_BUDGETS } from '../../harness/analysis/budgets.js';
+import { assessTimerFidelity, TIMER_MIN_RATIO, type TimerSpec } from '../../harness/analysis/timer-fidelity.js';
+import { referenceTimerSpecs } from '../../harness/analysis/timer-specs.js';
+import { HOUR, makeRun } from './samples.js';
+
+const PING: TimerSpec = { type: 'presence-ping', periodMs: 10_000, per: 'user', clock: 'sim', drives: ['heap-slope', 'db-connections'] };
+const HEARTBEAT: TimerSpec = { type: 'server-heartbeat', periodMs: 30_000, per: 'socket', clock: 'sim', drives: ['heap-slope'] };
+const KEEPALIVE: TimerSpec = { type: 'transport-keepalive', periodMs: 1_000, per: 'socket', clock: 'real', drives: [] };
+
+/**
+ * A run whose counters fire `share` of production rate: 100 users online through the soak
+ * (samples every 15 simulated minutes, realMs = simMs / 600), so per simulated hour the ping
+ * fires 100 × 360 × share times and the heartbeat 100 × 120 × share times.
+ */
+function run(share: { ping: number; heartbeat: number; keepalive?: number }) {
+  return makeRun({
+    at: (_phase, hour) => ({
+      load: { timerEvents: { 'presence-ping': Math.round(100 * 360 * hour * share.ping) } },
+      metrics: {
+        rol_presence_heartbeats_total: Math.round(100 * 120 * hour * share.heartbeat),
+        rol_transport_keepalives_total: Math.round((100 * (hour * HOUR)) / 600 / 1_000 * (share.keepalive ?? 1)),
+      },
+    }),
+  });
+}
+
+describe('timer fidelity', () => {
+  it('plans production rate × connected user-time and passes when the counters match it', () => {
+    const t = assessTimerFidelity(run({ ping: 1, heartbeat: 1 }), { specs: [PING, HEARTBEAT, KEEPALIVE] });
+    expect(t.status).toBe('ok');
+    const ping = t.rows.find((r) => r.type === 'presence-ping');
+    // 92 soak samples span 91 quarter-hours at 100 users: 100 × 91 × 900 s / 10 s.
+    expect(ping?.planned).toBeCloseTo(100 * 91 * 90, 6);
+    expect(ping?.ratio).toBeCloseTo(1, 3);
+    expect(t.rows.find((r) => r.type === 'transport-keepalive')?.judged).toBe(false);
+    expect(t.notCovered).toEqual([]);
+  });
+
+  it('is too low, naming the type and the rules it drives, when one timer fires below 99%', () => {
+    const t = assessTimerFidelity(run({ ping: 1, heartbeat: 0.9 }), { specs: [PING, HEARTBEAT] });
+    expect(t.status).toBe('too-low');
+    expect(t.reasons.join()).toMatch(/server-heartbeat at 90\.0%/);
+    expect(t.notCovered.join()).toMatch(/heap-slope: a leak per server-heartbeat tick is driven below its least share/);
+    expect(TIMER_MIN_RATIO).toBe(0.99);
+  });
+
+  it('counts an interval at the users it started with, so the load stopping at the last soak sample plans no fewer fires', () => {
+    const samples = run({ ping: 1, heartbeat: 1 });
+    const lastSoak = samples.map((x) => x.phase).lastIndexOf('soak');
+    const stopped = samples.map((x, i) => (i === lastSoak ? { ...x, metrics: { ...x.metrics, rol_users_online: 0, rol_connected_sockets: 0 } } : x));
+    const t = assessTimerFidelity(stopped, { specs: [PING, HEARTBEAT] });
+    expect(t.rows.find((r) => r.type === 'presence-ping')?.ratio).toBeCloseTo(1, 3);
+    expect(t.status).toBe('ok');
+  });
+
+  it('places each counter at the instant it was read, not at the sample stamp', () => {
+    // The server's counters are scraped, and the load's counts reported, later than the stamp:
+    // the first soak sample's by nothing, the last one's by 10 simulated minutes (a 1 s old load
+    // report at S = 600 the other way round would under-count just as much).
+    const samples = run({ ping: 1, heartbeat: 1 });
+    const lastSoak = samples.map((x) => x.phase).lastIndexOf('soak');
+    const late = 600_000;
+    const shifted = samples.map((x, i) => {
+      if (i !== lastSoak) return x;
+      const hour = (x.simMs + late) / HOUR;
+      return {
+        ...x,
+        metrics: { ...x.metrics, rol_sim_time_ms: x.simMs + late, rol_presence_heartbeats_total: Math.round(100 * 120 * hour) },
+        load: { ...x.load!, readAtSimMs: x.simMs + late, timerEvents: { 'presence-ping': Math.round(100 * 360 * hour) } },
+      };
+    });
+    const t = assessTimerFidelity(shifted, { specs: [PING, HEARTBEAT] });
+    for (const r of t.rows) expect(r.ratio).toBeCloseTo(1, 3);
+  });
+
+  it('never judges the real-time keepalive, however low', () => {
+    const t = assessTimerFidelity(run({ ping: 1, heartbeat: 1, keepalive: 0.1 }), { specs: [PING, KEEPALIVE] });
+    expect(t.status).toBe('ok');
+  });
+
+  it('in floored mode reports the share driven and what is not covered, without failing', () => {
+    const t = assessTimerFidelity(run({ ping: 0.001, heartbeat: 1 }), { specs: [PING, HEARTBEAT], floorMs: 6_000 });
+    expect(t.status).toBe('reduced');
+    expect(t.reasons.join()).toMatch(/presence-ping at 0\.10% of production rate/);
+    expect(t.notCovered.join()).toMatch(/db-connections: a leak per presence-ping tick/);
+  });
+
+  it('has no data without counters', () => {
+    const t = assessTimerFidelity(makeRun(), { specs: [PING, HEARTBEAT] });
+    expect(t.status).toBe('insufficient-data');
+    expect(t.rows.every((r) => r.fired === null)).toBe(true);
+  });
+
+  it('turns a pass inconclusive in the default mode, and leaves it a pass when floored on request', () => {
+    const specs = referenceTimerSpecs({ leaks: [], keepaliveRealMs: 1_000 }).filter((s) => s.type === 'presence-ping' || s.type === 'server-heartbeat');
+    const options = { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * HOUR };
+    const full = analyse(run({ ping: 1, heartbeat: 1 }), { ...options, timers: { specs } });
+    expect(full.verdict.status).toBe('pass');
+    const low = analyse(run({ ping: 0.5, heartbeat: 1 }), { ...options, timers: { specs } });
+    expect(low.verdict.status).toBe('inconclusive');
+    expect(low.verdict.reasons.join()).toMatch(/timer fidelity too low: presence-ping at 50\.0%/);
+    const floored = analyse(run({ ping: 0.5, heartbeat: 1 }), { ...options, timers: { specs, floorMs: 6_000 } });
+    expect(floored.verdict.status).toBe('pass');
+    expect(floored.verdict.notCovered?.join()).toMatch(/heap-slope/);
+  });
+
+  it('judges a type by its own least share when its spec gives one (the weather refresh, restarted by remounts)', () => {
+    const weather: TimerSpec = { ...PING, type: 'presence-ping', minRatio: 0.95 };
+    expect(assessTimerFidelity(run({ ping: 0.97, heartbeat: 1 }), { specs: [weather, HEARTBEAT] }).status).toBe('ok');
+    expect(assessTimerFidelity(run({ ping: 0.97, heartbeat: 1 }), { specs: [PING, HEARTBEAT] }).status).toBe('too-low');
+    expect(referenceTimerSpecs({ leaks: [], keepaliveRealMs: 1_000 }).find((s) => s.type === 'weather')?.minRatio).toBe(0.95);
+  });
+
+  it('expects no sweeper under presence-maps, where the seed has none', () => {
+    expect(referenceTimerSpecs({ leaks: ['presence-maps'], keepaliveRealMs: 1_000 }).some((s) => s.type === 'sweeper')).toBe(false);
+    expect(referenceTimerSpecs({ leaks: [], keepaliveRealMs: 1_000 }).some((s) => s.type === 'sweeper')).toBe(true);
+  });
+});
