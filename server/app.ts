@@ -90,8 +90,6 @@ export function createApp(options: AppOptions): App {
     onHeartbeat: () => metrics.heartbeats.inc(),
     onSweep: () => metrics.sweeps.inc(),
   });
-  // engine.io emits 'heartbeat' on each pong, i.e. once per completed keepalive round trip.
-  io.engine.on('connection', (conn: { on(event: 'heartbeat', fn: () => void): void }) => conn.on('heartbeat', () => metrics.transportKeepalives.inc()));
   metrics.attach({ io, presence, db, clock });
   // Order matters: the HTTP server is created with the REST handler as its only 'request'
   // listener, then socket.io attaches. engine.io's attach() removes the listeners it finds and
@@ -106,6 +104,9 @@ export function createApp(options: AppOptions): App {
   });
   const httpServer = createServer(rest);
   io.attach(httpServer);
+  // engine.io exists once attached; it emits 'heartbeat' on each pong, i.e. once per completed
+  // keepalive round trip.
+  io.engine.on('connection', (conn: { on(event: 'heartbeat', fn: () => void): void }) => conn.on('heartbeat', () => metrics.transportKeepalives.inc()));
 
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
