@@ -19,9 +19,9 @@
 import type { Sample } from '../sample.js';
 import type { Budgets } from './budgets.js';
 import type { RuleResult } from './rule-types.js';
-import { median, zTwoSided } from './stats.js';
+import { median, wilsonLower } from './stats.js';
 import { soakSamples } from './sample-read.js';
-import { DEFAULT_CONFIDENCE, MIN_TREND_POINTS, trendPerHour, type TrendResult } from './trend.js';
+import { MIN_TREND_POINTS, trendPerHour, type TrendResult } from './trend.js';
 
 /** The latency percentile the drift rule follows (see the header for why p90). */
 export const DRIFT_PERCENTILE = 'p90' as const;
@@ -150,16 +150,7 @@ export function latencyDriftRule(soak: readonly Sample[], b: Budgets): RuleResul
   return { id, status: 'pass', evidence: { ...evidence, text: `REST ${DRIFT_PERCENTILE} latency slope ${ci}${straddles}` } };
 }
 
-/** Wilson score interval's lower bound of a binomial proportion (two-sided level). */
-export function wilsonLower(successes: number, n: number, level = DEFAULT_CONFIDENCE): number {
-  if (n <= 0) return 0;
-  const z = zTwoSided(level);
-  const p = successes / n;
-  const z2 = z * z;
-  const centre = p + z2 / (2 * n);
-  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return Math.max(0, (centre - half) / (1 + z2 / n));
-}
+export { wilsonLower } from './stats.js';
 
 /** errors / requests over the soak windows; fails when the 95% Wilson lower bound exceeds the budget. */
 export function errorRateRule(soak: readonly Sample[], b: Budgets): RuleResult {

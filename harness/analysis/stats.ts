@@ -78,3 +78,23 @@ export function effectiveSampleSize(n: number, rho: number): number {
 export function finiteOrNull(value: number): number | null {
   return Number.isFinite(value) ? value : null;
 }
+
+/**
+ * Wilson score interval of a binomial proportion `successes / n` at a two-sided `level`
+ * (default 0.95): a count-aware bound, so one failure in 68 tries is not read as a rate above 1%
+ * (its 95% interval is [0.3%, 7.9%]) while one in ten thousand tries is.
+ */
+export function wilsonInterval(successes: number, n: number, level = 0.95): { lo: number; hi: number } {
+  if (n <= 0) return { lo: 0, hi: 1 };
+  const z = zTwoSided(level);
+  const p = successes / n;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const half = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return { lo: Math.max(0, (centre - half) / (1 + z2 / n)), hi: Math.min(1, (centre + half) / (1 + z2 / n)) };
+}
+
+/** Lower bound of the Wilson interval (see wilsonInterval). */
+export function wilsonLower(successes: number, n: number, level = 0.95): number {
+  return wilsonInterval(successes, n, level).lo;
+}

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGETS } from '../../harness/analysis/budgets.js';
 import { errorRateRule, httpRules, summariseHttp, wilsonLower } from '../../harness/analysis/latency-rules.js';
+import { wilsonInterval } from '../../harness/analysis/stats.js';
 import { evaluateRules } from '../../harness/analysis/rules.js';
 import { analyse } from '../../harness/analysis/verdict.js';
 import { buildReport } from '../../harness/analysis/report-types.js';
@@ -117,6 +118,13 @@ describe('http-errors', () => {
   it('is inconclusive when no request ended in the soak', () => {
     const none = soakOf(runWith(() => 8, 1, {}, () => ({ requests: 0, latencyMs: null })));
     expect(errorRateRule(none, budgets).status).toBe('inconclusive');
+  });
+
+  it('wilsonInterval matches hand-computed bounds (1 of 68; 990 of 1,001)', () => {
+    expect(wilsonInterval(1, 68).lo).toBeCloseTo(0.0026, 3);
+    expect(wilsonInterval(1, 68).hi).toBeCloseTo(0.0787, 3);
+    expect(wilsonInterval(990, 1001).lo).toBeCloseTo(0.9804, 3);
+    expect(wilsonInterval(990, 1001).hi).toBeCloseTo(0.9939, 3);
   });
 
   it('wilsonLower matches a hand-computed bound', () => {
