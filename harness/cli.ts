@@ -24,7 +24,7 @@ Exit codes:
   1    a leak was found or a rule failed (compare: head regressed)
   2    usage or config error
   3    inconclusive (too few samples, planned load not reached, server could not keep up)
-  4    target or harness failure (server crashed, store unreachable);
+  4    target or harness failure (server crashed, store unreachable or restarted mid-run);
        1 instead when the samples taken before it already name a leak
   130  interrupted (a partial report is written)
 
