@@ -38,33 +38,39 @@ async function start(config: ServerConfig, clockStart: ClockStart): Promise<{ ap
   } else {
     log('store: MONGODB_URI');
   }
-  const app = createApp({
-    uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log, clockStart,
-    ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
-  });
-  // Listens (and prints its ready line) only once no write can reach the store before its indexes.
-  await app.whenStoreReady(STORE_READY_TIMEOUT_MS);
-  const eventCostMs = parseEventCost(process.env[EVENT_COST_ENV]);
-  slowEvents(app.io, eventCostMs);
-  if (eventCostMs > 0) log(`slow server (calibration): every socket event costs ${eventCostMs} ms of CPU`);
-  await new Promise<void>((resolve, reject) => {
-    app.httpServer.once('error', reject);
-    app.httpServer.listen(config.port, config.host, () => resolve());
-  });
-  const { port } = app.httpServer.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
-  const ready: ServerReadyLine = {
-    event: 'listening',
-    url,
-    metricsUrl: `${url}${ROUTES.metrics}`,
-    pid: process.pid,
-    leaks: config.leaks,
-    timeScale: config.clock.scale,
-    ...(clockStart.pending ? { clockPending: true } : {}),
-  };
-  process.stdout.write(`${JSON.stringify(ready)}\n`);
-  log(`listening on ${url}, leaks [${config.leaks.join(',') || 'none'}], S=${config.clock.scale}, heartbeat ${app.heartbeat.pingIntervalMs}/${app.heartbeat.pingTimeoutMs} ms`);
-  return { app, store };
+  try {
+    const app = createApp({
+      uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log, clockStart,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+    });
+    // Listens (and prints its ready line) only once no write can reach the store before its indexes.
+    await app.whenStoreReady(STORE_READY_TIMEOUT_MS);
+    const eventCostMs = parseEventCost(process.env[EVENT_COST_ENV]);
+    slowEvents(app.io, eventCostMs);
+    if (eventCostMs > 0) log(`slow server (calibration): every socket event costs ${eventCostMs} ms of CPU`);
+    await new Promise<void>((resolve, reject) => {
+      app.httpServer.once('error', reject);
+      app.httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = app.httpServer.address() as AddressInfo;
+    const url = `http://${config.host}:${port}`;
+    const ready: ServerReadyLine = {
+      event: 'listening',
+      url,
+      metricsUrl: `${url}${ROUTES.metrics}`,
+      pid: process.pid,
+      leaks: config.leaks,
+      timeScale: config.clock.scale,
+      ...(clockStart.pending ? { clockPending: true } : {}),
+    };
+    process.stdout.write(`${JSON.stringify(ready)}\n`);
+    log(`listening on ${url}, leaks [${config.leaks.join(',') || 'none'}], S=${config.clock.scale}, heartbeat ${app.heartbeat.pingIntervalMs}/${app.heartbeat.pingTimeoutMs} ms`);
+    return { app, store };
+  } catch (err) {
+    // The store this process started outlives it otherwise (a failing CI run left 15 of them).
+    await store?.stop().catch(() => undefined);
+    throw err;
+  }
 }
 
 async function main(): Promise<void> {

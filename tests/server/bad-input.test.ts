@@ -112,3 +112,31 @@ describe('server/main.ts configuration', () => {
     expect(run.stderr).toMatch(new RegExp(name === 'PORT' ? 'PORT' : name));
   });
 });
+
+describe('server/main.ts start-up failure', () => {
+  it('stops the store it started when it cannot start (port taken: exit 4, no orphaned store)', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const env = { ...process.env, PORT: String(port), SOAK_STORE: 'wire' };
+      const run = spawnSync(process.execPath, [serverEntryPath()], { env, encoding: 'utf8', timeout: 50_000 }); // a hang guard, not a speed bound
+      expect(run.status, run.stderr).toBe(4);
+      const pid = Number(/store: wire .*\(pid (\d+)\)/.exec(run.stderr)?.[1]);
+      expect(pid).toBeGreaterThan(0);
+      const alive = (): boolean => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      // The server awaited the store's exit before its own.
+      expect(alive()).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+});
