@@ -35,7 +35,10 @@ export class VuProbe implements ClientProbe {
   messageSent(clientId: string): void {
     this.#totals.messagesSent += 1;
     this.#sentAt.set(clientId, performance.now());
-    this.lastOutcome = new Promise<boolean>((resolve) => this.#settle.set(clientId, resolve));
+    const outcome = new Promise<boolean>((resolve) => this.#settle.set(clientId, resolve));
+    this.lastOutcome = outcome;
+    this.#pendingOutcomes.add(outcome);
+    void outcome.then(() => this.#pendingOutcomes.delete(outcome));
   }
 
   messageAcked(clientId: string): void {
@@ -45,6 +48,17 @@ export class VuProbe implements ClientProbe {
     if (t0 !== undefined) recordMs(this.#latency, performance.now() - t0);
     this.#settled(clientId, true);
   }
+
+  /**
+   * Resolves once every send so far has its outcome (an ack, an error, or the client's own 10 s
+   * ack time-out, so it always resolves).
+   */
+  async sendsSettled(): Promise<void> {
+    const pending = [...this.#pendingOutcomes];
+    await Promise.all(pending);
+  }
+
+  readonly #pendingOutcomes = new Set<Promise<boolean>>();
 
   #settled(clientId: string, ok: boolean): void {
     this.#settle.get(clientId)?.(ok);

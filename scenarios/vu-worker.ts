@@ -18,6 +18,8 @@ import { VuProbe } from './vu-probe.js';
 
 /** Scheduler period, real ms: short against think times at any scale we run (≥ 3 s sim / S=600 = 5 ms is the floor we accept). */
 const TICK_REAL_MS = 10;
+/** Actions that close the user's socket (a reload, a dropped network, a log off and on again). */
+const LINK_DROPPING: ReadonlySet<PlannedAction['type']> = new Set(['reload', 'network.drop', 'logoff-on']);
 /** Retries of a setup buddy request whose target has not logged in yet. */
 const REQUEST_RETRIES = 5;
 
@@ -78,10 +80,18 @@ async function act(vu: VirtualUser, action: PlannedAction): Promise<Acted> {
 /**
  * Runs one action and counts how it ended (action-outcome.ts): done only when it succeeded within
  * its real-time time-out. Resolves when the user is free again; an IM's ack may come later (the
- * user does not wait for it to act again, as nobody waits for the tick before typing on).
+ * user does not wait for it to type on, as nobody waits for the tick before typing on; only a
+ * gesture that closes the socket waits for it, see LINK_DROPPING).
  */
 async function run(slot: Slot, action: PlannedAction): Promise<void> {
   const vu = slot.vu as VirtualUser;
+  // A gesture that takes the link down waits for this user's IMs in flight to be acknowledged
+  // (or failed: the client's ack time-out bounds the wait at 10 s real). At S = 1 an ack (~10 ms)
+  // comes long before the user's next gesture (think time ≥ 3 s); at S = 158 that think time
+  // is 19 ms real while the ack still takes up to ~100 ms real, so without the wait a reload
+  // cut the socket under its own sends: 38 of 661 IMs of a fixed 6-user CI soak "failed" on
+  // their disconnect, a time-compression artefact that made the run inconclusive.
+  if (LINK_DROPPING.has(action.type)) await vu.probe.sendsSettled();
   totals.pendingActions += 1;
   const outcome = startAction((end) => {
     totals.pendingActions -= 1;
