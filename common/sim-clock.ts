@@ -45,6 +45,12 @@ export interface SimClockOptions {
 export interface ScaleStep {
   readonly fromSimMs: number;
   readonly scale: number;
+  /**
+   * A quiet hold (harness/run/checkpoints.ts): until the next step, virtual users start no new
+   * action while the app's own timers run on as always; the harness reads its checkpoint then.
+   * Only the load reads it (`isHeld`): to a server a hold is just a stretch at its scale.
+   */
+  readonly hold?: boolean;
 }
 
 /** What a child process needs to rebuild the run's clock. */
@@ -93,7 +99,7 @@ function buildSteps(scale: number, schedule: readonly ScaleStep[] | undefined): 
       if (!(step.fromSimMs > prev.fromSimMs)) throw new RangeError('time-scale schedule steps must be in increasing simulated time');
       realMs += (step.fromSimMs - prev.fromSimMs) / prev.scale;
     }
-    steps.push({ fromSimMs: step.fromSimMs, scale: step.scale, fromRealMs: realMs });
+    steps.push({ fromSimMs: step.fromSimMs, scale: step.scale, fromRealMs: realMs, ...(step.hold ? { hold: true } : {}) });
   });
   return steps;
 }
@@ -139,7 +145,7 @@ export class SimClock {
     }
     this.scale = scale;
     this.#steps = buildSteps(scale, options.schedule);
-    this.schedule = this.#steps.length > 1 ? this.#steps.map(({ fromSimMs, scale: s }) => ({ fromSimMs, scale: s })) : undefined;
+    this.schedule = this.#steps.length > 1 ? this.#steps.map(({ fromSimMs, scale: s, hold }) => ({ fromSimMs, scale: s, ...(hold ? { hold } : {}) })) : undefined;
     this.#epochMs = options.epochMs ?? Date.now();
     this.minRealDelayMs = options.minRealDelayMs ?? 1;
     const floor = options.minIntervalRealMs ?? this.minRealDelayMs;
@@ -194,6 +200,13 @@ export class SimClock {
     let scale = this.scale;
     for (const s of this.#steps) if (s.fromSimMs <= simMs) scale = s.scale;
     return scale;
+  }
+
+  /** True inside a quiet hold of the schedule (ScaleStep.hold) at simulated `simMs` (default: now). */
+  isHeld(simMs: number = this.now()): boolean {
+    let held = false;
+    for (const s of this.#steps) if (s.fromSimMs <= simMs) held = s.hold === true;
+    return held;
   }
 
   /** Real ms from now until simulated instant `simMs` (negative once it has passed). */

@@ -17,6 +17,8 @@ export interface RunFlags {
   ci?: boolean;
   config?: string;
   sampleEvery?: string;
+  checkpointEvery?: string;
+  checkpointHold?: string;
   warmup?: string;
   cooldown?: string;
   maxWall?: string;
@@ -43,6 +45,8 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--out <dir>', 'folder for reports/<run-id>/ (default reports)', 'out'],
   ['--ci', 'CI mode: plain periodic progress lines', 'ci'],
   ['--sample-every <min>', 'simulated minutes between samples (default 15)', 'sampleEveryMinutes'],
+  ['--checkpoint-every <h>', 'simulated hours between quiet checkpoints, where leaks are judged (default 1; 0 = phase ends only)', 'checkpointEveryHours'],
+  ['--checkpoint-hold <s>', 'real seconds each checkpoint holds the load at S = 1 (default 2)', 'checkpointHoldSeconds'],
   ['--warmup <h>', 'simulated hours kept out of trends (default 2)', 'warmupHours'],
   ['--cooldown <h>', 'simulated hours after the load stops (default 0.5)', 'cooldownHours'],
   ['--max-wall <min>', 'wall-clock budget for --time-scale auto, minutes (default 3)', 'maxWallMinutes'],
@@ -78,6 +82,8 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.ci) layer.ci = true;
   layer.sampleEveryMinutes = num('--sample-every', flags.sampleEvery);
   layer.warmupHours = num('--warmup', flags.warmup);
+  layer.checkpointEveryHours = num('--checkpoint-every', flags.checkpointEvery);
+  layer.checkpointHoldSeconds = num('--checkpoint-hold', flags.checkpointHold);
   layer.cooldownHours = num('--cooldown', flags.cooldown);
   layer.maxWallMinutes = num('--max-wall', flags.maxWall);
   if (flags.snapshots === false) layer.snapshots = false;

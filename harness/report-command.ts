@@ -9,7 +9,7 @@ import { EXIT, exitCodeForStatus } from './exit-codes.js';
 import { UsageError } from './errors.js';
 import type { Sample } from './sample.js';
 import { readNdjson } from './run/ndjson-writer.js';
-import { finishRun, type RunRecord } from './run/finish-run.js';
+import { BASELINE_FILE, finishRun, type RunRecord } from './run/finish-run.js';
 import { renderVerdictTable } from './verdict-table.js';
 
 export async function runReportCommand(dir: string): Promise<number> {
@@ -32,10 +32,22 @@ export async function runReportCommand(dir: string): Promise<number> {
     runDir,
     startedAt: new Date(record.startedAt),
     samples: records,
+    baseline: readBaseline(join(runDir, BASELINE_FILE)),
     snapshots: record.snapshots ?? [],
     interrupted: record.interrupted ?? false,
     error: null,
   });
   process.stdout.write(`${renderVerdictTable(report)}\nreport rebuilt: ${runDir}\n`);
   return report.verdict.status ? exitCodeForStatus(report.verdict.status) : EXIT.failure;
+}
+
+/** The run's idle baseline checkpoint, or null for a run without one (or one it could not read). */
+function readBaseline(file: string): Sample | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Sample;
+  } catch (error) {
+    process.stderr.write(`rol-soak: ignored ${file}: ${(error as Error).message}\n`);
+    return null;
+  }
 }

@@ -24,6 +24,25 @@ export interface ServerProbe {
   readonly eventLoopUtilization: number;
   /** How long the forced GC + reads blocked the server, ms (the measurer's own cost). */
   readonly probeMs: number;
+  /** At a checkpoint: full GCs until the heap was stable (inspector-probe.ts), and whether it got there. */
+  readonly gcRounds?: number;
+  readonly heapStable?: boolean;
+}
+
+/** What made a sample a quiet checkpoint (harness/run/checkpoints.ts), and how quiet it was. */
+export interface CheckpointInfo {
+  /** baseline: idle, before any user; cadence / phase-end: a hold in the soak; end: after the cool-down. */
+  readonly kind: 'baseline' | 'cadence' | 'phase-end' | 'cadence+phase-end' | 'end';
+  /** Simulated ms at which the hold began (the instant the checkpoint stands for). */
+  readonly atSimMs: number;
+  /** Real ms from the hold's start until the load had no action in flight (or the settle limit). */
+  readonly settleRealMs: number;
+  /** Actions still in flight when the server was read (0 = quiet). */
+  readonly inFlight: number;
+  /** True when the reads ended after the hold: the load had restarted during them. */
+  readonly overran: boolean;
+  /** Real ms the reads took (GC rounds, /metrics, store, load report). */
+  readonly readRealMs: number;
 }
 
 /**
@@ -75,6 +94,8 @@ export interface Sample {
    * reading's age at this sample (real ms). Absent without a load clock reading.
    */
   readonly loadClock?: LoadClockReading;
+  /** Set on quiet checkpoints; the sample is then read with the load held and the heap stable. */
+  readonly checkpoint?: CheckpointInfo;
 }
 
 export interface LoadClockReading {

@@ -7,6 +7,7 @@ import type { Report } from './analysis/report-types.js';
 import { timerTableRows } from './report/timer-table.js';
 import { formatSlope, formatValue, isByteUnit } from './report/format.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './report/fidelity-text.js';
+import { checkpointSentence } from './report/checkpoint-text.js';
 
 export function renderVerdictTable(report: Report): string {
   const header = ['rule', 'status', 'leak', 'value', 'budget', 'slope/sim h [95% CI]'];
@@ -34,6 +35,7 @@ export function renderVerdictTable(report: Report): string {
     out.push(`timers: ${report.timers.status}${report.timers.mode === 'floored' ? ` (floored at ${String(report.timers.floorMs)} real ms on request)` : ''}`);
     for (const [type, period, planned, fired, share] of timerTableRows(report.timers)) out.push(`  ${String(type).padEnd(20)} ${String(period).padEnd(12)} ${String(fired).padStart(9)} of ${String(planned).padEnd(9)} ${String(share)}`);
   }
+  if (report.checkpoints) out.push(`checkpoints: ${checkpointSentence(report.checkpoints)}`);
   for (const reason of v.reasons.slice(0, 8)) out.push(`  - ${reason.split('\n')[0]}`);
   for (const rule of v.notCovered ?? []) out.push(`  not covered: ${rule}`);
   return out.join('\n');

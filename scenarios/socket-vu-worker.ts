@@ -82,7 +82,8 @@ function step(slot: Slot, actions: Record<string, Parameters<SocketUser['run']>[
     totals.plannedActions += 1;
     slot.next = slot.plan.next();
   }
-  if (slot.busy) return;
+  // A quiet checkpoint (harness/run/checkpoints.ts): nothing new starts until the hold ends.
+  if (slot.busy || clock.isHeld()) return;
   let work: Promise<void> | null = null;
   if (!slot.user) {
     if (now < slot.arriveAtMs) return;

@@ -134,7 +134,9 @@ function step(slot: Slot): void {
     totals.plannedActions += 1;
     slot.next = slot.plan.next();
   }
-  if (slot.busy) return;
+  // A quiet checkpoint (harness/run/checkpoints.ts): nothing new starts, what is due waits for
+  // the hold's end; actions in flight finish on their own.
+  if (slot.busy || held) return;
   if (!slot.vu) {
     if (now < slot.arriveAtMs) return;
     slot.busy = true;
@@ -186,7 +188,10 @@ function fail(err: Error): void {
 }
 
 let doneSent = false;
+/** Whether the clock is in a quiet hold, read once per tick. */
+let held = false;
 const ticker = setInterval(() => {
+  held = clock.isHeld();
   for (const slot of slots) step(slot);
   if (!doneSent && scenarioMs() >= s.hours * 3_600_000) {
     doneSent = true;

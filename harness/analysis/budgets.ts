@@ -63,6 +63,16 @@ export interface Budgets {
    * @default 2
    */
   readonly consecutiveBreaches: number;
+  /**
+   * Heap (after GC until stable) the server may hold at the end checkpoint, after the cool-down
+   * with every user gone, above the idle baseline read before the first user arrived; plus
+   * `cooldownHeapRetainedBytesPerUser` per user. What a fixed server legitimately keeps: compiled
+   * code and feedback of the handlers it ran, a warmed DB pool, caches filled once. Bytes.
+   * @default 8388608
+   */
+  readonly cooldownHeapRetainedBytes: number;
+  /** Per user, bytes (see cooldownHeapRetainedBytes). @default 32768 */
+  readonly cooldownHeapRetainedBytesPerUser: number;
   /** After cool-down, server timers may exceed the warm-up baseline (its minimum) by this many. @default 4 */
   readonly cooldownTimersTolerance: number;
   /**
@@ -144,6 +154,8 @@ export const DEFAULT_BUDGETS: Budgets = Object.freeze({
   intervalsPerVuMax: 4,
   socketsPerUserMax: 1,
   consecutiveBreaches: 2,
+  cooldownHeapRetainedBytes: 8 * 1024 * 1024,
+  cooldownHeapRetainedBytesPerUser: 32 * 1024,
   cooldownTimersTolerance: 4,
   fidelityMinRatio: 0.99,
   eventLoopDelayP99MaxMs: 200,

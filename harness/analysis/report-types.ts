@@ -17,6 +17,7 @@ import type { FidelityResult } from './fidelity.js';
 import type { TimerFidelity } from './timer-fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { TrendResult } from './trend.js';
+import type { CheckpointSummary } from './checkpoint-rules.js';
 import type { Analysis, SamplesSummary, Verdict } from './verdict.js';
 import type { HttpSummary } from './latency-rules.js';
 import type { HttpRunInfo } from '../load/http-plan.js';
@@ -129,6 +130,19 @@ export interface Report {
   readonly snapshotDiff: HeapDiff | null;
   readonly samples: SamplesSummary;
   readonly http: ReportHttp;
+  /** The quiet checkpoints (harness/run/checkpoints.ts) and their cost; absent in runs without them. */
+  readonly checkpoints?: ReportCheckpoints;
+}
+
+/** The checkpoints as read (analysis) and as planned: the holds' real time and their share of the run. */
+export interface ReportCheckpoints extends CheckpointSummary {
+  /** Cadence asked for, simulated hours (0 = phase ends only), and each hold's real length, s. */
+  readonly everyHours: number;
+  readonly holdSeconds: number;
+  /** Real seconds all holds lasted, the seconds they added to the run, and that added time over the run's wall time. */
+  readonly holdRealSeconds: number;
+  readonly addedWallSeconds: number;
+  readonly shareOfRun: number | null;
 }
 
 export interface ReportInput {
@@ -138,6 +152,8 @@ export interface ReportInput {
   readonly run: ReportRun;
   /** What the run recorded about its HTTP load (absent in runs from before it existed). */
   readonly http?: HttpRunInfo;
+  /** The checkpoint plan's figures (absent: the run had no checkpoints). */
+  readonly checkpointPlan?: { readonly everyHours: number; readonly holdSeconds: number; readonly holdRealSeconds: number; readonly addedWallSeconds: number };
 }
 
 /** Assembles report.json's object from an analysis and the run's facts. Pure. */
@@ -156,6 +172,18 @@ export function buildReport(input: ReportInput): Report {
     snapshotDiff: analysis.snapshotDiff,
     samples: analysis.samples,
     http: reportHttp(analysis.http, input.http),
+    ...(analysis.checkpoints
+      ? {
+          checkpoints: {
+            ...analysis.checkpoints,
+            everyHours: input.checkpointPlan?.everyHours ?? 0,
+            holdSeconds: input.checkpointPlan?.holdSeconds ?? 0,
+            holdRealSeconds: input.checkpointPlan?.holdRealSeconds ?? 0,
+            addedWallSeconds: input.checkpointPlan?.addedWallSeconds ?? 0,
+            shareOfRun: input.run.wallSeconds > 0 && input.checkpointPlan ? input.checkpointPlan.addedWallSeconds / input.run.wallSeconds : null,
+          },
+        }
+      : {}),
   };
   return jsonSafe(report) as Report;
 }

@@ -7,6 +7,7 @@ import type { LeakId } from '../../common/leaks.js';
 
 export const RULE_IDS = [
   'heap-slope',
+  'heap-cooldown',
   'presence-maps',
   'listeners-per-socket',
   'document-listeners',

@@ -9,12 +9,17 @@ import { cooldownRules } from './cooldown-rules.js';
 import { httpRules } from './latency-rules.js';
 import type { RuleResult } from './rule-types.js';
 import { appTimers, metricVariants, readMetric, soakSamples } from './sample-read.js';
-import { trendPerHour } from './trend.js';
+import { MIN_TREND_POINTS, trendPerHour } from './trend.js';
+import { checkpointHeapTrend, heapCooldownRule, soakCheckpoints } from './checkpoint-rules.js';
 
 export interface RuleOptions {
   readonly budgets: Budgets;
   /** Samples before this simulated time are warm-up, whatever their phase tag says. */
   readonly warmupEndsAtSimMs?: number;
+  /** The idle baseline checkpoint read before the first user (absent: no heap-cooldown rule). */
+  readonly baseline?: Sample | null;
+  /** The run's users (the heap-cooldown budget has a per-user part). @default 0 */
+  readonly users?: number;
 }
 
 /** Every rule over a run's samples, in RULE_IDS order, then HTTP_RULE_IDS when the run had HTTP load. */
@@ -22,8 +27,10 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
   const b = options.budgets;
   const soak = soakSamples(samples, options.warmupEndsAtSimMs ?? 0);
   const k = Math.max(1, Math.round(b.consecutiveBreaches));
+  const cooldownHeap = heapCooldownRule(samples, options.baseline, b, options.users ?? 0);
   return [
-    heapSlopeRule(soak, b),
+    heapSlopeRule(soak, soakCheckpoints(samples, options.warmupEndsAtSimMs ?? 0), b),
+    ...(cooldownHeap ? [cooldownHeap] : []),
     checkBound(soak, { id: 'presence-maps', leak: 'presence-maps', metric: 'rol_presence_map_entries', unit: 'entries', consecutive: k, read: (s) => presenceReading(s, b) }),
     checkBound(soak, {
       id: 'listeners-per-socket',
@@ -71,16 +78,25 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
   ];
 }
 
-/** Heap used after GC: fail when the whole interval is above the budget, pass when wholly at or below. */
-function heapSlopeRule(soak: readonly Sample[], b: Budgets): RuleResult {
+/**
+ * Heap used after GC: fail when the whole interval is above the budget, pass when wholly at or
+ * below. Judged on the soak's quiet checkpoints when there are enough for a trend
+ * (MIN_TREND_POINTS), where the heap does not follow the momentary load; otherwise on every soak
+ * sample, and the evidence says so.
+ */
+function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], b: Budgets): RuleResult {
   const metric = 'server.heapUsed';
   const unit = 'bytes/h';
   const budget = b.heapSlopeBytesPerHour;
-  const t = trendPerHour(soak.map((s) => ({ simMs: s.simMs, value: s.server.heapUsed })));
+  const onCheckpoints = checkpoints.length >= MIN_TREND_POINTS;
+  const t = onCheckpoints ? checkpointHeapTrend(checkpoints) : trendPerHour(soak.map((s) => ({ simMs: s.simMs, value: s.server.heapUsed })));
+  const basis = onCheckpoints
+    ? `on ${checkpoints.length} quiet checkpoints`
+    : `on all ${soak.length} soak samples (${checkpoints.length} quiet checkpoints, fewer than the ${MIN_TREND_POINTS} a trend needs)`;
   if (t.status !== 'ok') {
-    return { id: 'heap-slope', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no heap trend: ${t.reason}` } };
+    return { id: 'heap-slope', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no heap trend ${basis}: ${t.reason}` } };
   }
-  const ci = `${mib(t.slope)} MiB/h [${mib(t.lo)}, ${mib(t.hi)}] vs budget ${mib(budget)} MiB/h (n=${t.n}, n_eff=${t.nEff.toFixed(0)})`;
+  const ci = `${mib(t.slope)} MiB/h [${mib(t.lo)}, ${mib(t.hi)}] vs budget ${mib(budget)} MiB/h ${basis} (n_eff=${t.nEff.toFixed(0)})`;
   const evidence = { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
   if (t.lo > budget) return { id: 'heap-slope', status: 'fail', evidence: { ...evidence, text: `heap grows ${ci}: the interval lies above the budget` } };
   if (t.hi <= budget) return { id: 'heap-slope', status: 'pass', evidence: { ...evidence, text: `heap slope ${ci}` } };

@@ -18,6 +18,7 @@ import type { PhaseWindow } from './phase-fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
+import { summariseCheckpoints, withCheckpointSeries, type CheckpointSummary } from './checkpoint-rules.js';
 import { summariseHttp, type HttpSummary } from './latency-rules.js';
 import { collectSeries } from './series.js';
 import { assessTimerFidelity, type TimerFidelity, type TimerFidelityOptions } from './timer-fidelity.js';
@@ -73,6 +74,8 @@ export interface Analysis {
   readonly samples: SamplesSummary;
   /** The HTTP load's totals, latency and drift over the soak; null when the run had none. */
   readonly http: HttpSummary | null;
+  /** The quiet checkpoints read and what they cost; absent for runs without any. */
+  readonly checkpoints?: CheckpointSummary;
 }
 
 export interface AnalyseOptions {
@@ -94,6 +97,10 @@ export interface AnalyseOptions {
   readonly optionalRules?: readonly RuleId[];
   /** The run's periodic timers, to judge their fires against production rate. */
   readonly timers?: TimerFidelityOptions;
+  /** The idle baseline checkpoint read before the first user (heap-cooldown's reference). */
+  readonly baseline?: Sample | null;
+  /** The run's users (heap-cooldown's per-user budget). */
+  readonly users?: number;
 }
 
 /**
@@ -101,13 +108,13 @@ export interface AnalyseOptions {
  * heap grows, and its response times and time-outs grow with the queue. Below full fidelity
  * their failures are reported as suspected, never as found.
  */
-const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'http-latency-drift', 'http-errors']);
+const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'http-latency-drift', 'http-errors']);
 
 /** How many snapshot-diff entries a failing heap rule quotes in its reasons. */
 const CULPRITS_IN_REASONS = 3;
 
 export function analyse(samples: readonly Sample[], options: AnalyseOptions): Analysis {
-  const rules = evaluateRules(samples, { budgets: options.budgets, warmupEndsAtSimMs: options.warmupEndsAtSimMs });
+  const rules = evaluateRules(samples, { budgets: options.budgets, warmupEndsAtSimMs: options.warmupEndsAtSimMs, baseline: options.baseline ?? null, users: options.users ?? 0 });
   const fidelity = assessFidelity(samples, {
     budgets: options.budgets,
     ...(options.phases !== undefined ? { phases: options.phases } : {}),
@@ -118,13 +125,14 @@ export function analyse(samples: readonly Sample[], options: AnalyseOptions): An
   const verdict = withTimers(decide(rules, fidelity, options), timers);
   return {
     verdict,
-    series: collectSeries(samples, options.warmupEndsAtSimMs),
+    series: withCheckpointSeries(collectSeries(samples, options.warmupEndsAtSimMs), samples, options.warmupEndsAtSimMs),
     fidelity,
     ...(timers ? { timers } : {}),
     attribution: attributeHeap(samples, { warmupEndsAtSimMs: options.warmupEndsAtSimMs }),
     snapshotDiff: options.snapshotDiff ?? null,
     samples: summarise(samples),
     http: summariseHttp(samples, options.warmupEndsAtSimMs),
+    ...(options.baseline || samples.some((s) => s.checkpoint) ? { checkpoints: summariseCheckpoints(samples, options.baseline) } : {}),
   };
 }
 
@@ -134,7 +142,7 @@ function decide(rules: readonly RuleResult[], fidelity: FidelityResult, options:
   const open = rules.filter((r) => r.status === 'inconclusive' && !optional.has(r.id));
   const found = LEAK_IDS.filter((id) => failing.some((r) => r.leak === id));
   const ruleReasons = failing.map((r) => `${r.id}${r.leak ? ` (${r.leak})` : ''}: ${r.evidence.text}`);
-  const culprits = failing.some((r) => r.id === 'heap-slope') ? culpritReasons(options.snapshotDiff) : [];
+  const culprits = failing.some((r) => r.id === 'heap-slope' || r.id === 'heap-cooldown') ? culpritReasons(options.snapshotDiff) : [];
   let status: VerdictStatus;
   let reasons: string[];
   const fidelityOk = fidelity.status === 'ok' || (fidelity.status === 'insufficient-data' && options.fidelityOptional === true);

@@ -19,6 +19,11 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   warmupHours: 2,
   cooldownHours: 0.5,
   sampleEveryMinutes: 15,
+  // Every simulated hour: 25 checkpoints in the default run, 23 after warm-up, for the slope.
+  checkpointEveryHours: 1,
+  // A hold's real length: the in-flight actions' settle (CHECKPOINT_SETTLE_MS) plus the stable
+  // GC and the reads (~0.3–1 s at 100 users); 25 holds are 50 s of a ~31-minute default run.
+  checkpointHoldSeconds: 2,
   maxWallMinutes: 3,
   snapshots: true,
   store: 'auto',

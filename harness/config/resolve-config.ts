@@ -45,6 +45,9 @@ const schema = z
     cooldownHours: z.number().min(0).max(24),
     // Down to 3 simulated seconds: short real-time observations of an outside load need it.
     sampleEveryMinutes: z.number().min(0.05).max(240),
+    checkpointEveryHours: z.number({ error: 'checkpointEveryHours must be a number' }).finite().min(0).max(24),
+    // At least the settle plus a stable GC; at most a minute (the hold is real time at S = 1).
+    checkpointHoldSeconds: z.number({ error: 'checkpointHoldSeconds must be a number' }).finite().min(1).max(60),
     maxWallMinutes: positive('maxWallMinutes'),
     snapshots: z.boolean(),
     store: z.enum(['auto', 'uri', 'memory-server', 'wire']),

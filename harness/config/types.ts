@@ -58,6 +58,13 @@ export interface SoakUserConfig {
   cooldownHours?: number;
   /** Simulated minutes between samples. @default 15 */
   sampleEveryMinutes?: number;
+  /**
+   * Simulated hours between quiet checkpoints (harness/run/checkpoints.ts), besides one at each
+   * scenario phase's end; 0 = phase ends only. @default 1
+   */
+  checkpointEveryHours?: number;
+  /** Real seconds each quiet checkpoint holds the load (a stretch at S = 1). @default 2 */
+  checkpointHoldSeconds?: number;
   /** Wall-clock budget the auto time scale aims for, minutes. @default 3 */
   maxWallMinutes?: number;
   /** Heap snapshots at end of warm-up, mid-run and end. @default true */
@@ -100,6 +107,8 @@ export interface ResolvedSoakConfig {
   readonly warmupHours: number;
   readonly cooldownHours: number;
   readonly sampleEveryMinutes: number;
+  readonly checkpointEveryHours: number;
+  readonly checkpointHoldSeconds: number;
   readonly maxWallMinutes: number;
   readonly snapshots: boolean;
   readonly store: StoreMode;

@@ -49,6 +49,16 @@ export interface InspectorProbeCost {
   readonly snapshotPauseMsTotal: number;
 }
 
+/**
+ * A checkpoint's heap is stable when one more full GC changes it by at most the larger of
+ * 64 KiB and 0.1% (the post-GC noise between back-to-back collections of an idle server here is
+ * 10–15 KB, so 64 KiB is past it), after at most STABLE_GC_MAX_ROUNDS collections (each
+ * ~20–90 ms at the default size); a heap that never settles is read anyway and flagged.
+ */
+const STABLE_GC_ABS_BYTES = 64 * 1024;
+const STABLE_GC_REL = 0.001;
+const STABLE_GC_MAX_ROUNDS = 5;
+
 export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
   readonly name = 'inspector';
   readonly #client: CDP.Client;
@@ -97,11 +107,30 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
    * loop delay and ELU are the server's own work: a forced GC pause (~50–100 ms) inside it would
    * be the p99 of a 0.5 s window and read as the server's saturation (fidelity judges both).
    */
-  async sample(): Promise<ServerProbe> {
+  async sample(options: { readonly stable?: boolean } = {}): Promise<ServerProbe> {
     const t0 = performance.now();
     const r = await this.#evaluate<TargetReading | null>(readExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL');
     await this.#call('collectGarbage', () => this.#client.HeapProfiler.collectGarbage());
-    const heap = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
+    let heap = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
+    // A checkpoint collects until the heap is stable: a full GC can leave garbage that only the
+    // next one frees (weak maps, finalizers, objects a first pass promoted), and a checkpoint's
+    // reading is what leaks are judged on.
+    let gcRounds = 1;
+    let heapStable: boolean | undefined;
+    if (options.stable) {
+      heapStable = false;
+      while (gcRounds < STABLE_GC_MAX_ROUNDS) {
+        await this.#call('collectGarbage', () => this.#client.HeapProfiler.collectGarbage());
+        const next = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
+        gcRounds++;
+        const freed = heap.usedSize - next.usedSize;
+        heap = next;
+        if (Math.abs(freed) <= Math.max(STABLE_GC_ABS_BYTES, STABLE_GC_REL * next.usedSize)) {
+          heapStable = true;
+          break;
+        }
+      }
+    }
     const mem = await this.#evaluate<TargetMemory | null>(afterGcExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL');
     const probeMs = performance.now() - t0;
     this.#cost.samples++;
@@ -121,6 +150,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
       eventLoopDelayMaxMs: r.max ?? Number.NaN,
       eventLoopUtilization: r.elu,
       probeMs,
+      ...(heapStable === undefined ? {} : { gcRounds, heapStable }),
     };
   }
 

@@ -5,6 +5,7 @@
 import type { TrendResult } from '../analysis/trend.js';
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
+import { CHECKPOINT_HEAP_SERIES } from '../analysis/checkpoint-rules.js';
 
 export interface ChartSeries {
   readonly label: string;
@@ -86,9 +87,27 @@ function httpLatencySeries(samples: readonly Sample[], x: readonly number[], rep
 export function buildCharts(report: Report, samples: readonly Sample[]): ChartSpec[] {
   const x = samples.map((s) => s.simMs / 3_600_000);
   const heap = { label: 'heap used after GC', values: column(samples, (s) => s.server.heapUsed, MiB), color: '#268bd2' };
-  const fit = fitColumns(x, report.series['server.heapUsed'], MiB);
+  // The heap rule judges the quiet checkpoints when the run has enough of them (rules.ts): the
+  // chart then draws them and their fit; otherwise the fit over every soak sample.
+  const onCheckpoints = report.series[CHECKPOINT_HEAP_SERIES]?.status === 'ok';
+  const quiet = {
+    label: 'quiet checkpoints (heap collected until stable)',
+    values: column(samples, (s) => (s.checkpoint && s.checkpoint.kind !== 'baseline' ? s.server.heapUsed : null), MiB),
+    color: '#6c71c4',
+  };
+  const fit = fitColumns(x, report.series[onCheckpoints ? CHECKPOINT_HEAP_SERIES : 'server.heapUsed'], MiB);
+  const hasQuiet = samples.some((s) => s.checkpoint);
+  const heapSeries = hasQuiet ? [heap, quiet, ...fit] : [heap, ...fit];
+  const bandAt = hasQuiet ? ([4, 5] as const) : ([3, 4] as const);
   const charts: ChartSpec[] = [
-    { id: 'heap', title: 'Server heap after forced GC, fitted over the soak with its 95% band', unit: 'MiB', x, series: [heap, ...fit], ...(fit.length ? { band: [3, 4] as const } : {}) },
+    {
+      id: 'heap',
+      title: onCheckpoints ? 'Server heap after forced GC; the quiet checkpoints fitted with their 95% band' : 'Server heap after forced GC, fitted over the soak with its 95% band',
+      unit: 'MiB',
+      x,
+      series: heapSeries,
+      ...(fit.length ? { band: bandAt } : {}),
+    },
     {
       id: 'memory',
       title: 'Server memory and the harness’s own heap',

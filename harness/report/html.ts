@@ -11,6 +11,7 @@ import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table
 import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, timeScaleText } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
+import { checkpointSentence } from './checkpoint-text.js';
 import { badge, chartDivs, htmlPage, table, type UplotAssets } from './html-page.js';
 
 export type { UplotAssets } from './html-page.js';
@@ -54,6 +55,7 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
   }
   const probe = probeSentence(report.samples.probe);
   if (probe) parts.push(`<p>${e(probe)}</p>`);
+  if (report.checkpoints) parts.push(`<h2>Quiet checkpoints</h2><p>${e(checkpointSentence(report.checkpoints))}</p>`);
   parts.push(`<h2>HTTP load</h2><p>${e(httpSentence(report.http))}</p>`);
   parts.push('<h2>Charts</h2>', chartDivs(charts));
   parts.push('<h2>Heap snapshot diff</h2>');

@@ -3,6 +3,7 @@
  * top culprits from the snapshot diff and attribution, fidelity and the run's facts. Sized for
  * a PR comment or a CI job summary. Pure: a function of the report.
  */
+import { checkpointSentence } from './checkpoint-text.js';
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
@@ -58,6 +59,7 @@ export function renderSummaryMd(report: Report): string {
   if (probe) lines.push('', probe);
   const heap = report.series['server.heapUsed'];
   lines.push('', `Heap after GC: ${formatTrend(heap, true)} per simulated hour.`);
+  if (report.checkpoints) lines.push('', checkpointSentence(report.checkpoints));
   lines.push('', httpSentence(report.http));
   if (report.snapshotDiff && report.snapshotDiff.topGrowing.length > 0) {
     lines.push('', '## Top growing constructors (heap snapshots)', '', '| constructor | objects | size | retainer path |', '|---|---|---|---|');

@@ -21,6 +21,7 @@ import { diffHeapSnapshots } from '../probes/heap-diff.js';
 import { renderJunit } from '../report/junit.js';
 import { renderSummaryMd } from '../report/summary-md.js';
 import { writeHtmlReport } from './write-html.js';
+import type { CheckpointedPlan } from './checkpoints.js';
 import type { Sample } from '../sample.js';
 import type { MachineSpeed } from './machine-speed.js';
 import type { TimeScaleChoice } from './time-scale.js';
@@ -54,6 +55,9 @@ export interface RunRecord {
   readonly http?: HttpRunInfo;
 }
 
+/** The idle baseline checkpoint of a run folder (one JSON sample), beside samples.ndjson. */
+export const BASELINE_FILE = 'baseline.json';
+
 export interface FinishInput {
   readonly config: ResolvedSoakConfig;
   readonly runId: string;
@@ -63,6 +67,8 @@ export interface FinishInput {
   readonly machineSpeed?: MachineSpeed;
   readonly store: { engine: string; version: string } | null;
   readonly samples: readonly Sample[];
+  /** The idle baseline checkpoint read before the first user (absent for runs without checkpoints). */
+  readonly baseline?: Sample | null;
   readonly snapshots: readonly SnapshotRecord[];
   readonly profiles?: readonly ProfileFile[];
   readonly interrupted: boolean;
@@ -130,6 +136,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
   const diff = await snapshotDiff(input.snapshots).catch(() => undefined);
   const analysis = analyse(input.samples, {
     budgets: config.budgets,
+    baseline: input.baseline ?? null,
+    users: config.users,
     warmupEndsAtSimMs: config.warmupHours * 3_600_000,
     leaksExpected: config.leaks,
     phases: scenarioPhases(config),
@@ -146,8 +154,12 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     status: analysis.verdict.status,
     leaks: analysis.verdict.leaks,
   });
+  const plan = input.timeScale as Partial<CheckpointedPlan>;
   const report = buildReport({
     ...(input.http ? { http: input.http } : {}),
+    ...(plan.checkpoints && plan.checkpoints.length > 0
+      ? { checkpointPlan: { everyHours: config.checkpointEveryHours, holdSeconds: config.checkpointHoldSeconds, holdRealSeconds: plan.holdRealSeconds ?? 0, addedWallSeconds: plan.addedWallSeconds ?? 0 } }
+      : {}),
     analysis,
     config: {
       scenario: config.scenario,

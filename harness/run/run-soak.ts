@@ -5,7 +5,7 @@
  * samples taken so far still become a (partial) report. With `--profile`, the heap profile is
  * read while the server still runs, and clinic's output is checked after it stopped.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimClock } from '../../common/sim-clock.js';
 import { leaksForSide } from '../../common/leaks.js';
@@ -27,11 +27,13 @@ import { startLoadProcess, type LoadHandle } from './load-process.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 import { makeRunId } from './run-id.js';
 import type { RunListener } from './run-events.js';
-import { runSoakLoop, type LoopResult } from './soak-loop.js';
+import { readSample, runSoakLoop, type LoopResult } from './soak-loop.js';
+import { planCheckpoints, withCheckpoints, type CheckpointedPlan } from './checkpoints.js';
+import type { TimeScaleChoice } from './time-scale.js';
 import { spawnServer, type ServerHandle } from './spawn-server.js';
 import { measureMachineSpeed } from './machine-speed.js';
 import { planTimeScale } from './plan-time-scale.js';
-import { finishRun, writeRunRecord } from './finish-run.js';
+import { BASELINE_FILE, finishRun, writeRunRecord } from './finish-run.js';
 import { preflightProfile, RunProfiler } from '../profile/run-profiler.js';
 import { isScenarioFile } from '../../scenarios/scenario-file.js';
 import { loadRunScenario } from './target-load.js';
@@ -68,7 +70,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   // Before any process of the run exists, so it times this machine, not the run (machine-speed.ts).
   // Only the auto scale plans on capacity: a fixed --time-scale or an outside load needs no probe.
   const machineSpeed = config.timeScale === 'auto' && config.load !== 'external' && !userScenario ? measureMachineSpeed() : undefined;
-  const plan = userScenario ? planUserScenario(config, userScenario.scenario) : planTimeScale(config, machineSpeed?.factor);
+  const plan = planCheckpointHolds(config, userScenario ? planUserScenario(config, userScenario.scenario) : planTimeScale(config, machineSpeed?.factor));
   // run.json first: a run that dies still leaves what `report RUN_DIR` needs.
   const record = { config, runId, startedAt: startedAt.toISOString(), timeScale: plan, ...(machineSpeed ? { machineSpeed } : {}), store: null };
   writeRunRecord(runDir, record);
@@ -98,6 +100,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   let storeProbe: StoreProbe | null = null;
   let readStore: (() => Promise<StoreReading>) | undefined;
   const loop: LoopResult = { samples: [] as Sample[], snapshots: [] };
+  // The idle server's quiet reading before the first user (the end checkpoint's reference).
+  let baseline: Sample | null = null;
   let error: Error | null = null;
   let storeInfo: { engine: string; version: string } | null = null;
   const profiler = new RunProfiler(config.profile, runDir, clinicBin, emit);
@@ -176,6 +180,24 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       emit({ type: 'snapshot', label: 'baseline', path, bytes: taken.bytes, pauseMs: taken.pauseMs });
     }
 
+    // The idle baseline checkpoint: the heap collected until stable and every gauge read, with
+    // no user on yet. The end checkpoint, after the cool-down, is judged against it.
+    if (plan.checkpoints.length > 0) {
+      const baselineFile = join(runDir, BASELINE_FILE);
+      baseline = await readSample(
+        { config, clock: new SimClock({ scale: 1 }), runDir, inspector, scrape: scrapeFor(metricsUrl, metricsToken), ...(readStore ? { readStore } : {}), load: null, writer: { write: (x) => writeFileSync(baselineFile, `${JSON.stringify(x)}\n`) }, emit, startedRealMs: startedAt.getTime() },
+        { scrapeFailures: 0, scrapeLimit: Number.POSITIVE_INFINITY },
+        {
+          seq: -1,
+          phase: 'warmup',
+          stable: true,
+          lr: null,
+          checkpoint: (_server, readRealMs) => ({ kind: 'baseline', atSimMs: 0, settleRealMs: 0, inFlight: 0, overran: false, readRealMs }),
+        },
+      );
+      emit({ type: 'log', message: `baseline checkpoint: heap ${(baseline.server.heapUsed / 1048576).toFixed(1)} MiB after ${baseline.server.gcRounds ?? 1} GC(s)${baseline.server.heapStable === false ? ' (not stable)' : ''}` });
+    }
+
     // Simulated time 0 lies LOAD_START_ALLOWANCE_MS ahead, so the load's workers are up before
     // the scenario's day begins and no planned action is late from the start.
     // The server's clock starts at the same epoch, so every process changes scale at the same
@@ -209,7 +231,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         clock,
         runDir,
         inspector,
-        scrape: () => scrapeMetrics(metricsUrl, { timeoutMs: 10_000, ...(metricsToken === undefined ? {} : { bearerToken: metricsToken }) }),
+        scrape: scrapeFor(metricsUrl, metricsToken),
+        checkpoints: plan.checkpoints,
         ...(readStore ? { readStore } : {}),
         load,
         http,
@@ -253,6 +276,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     ...(machineSpeed ? { machineSpeed } : {}),
     store: storeInfo,
     samples: loop.samples,
+    baseline,
     snapshots: loop.snapshots,
     profiles: profiler.files,
     interrupted,
@@ -261,6 +285,24 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   });
   const exitCode: ExitCode = runExitCode({ interrupted, errorCode: error ? exitCodeOf(error) : null, status: report.verdict.status, leaks: report.verdict.leaks });
   return { exitCode, runDir, report, error };
+}
+
+/** The run's /metrics scrape (10 s time-out, the server's bearer token when it has one). */
+function scrapeFor(metricsUrl: string, metricsToken: string | undefined): () => Promise<Record<string, number>> {
+  return () => scrapeMetrics(metricsUrl, { timeoutMs: 10_000, ...(metricsToken === undefined ? {} : { bearerToken: metricsToken }) });
+}
+
+/**
+ * The plan with its quiet checkpoints (checkpoints.ts): every `checkpointEveryHours` and at each
+ * scenario phase's end within the soak hours. Only the built-in virtual users read the holds
+ * from the clock; an outside load (k6) would run through them, so it gets no holds, only the
+ * idle baseline and end readings (which need no hold).
+ */
+function planCheckpointHolds(config: ResolvedSoakConfig, plan: TimeScaleChoice): CheckpointedPlan {
+  if (config.load !== 'vus') return withCheckpoints(plan, [], config.maxWallMinutes);
+  const phaseEndsHours = plan.phases.map((p) => p.toHour).filter((h) => h <= config.hours);
+  const checkpoints = planCheckpoints({ hours: config.hours, everyHours: config.checkpointEveryHours, phaseEndsHours, holdRealMs: config.checkpointHoldSeconds * 1000 });
+  return withCheckpoints(plan, checkpoints, config.maxWallMinutes);
 }
 
 /**

@@ -7,16 +7,18 @@
 import { join } from 'node:path';
 import type { SimClock } from '../../common/sim-clock.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
-import type { Phase, Sample, ServerProbe, StoreReading } from '../sample.js';
+import type { CheckpointInfo, Phase, Sample, ServerProbe, StoreReading } from '../sample.js';
+import type { PlannedCheckpoint } from './checkpoints.js';
 import { InterruptedError, TargetError } from '../errors.js';
 import { ProbeError } from '../probes/probe-error.js';
-import type { LoadHandle } from './load-process.js';
+import type { LoadHandle, LoadReport } from './load-process.js';
 import type { HttpLoadHandle } from '../load/http-load.js';
 import type { NdjsonWriter } from './ndjson-writer.js';
 import type { RunEvent } from './run-events.js';
 
 export interface ServerSampler {
-  sample(): Promise<ServerProbe>;
+  /** `stable`: collect until the heap is stable (a checkpoint). */
+  sample(options?: { readonly stable?: boolean }): Promise<ServerProbe>;
   takeHeapSnapshot(filePath: string): Promise<{ bytes: number; pauseMs: number }>;
 }
 
@@ -31,7 +33,7 @@ export interface LoopDeps {
   readonly load: LoadHandle | null;
   /** The HTTP load (autocannon on the REST endpoints), or null when the run has none. */
   readonly http?: HttpLoadHandle | null;
-  readonly writer: NdjsonWriter<Sample>;
+  readonly writer: Pick<NdjsonWriter<Sample>, 'write'>;
   readonly signal: AbortSignal;
   /** Rejects when the server or the load process fails; raced against every wait. */
   readonly failure: Promise<never>;
@@ -39,6 +41,8 @@ export interface LoopDeps {
   readonly startedRealMs: number;
   /** Awaited when a phase begins, before its first sample (e.g. to start a heap profile at the soak). */
   readonly onPhase?: (phase: Phase) => Promise<void>;
+  /** The run's quiet checkpoints, in simulated order (harness/run/checkpoints.ts). @default none */
+  readonly checkpoints?: readonly PlannedCheckpoint[];
 }
 
 export interface LoopResult {
@@ -103,18 +107,151 @@ export async function snapshot(deps: Pick<LoopDeps, 'inspector' | 'runDir' | 'cl
   deps.emit({ type: 'snapshot', label, path, bytes: taken.bytes, pauseMs: taken.pauseMs });
 }
 
+/** Mutable state of one loop: the failed scrapes in a row (the limit ends the run). */
+interface ReadState {
+  scrapeFailures: number;
+  readonly scrapeLimit: number;
+}
+
+/** What one reading needs besides the deps: its number, phase, whether the heap is collected until stable, and the load report to use. */
+interface ReadSpec {
+  readonly seq: number;
+  readonly phase: Phase;
+  readonly stable: boolean;
+  readonly lr: LoadReport | null;
+  readonly checkpoint?: (server: ServerProbe, readRealMs: number) => CheckpointInfo;
+}
+
+/**
+ * Reads the server (inspector), /metrics, the store and the given load report into one sample,
+ * streams it to samples.ndjson and returns it. Throws (after writing) when the store restarted or
+ * /metrics failed too often in a row: the samples so far stay evidence.
+ */
+export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'onPhase' | 'checkpoints' | 'http'> & Pick<LoopDeps, 'http'>, state: ReadState, spec: ReadSpec): Promise<Sample> {
+  const { clock } = deps;
+  const t0 = performance.now();
+  const { lr } = spec;
+  // The load's clock read at the same wall-clock instant as the harness's (clock drift).
+  const reading = lr?.load.clock;
+  const loadClock = reading ? { offsetSimMs: reading.simMs - clock.simAt(reading.epochMs), ageRealMs: Date.now() - reading.epochMs } : undefined;
+  const server = await deps.inspector.sample({ stable: spec.stable });
+  // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
+  // error beside them; the inspector and store readings still make it evidence.
+  let metrics: Record<string, number> = {};
+  let scrapeError: string | undefined;
+  try {
+    metrics = await deps.scrape();
+    state.scrapeFailures = 0;
+  } catch (err) {
+    state.scrapeFailures++;
+    scrapeError = messageOf(err);
+    deps.emit({ type: 'log', message: `/metrics failed at sample ${spec.seq} (${state.scrapeFailures} in a row, limit ${state.scrapeLimit}): ${scrapeError}` });
+  }
+  let store: StoreReading | null = null;
+  let storeError: string | undefined;
+  let storeRestarted = false;
+  if (deps.readStore) {
+    try {
+      store = await deps.readStore();
+    } catch (err) {
+      storeError = messageOf(err);
+      storeRestarted = err instanceof ProbeError && err.code === 'ERR_STORE_RESTARTED';
+    }
+  }
+  const checkpoint = spec.checkpoint?.(server, performance.now() - t0);
+  const sample: Sample = {
+    seq: spec.seq,
+    simMs: clock.now(),
+    realMs: Date.now() - deps.startedRealMs,
+    phase: spec.phase,
+    server,
+    metrics,
+    client: lr?.client ?? null,
+    load: lr ? { ...lr.load, readAtSimMs: lr.simMs } : null,
+    harnessHeapUsed: process.memoryUsage().heapUsed,
+    // The HTTP window closes at this sample (its last one right after the stop, then null).
+    ...(deps.http ? { http: deps.http.takeWindow() } : {}),
+    store,
+    ...(scrapeError === undefined ? {} : { scrapeError }),
+    ...(storeError === undefined ? {} : { storeError }),
+    ...(loadClock ? { loadClock } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
+  };
+  deps.writer.write(sample);
+  // After the sample is written: the samples so far stay evidence, a partial report is made of them.
+  if (storeRestarted) {
+    throw new TargetError('ERR_STORE', `${storeError ?? 'the store restarted'}; the server's data and indexes since then are not the run's`);
+  }
+  if (state.scrapeFailures >= state.scrapeLimit) {
+    throw new TargetError('ERR_TARGET', `/metrics did not answer at ${state.scrapeFailures} samples in a row (limit ${state.scrapeLimit}); last: ${scrapeError}`);
+  }
+  return sample;
+}
+
+/**
+ * Real ms a checkpoint waits, from its hold's start, for the actions in flight to finish before
+ * it reads anyway (and records how many were left): an IM's ack p99 under load is ~100 ms here,
+ * so half a second lets nearly all finish while leaving most of a 2 s hold for the reads.
+ */
+export const CHECKPOINT_SETTLE_MAX_MS = 500;
+/** Real ms between two questions to the load while a checkpoint settles. */
+const SETTLE_POLL_MS = 50;
+
+/** At a hold's start: waits until the load has no action in flight (or the settle limit), then returns its newest report. */
+async function settle(deps: LoopDeps): Promise<{ lr: LoadReport | null; settleRealMs: number }> {
+  const t0 = performance.now();
+  if (!deps.load) return { lr: null, settleRealMs: 0 };
+  for (;;) {
+    const lr = await deps.load.reportNow(1_000);
+    const waited = performance.now() - t0;
+    if (!lr || (lr.load.pendingActions ?? 0) <= 0 || waited >= CHECKPOINT_SETTLE_MAX_MS) return { lr, settleRealMs: waited };
+    await wait(SETTLE_POLL_MS, deps);
+  }
+}
+
 export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void> {
   const { config, clock } = deps;
   const stepSim = config.sampleEveryMinutes * 60_000;
   const endSim = (config.hours + config.cooldownHours) * HOUR;
   let phase: Phase | null = null;
   let loadStopped = false;
-  const scrapeLimit = scrapeFailureLimit(config);
-  let scrapeFailures = 0;
+  const state: ReadState = { scrapeFailures: 0, scrapeLimit: scrapeFailureLimit(config) };
+  const checkpoints = deps.checkpoints ?? [];
+  let nextCheckpoint = 0;
 
   // Samples fall on multiples of the step; a slow sample or a snapshot skips missed slots
-  // instead of firing a burst of back-to-back samples.
+  // instead of firing a burst of back-to-back samples. A checkpoint takes the place of the
+  // regular samples that fall inside its hold.
   for (let seq = 0, nextSim = 0; ; seq++) {
+    const cp = checkpoints[nextCheckpoint];
+    if (cp && cp.simMs <= nextSim) {
+      nextCheckpoint++;
+      await wait(clock.realUntil(cp.simMs), deps);
+      const holdEnd = cp.simMs + cp.holdSimMs;
+      const { lr, settleRealMs } = await settle(deps);
+      const sample = await readSample(deps, state, {
+        seq,
+        // The checkpoint closes the stretch before it (the one at the soak's end is the soak's).
+        phase: phaseAt(Math.max(0, cp.simMs - 1), config),
+        stable: true,
+        lr,
+        checkpoint: (_server, readRealMs) => ({
+          kind: cp.reason,
+          atSimMs: cp.simMs,
+          settleRealMs,
+          inFlight: lr?.load.pendingActions ?? 0,
+          overran: clock.now() > holdEnd,
+          readRealMs,
+        }),
+      });
+      out.samples.push(sample);
+      deps.emit({ type: 'sample', sample, totalSimMs: endSim });
+      if (sample.checkpoint?.overran) {
+        deps.emit({ type: 'log', message: `checkpoint at ${(cp.simMs / HOUR).toFixed(2)} h overran its ${cp.holdSimMs} ms hold (settle ${settleRealMs.toFixed(0)} ms, reads ${sample.checkpoint.readRealMs.toFixed(0)} ms): the load had restarted during its reads` });
+      }
+      nextSim = Math.min(endSim, (Math.floor(holdEnd / stepSim) + 1) * stepSim);
+      continue;
+    }
     await wait(clock.realUntil(nextSim), deps);
     const simNow = clock.now();
     const current = phaseAt(Math.min(simNow, endSim), config);
@@ -134,60 +271,20 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     // round trip to every busy worker (~2 s under load here), so the sample uses the latest one
     // and asks only when there is none yet.
     const lr = deps.load?.latest() ?? (deps.load && !loadStopped ? await deps.load.reportNow() : null);
-    // The load's clock read at the same wall-clock instant as the harness's (clock drift).
-    const reading = lr?.load.clock;
-    const loadClock = reading ? { offsetSimMs: reading.simMs - clock.simAt(reading.epochMs), ageRealMs: Date.now() - reading.epochMs } : undefined;
-    const server = await deps.inspector.sample();
-    // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
-    // error beside them; the inspector and store readings still make it evidence.
-    let metrics: Record<string, number> = {};
-    let scrapeError: string | undefined;
-    try {
-      metrics = await deps.scrape();
-      scrapeFailures = 0;
-    } catch (err) {
-      scrapeFailures++;
-      scrapeError = messageOf(err);
-      deps.emit({ type: 'log', message: `/metrics failed at sample ${seq} (${scrapeFailures} in a row, limit ${scrapeLimit}): ${scrapeError}` });
-    }
-    let store: StoreReading | null = null;
-    let storeError: string | undefined;
-    let storeRestarted = false;
-    if (deps.readStore) {
-      try {
-        store = await deps.readStore();
-      } catch (err) {
-        storeError = messageOf(err);
-        storeRestarted = err instanceof ProbeError && err.code === 'ERR_STORE_RESTARTED';
-      }
-    }
-    const sample: Sample = {
+    // The last sample, after the cool-down, is the run's end checkpoint: every user gone, the
+    // heap collected until stable, to set against the idle baseline read before the first user.
+    const last = nextSim >= endSim && (phase === 'cooldown' || config.cooldownHours <= 0);
+    const sample = await readSample(deps, state, {
       seq,
-      simMs: clock.now(),
-      realMs: Date.now() - deps.startedRealMs,
       phase,
-      server,
-      metrics,
-      client: lr?.client ?? null,
-      load: lr ? { ...lr.load, readAtSimMs: lr.simMs } : null,
-      harnessHeapUsed: process.memoryUsage().heapUsed,
-      // The HTTP window closes at this sample (its last one right after the stop, then null).
-      ...(deps.http ? { http: deps.http.takeWindow() } : {}),
-      store,
-      ...(scrapeError === undefined ? {} : { scrapeError }),
-      ...(storeError === undefined ? {} : { storeError }),
-      ...(loadClock ? { loadClock } : {}),
-    };
-    deps.writer.write(sample);
+      stable: last,
+      lr,
+      ...(last
+        ? { checkpoint: (_s: ServerProbe, readRealMs: number): CheckpointInfo => ({ kind: 'end', atSimMs: endSim, settleRealMs: 0, inFlight: lr?.load.pendingActions ?? 0, overran: false, readRealMs }) }
+        : {}),
+    });
     out.samples.push(sample);
     deps.emit({ type: 'sample', sample, totalSimMs: endSim });
-    // After the sample is written: the samples so far stay evidence, a partial report is made of them.
-    if (storeRestarted) {
-      throw new TargetError('ERR_STORE', `${storeError ?? 'the store restarted'}; the server's data and indexes since then are not the run's`);
-    }
-    if (scrapeFailures >= scrapeLimit) {
-      throw new TargetError('ERR_TARGET', `/metrics did not answer at ${scrapeFailures} samples in a row (limit ${scrapeLimit}); last: ${scrapeError}`);
-    }
 
     // The end comes after a cool-down sample: a slow sample that overshot the soak's end (a
     // saturated server) still gets the load stopped and the server's return to baseline read.

@@ -1,0 +1,128 @@
+/**
+ * Leak judgements on quiet checkpoints (harness/run/checkpoints.ts): readings taken with the load
+ * held and the heap collected until stable, where the heap no longer follows the momentary load.
+ *  - the soak's heap trend: the Theil–Sen slope over the soak's checkpoints (trend.ts), per
+ *    simulated hour, judged against the heap budget (rules.ts heapSlopeRule uses it when the run
+ *    has enough checkpoints);
+ *  - `heap-cooldown`: the end checkpoint (after the cool-down, every user gone) against the idle
+ *    baseline read before the first user arrived. What the server still holds then is what the
+ *    run retained; the end snapshot's diff names it.
+ */
+import type { Sample } from '../sample.js';
+import type { Budgets } from './budgets.js';
+import type { RuleResult } from './rule-types.js';
+import { trendPerHour, type TrendResult } from './trend.js';
+
+/** A quiet soak checkpoint: held, read before the hold ended (not overran), inside the soak after warm-up. */
+export function soakCheckpoints(samples: readonly Sample[], warmupEndsAtSimMs: number): Sample[] {
+  return samples.filter((s) => {
+    const c = s.checkpoint;
+    return c !== undefined && c.kind !== 'baseline' && c.kind !== 'end' && !c.overran && c.atSimMs >= warmupEndsAtSimMs && s.phase === 'soak';
+  });
+}
+
+/** Checkpoints that ran into the load's restart (their reading was not quiet), counted for the evidence. */
+export function overranCheckpoints(samples: readonly Sample[]): number {
+  return samples.filter((s) => s.checkpoint?.overran === true).length;
+}
+
+/** The heap trend over the soak's checkpoints, each placed at its hold's start. */
+export function checkpointHeapTrend(checkpoints: readonly Sample[]): TrendResult {
+  return trendPerHour(checkpoints.map((s) => ({ simMs: s.checkpoint?.atSimMs ?? s.simMs, value: s.server.heapUsed })));
+}
+
+/** The run's end checkpoint (the last sample, read after the cool-down with the heap stable), if it has one. */
+export function endCheckpoint(samples: readonly Sample[]): Sample | undefined {
+  const last = samples[samples.length - 1];
+  return last?.checkpoint?.kind === 'end' ? last : undefined;
+}
+
+const MiB = 1024 * 1024;
+const mib = (bytes: number): string => (bytes / MiB).toFixed(2);
+
+/**
+ * The heap after the cool-down against the idle baseline: fails when the server retains more
+ * than `cooldownHeapRetainedBytes` (+ `cooldownHeapRetainedBytesPerUser` × users) once every
+ * user has gone. Not applicable (absent) for runs without checkpoints.
+ */
+export function heapCooldownRule(samples: readonly Sample[], baseline: Sample | null | undefined, b: Budgets, users: number): RuleResult | null {
+  if (!baseline) return null;
+  const metric = 'server.heapUsed';
+  const unit = 'bytes';
+  const budget = b.cooldownHeapRetainedBytes + b.cooldownHeapRetainedBytesPerUser * users;
+  const end = endCheckpoint(samples);
+  const budgetText = `${mib(b.cooldownHeapRetainedBytes)} MiB + ${(b.cooldownHeapRetainedBytesPerUser / 1024).toFixed(0)} KiB × ${users} users = ${mib(budget)} MiB`;
+  if (!end) {
+    return { id: 'heap-cooldown', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: 'no end checkpoint: the run ended before its cool-down was read' } };
+  }
+  const retained = end.server.heapUsed - baseline.server.heapUsed;
+  const stable = end.server.heapStable !== false && baseline.server.heapStable !== false;
+  const sockets = end.metrics['rol_connected_sockets'];
+  const text =
+    `heap after the cool-down ${mib(end.server.heapUsed)} MiB vs the idle baseline ${mib(baseline.server.heapUsed)} MiB before the first user: ` +
+    `${retained >= 0 ? '+' : ''}${mib(retained)} MiB retained (budget ${budgetText}; ${end.server.gcRounds ?? 1} and ${baseline.server.gcRounds ?? 1} GCs` +
+    `${stable ? ', both stable' : ', NOT stable'}${sockets === undefined ? '' : `; ${sockets} sockets left`})`;
+  if (retained > budget) return { id: 'heap-cooldown', status: 'fail', evidence: { metric, value: retained, budget, unit, text } };
+  if (!stable) return { id: 'heap-cooldown', status: 'inconclusive', evidence: { metric, value: retained, budget, unit, text: `${text}: a heap that did not settle is no reading` } };
+  return { id: 'heap-cooldown', status: 'pass', evidence: { metric, value: retained, budget, unit, text } };
+}
+
+/** What the run's checkpoints were and what they cost, for the report. */
+export interface CheckpointSummary {
+  /** Checkpoints read (holds in the soak, the baseline and the end), by kind. */
+  readonly taken: number;
+  readonly holds: number;
+  /** Holds whose reads ran past their end (the load had restarted), and readings whose heap never settled. */
+  readonly overran: number;
+  readonly unstable: number;
+  /** Actions still in flight when a hold's reading began, summed over the holds. */
+  readonly inFlight: number;
+  /** Real ms the reads took (median, max) and the settle before them (median, max). */
+  readonly readRealMsMedian: number | null;
+  readonly readRealMsMax: number | null;
+  readonly settleRealMsMedian: number | null;
+  readonly settleRealMsMax: number | null;
+  /** Heap of the idle baseline and the end checkpoint, bytes (null when not read). */
+  readonly baselineHeap: number | null;
+  readonly endHeap: number | null;
+  /** The soak's checkpoint heap series: hold start (simulated h) and heap (bytes), for the report's chart. */
+  readonly series: ReadonlyArray<{ readonly hour: number; readonly heapUsed: number; readonly overran: boolean }>;
+}
+
+function medianOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+export function summariseCheckpoints(samples: readonly Sample[], baseline: Sample | null | undefined): CheckpointSummary {
+  const all = [...(baseline ? [baseline] : []), ...samples.filter((s) => s.checkpoint)];
+  const holds = all.filter((s) => s.checkpoint && s.checkpoint.kind !== 'baseline' && s.checkpoint.kind !== 'end');
+  const reads = all.map((s) => s.checkpoint?.readRealMs ?? 0);
+  const settles = holds.map((s) => s.checkpoint?.settleRealMs ?? 0);
+  return {
+    taken: all.length,
+    holds: holds.length,
+    overran: holds.filter((s) => s.checkpoint?.overran).length,
+    unstable: all.filter((s) => s.server.heapStable === false).length,
+    inFlight: holds.reduce((sum, s) => sum + (s.checkpoint?.inFlight ?? 0), 0),
+    readRealMsMedian: medianOf(reads),
+    readRealMsMax: reads.length > 0 ? Math.max(...reads) : null,
+    settleRealMsMedian: medianOf(settles),
+    settleRealMsMax: settles.length > 0 ? Math.max(...settles) : null,
+    baselineHeap: baseline?.server.heapUsed ?? null,
+    endHeap: endCheckpoint(samples)?.server.heapUsed ?? null,
+    series: holds.map((s) => ({ hour: (s.checkpoint?.atSimMs ?? s.simMs) / 3_600_000, heapUsed: s.server.heapUsed, overran: s.checkpoint?.overran === true })),
+  };
+}
+
+/** The series key of the heap trend over the soak's quiet checkpoints. */
+export const CHECKPOINT_HEAP_SERIES = 'checkpoints.heapUsed';
+
+/** `series` with the checkpoint heap trend added when the run has soak checkpoints. */
+export function withCheckpointSeries(series: Readonly<Record<string, TrendResult>>, samples: readonly Sample[], warmupEndsAtSimMs: number): Readonly<Record<string, TrendResult>> {
+  const quiet = soakCheckpoints(samples, warmupEndsAtSimMs);
+  if (quiet.length === 0) return series;
+  return { ...series, [CHECKPOINT_HEAP_SERIES]: checkpointHeapTrend(quiet) };
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateRules } from '../../harness/analysis/rules.js';
+import { DEFAULT_BUDGETS } from '../../harness/analysis/budgets.js';
+import { summariseCheckpoints } from '../../harness/analysis/checkpoint-rules.js';
+import type { CheckpointInfo, Sample } from '../../harness/sample.js';
+import { gaussian, sawtooth } from './synthetic.js';
+import { HOUR, MiB, makeRun } from './samples.js';
+
+const WARMUP_END = 2 * HOUR;
+
+/**
+ * A 25-hour run at 15-minute samples whose regular samples follow the load (a day-shaped cycle:
+ * a busy morning, a backlog drained over lunch, an idle night, with sawtooth GC on top), and
+ * whose hourly quiet checkpoints read `quiet(hour)` plus post-GC noise. The last sample is the
+ * end checkpoint, read `endHeap` bytes after the cool-down.
+ */
+function dayRun(quiet: (hour: number) => number, endHeap: number, seed = 7): Sample[] {
+  const noise = gaussian(seed);
+  const load = (h: number) => {
+    const t = h % 24;
+    const busy = t < 4 ? 1 : t < 5 ? 0.6 + 0.4 * (5 - t) : t < 16 ? 0.8 : t < 18 ? 0.5 : 0.1;
+    return 12 * MiB * busy + sawtooth(h, 3 * MiB, 0.75);
+  };
+  const run = makeRun({ warmup: 8, soak: 92, cooldown: 2, at: (_p, hour) => ({ heapUsed: 30 * MiB + quiet(hour) + load(hour) }) });
+  return run.map((s, i) => {
+    const hour = s.simMs / HOUR;
+    const last = i === run.length - 1;
+    const onHour = Number.isInteger(hour) && s.phase !== 'cooldown';
+    if (!onHour && !last) return s;
+    const checkpoint: CheckpointInfo = { kind: last ? 'end' : 'cadence', atSimMs: s.simMs, settleRealMs: 5, inFlight: 0, overran: false, readRealMs: 150 };
+    const heapUsed = last ? endHeap : 30 * MiB + quiet(hour) + noise() * 40 * 1024;
+    // A checkpoint closes the stretch before it: the one at the warm-up's end is the warm-up's.
+    return { ...s, phase: hour <= 2 ? 'warmup' : s.phase, server: { ...s.server, heapUsed, gcRounds: 2, heapStable: true }, checkpoint };
+  });
+}
+
+function baseline(heapUsed: number, stable = true): Sample {
+  const s = makeRun({ warmup: 1, soak: 0, cooldown: 0 })[0] as Sample;
+  return { ...s, seq: -1, server: { ...s.server, heapUsed, gcRounds: 2, heapStable: stable }, checkpoint: { kind: 'baseline', atSimMs: 0, settleRealMs: 0, inFlight: 0, overran: false, readRealMs: 120 } };
+}
+
+const rule = (samples: readonly Sample[], id: string, base: Sample | null = null) =>
+  evaluateRules(samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: WARMUP_END, baseline: base, users: 100 }).find((r) => r.id === id);
+
+describe('heap-slope on quiet checkpoints', () => {
+  it('passes a flat server whose heap between checkpoints follows a day-shaped load cycle', () => {
+    const r = rule(dayRun(() => 0, 30 * MiB), 'heap-slope');
+    expect(r?.evidence.text).toMatch(/on 23 quiet checkpoints/);
+    expect(r?.status).toBe('pass');
+  });
+
+  it('fails a planted growth of 3 MiB per simulated hour (budget 1 MiB/h) and its interval covers it', () => {
+    const r = rule(dayRun((h) => 3 * MiB * h, 30 * MiB), 'heap-slope');
+    expect(r?.status).toBe('fail');
+    expect(r?.evidence.lo).toBeLessThanOrEqual(3 * MiB);
+    expect(r?.evidence.hi).toBeGreaterThanOrEqual(3 * MiB);
+  });
+
+  it('falls back to every soak sample, and says so, when a run has fewer checkpoints than a trend needs', () => {
+    const few = dayRun(() => 0, 30 * MiB).map((s) => (s.checkpoint && s.checkpoint.kind === 'cadence' && s.simMs > 8 * HOUR ? (({ checkpoint: _c, ...rest }) => rest)(s) : s));
+    const r = rule(few, 'heap-slope');
+    expect(r?.evidence.text).toMatch(/on all \d+ soak samples \(\d quiet checkpoints, fewer than the 8/);
+  });
+
+  it('leaves out a checkpoint whose reads overran its hold', () => {
+    const run = dayRun(() => 0, 30 * MiB).map((s) => (s.checkpoint?.kind === 'cadence' && s.simMs === 10 * HOUR ? { ...s, server: { ...s.server, heapUsed: 90 * MiB }, checkpoint: { ...s.checkpoint, overran: true } } : s));
+    const r = rule(run, 'heap-slope');
+    expect(r?.evidence.text).toMatch(/on 22 quiet checkpoints/);
+    expect(summariseCheckpoints(run, null).overran).toBe(1);
+  });
+});
+
+describe('heap-cooldown: the end checkpoint against the idle baseline', () => {
+  const budget = DEFAULT_BUDGETS.cooldownHeapRetainedBytes + 100 * DEFAULT_BUDGETS.cooldownHeapRetainedBytesPerUser;
+
+  it('passes what stays within the budget and fails what exceeds it, naming both readings', () => {
+    const base = baseline(25 * MiB);
+    const ok = rule(dayRun(() => 0, 25 * MiB + budget - MiB), 'heap-cooldown', base);
+    expect(ok?.status).toBe('pass');
+    const bad = rule(dayRun(() => 0, 25 * MiB + budget + MiB), 'heap-cooldown', base);
+    expect(bad?.status).toBe('fail');
+    expect(bad?.evidence.value).toBe(budget + MiB);
+    expect(bad?.evidence.text).toMatch(/idle baseline 25\.00 MiB/);
+  });
+
+  it('is inconclusive on a heap that never settled, and absent without a baseline', () => {
+    expect(rule(dayRun(() => 0, 26 * MiB), 'heap-cooldown', baseline(25 * MiB, false))?.status).toBe('inconclusive');
+    expect(rule(dayRun(() => 0, 26 * MiB), 'heap-cooldown', null)).toBeUndefined();
+  });
+
+  it('is inconclusive when the run ended before its end checkpoint', () => {
+    const cut = dayRun(() => 0, 26 * MiB).slice(0, -1);
+    expect(rule(cut, 'heap-cooldown', baseline(25 * MiB))?.status).toBe('inconclusive');
+  });
+});
