@@ -62,6 +62,11 @@ export interface LoadCounts {
    * 'request-poll', 'weather'), cumulative. Absent in samples from before it was counted.
    */
   readonly timerEvents?: Readonly<Record<string, number>>;
+  /**
+   * Errors and failed sends by where and code (`im:send:ack-timeout`, `im:read:forbidden`…),
+   * cumulative, so a run's failures can be told apart. Absent in samples from before it was counted.
+   */
+  readonly errorCodes?: Readonly<Record<string, number>>;
   /** Simulated ms at which the load read these counts (a report can be up to 1 s real old). */
   readonly readAtSimMs?: number;
   /** Round-trip latency of im:send → ack over the last report window, real ms. */

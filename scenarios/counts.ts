@@ -67,12 +67,17 @@ export function mergeClientCounts(a: ClientCounts, b: ClientCounts): ClientCount
 export type LoadTotals = Omit<LoadCounts, 'latencyMs'>;
 
 /** What a worker counts as it goes: every counter present (the clock is read at collect). */
-export type WorkerTotals = Mutable<Required<Omit<LoadTotals, 'clock' | 'readAtSimMs' | 'timerEvents'>>> & { actions: Record<string, number>; timerEvents: Record<string, number> };
+export type WorkerTotals = Mutable<Required<Omit<LoadTotals, 'clock' | 'readAtSimMs' | 'timerEvents' | 'errorCodes'>>> & {
+  actions: Record<string, number>;
+  timerEvents: Record<string, number>;
+  errorCodes: Record<string, number>;
+};
 
 export function emptyLoadTotals(): WorkerTotals {
   return {
     actions: {},
     timerEvents: {},
+    errorCodes: {},
     plannedActions: 0,
     doneActions: 0,
     failedActions: 0,
@@ -92,9 +97,12 @@ export function mergeLoadTotals(a: LoadTotals, b: LoadTotals): LoadTotals {
   for (const [k, n] of Object.entries(b.actions)) actions[k] = (actions[k] ?? 0) + n;
   const timerEvents: Record<string, number> = { ...a.timerEvents };
   for (const [k, n] of Object.entries(b.timerEvents ?? {})) timerEvents[k] = (timerEvents[k] ?? 0) + n;
+  const errorCodes: Record<string, number> = { ...a.errorCodes };
+  for (const [k, n] of Object.entries(b.errorCodes ?? {})) errorCodes[k] = (errorCodes[k] ?? 0) + n;
   return {
     actions,
     timerEvents,
+    errorCodes,
     plannedActions: a.plannedActions + b.plannedActions,
     doneActions: a.doneActions + b.doneActions,
     failedActions: (a.failedActions ?? 0) + (b.failedActions ?? 0),

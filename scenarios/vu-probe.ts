@@ -65,9 +65,10 @@ export class VuProbe implements ClientProbe {
     this.#settle.delete(clientId);
   }
 
-  messageFailed(clientId: string, _code: string): void {
+  messageFailed(clientId: string, code: string): void {
     this.#sentAt.delete(clientId);
     this.#totals.errors += 1;
+    this.#countCode('im:send', code);
     // Once per send, though a leaking window may report one failure several times.
     if (this.#settle.has(clientId)) this.#totals.messagesFailed += 1;
     this.#settled(clientId, false);
@@ -84,8 +85,14 @@ export class VuProbe implements ClientProbe {
     this.#handled.set(messageId, n + 1);
   }
 
-  error(_where: string, _code: string): void {
+  error(where: string, code: string): void {
     this.#totals.errors += 1;
+    this.#countCode(where, code);
+  }
+
+  #countCode(where: string, code: string): void {
+    const key = `${where}:${code}`;
+    this.#totals.errorCodes[key] = (this.#totals.errorCodes[key] ?? 0) + 1;
   }
 
   pendingRequests(requestIds: readonly string[]): void {

@@ -203,7 +203,7 @@ function collect(): WorkerCounts {
   let client = emptyClientCounts();
   for (const slot of slots) if (slot.vu) client = mergeClientCounts(client, slot.vu.counts());
   const epochMs = Date.now();
-  const load = { ...totals, actions: { ...totals.actions }, timerEvents: { ...totals.timerEvents }, clock: { simMs: clock.simAt(epochMs), epochMs } };
+  const load = { ...totals, actions: { ...totals.actions }, timerEvents: { ...totals.timerEvents }, errorCodes: { ...totals.errorCodes }, clock: { simMs: clock.simAt(epochMs), epochMs } };
   const counts: WorkerCounts = { client, load, latency: encode(latency) };
   latency.reset();
   return counts;

@@ -129,7 +129,9 @@ function assessPhase(w: PhaseWindow, inside: readonly Sample[], before: Sample |
   const bound = (k: number, n: number) => `${pct(k / n)}, 95% lower bound ${pct(wilsonLower(k, n))}`;
   if (failed !== null && planned !== null && over(failed, planned, share)) reasons.push(`${failed} actions failed or timed out (${bound(failed, planned)} of ${planned}; max ${pct(share)})`);
   if (unacked !== null && sent !== null && over(unacked, sent, share)) reasons.push(`${unacked} of ${sent} IMs not acknowledged (${bound(unacked, sent)}; max ${pct(share)})`);
-  if (errors !== null && planned !== null && over(errors, planned, share)) reasons.push(`${errors} load errors (${bound(errors, planned)} of ${planned} planned actions; max ${pct(share)})`);
+  if (errors !== null && planned !== null && over(errors, planned, share)) {
+    reasons.push(`${errors} load errors (${bound(errors, planned)} of ${planned} planned actions; max ${pct(share)})${codesText(first, last)}`);
+  }
   if (rest && over(rest.errors, rest.requests, b.httpErrorRateMax)) reasons.push(`${rest.errors} of ${rest.requests} REST requests failed (${bound(rest.errors, rest.requests)}; max ${pct(b.httpErrorRateMax)})`);
   if (rest?.planned && rest.requests / rest.planned < REST_MIN_RATIO) reasons.push(`REST ${rest.requests} of ${Math.round(rest.planned)} planned requests (${pct(rest.requests / rest.planned)}; need ≥ ${pct(REST_MIN_RATIO)})`);
   if (age !== null && age > LOAD_REPORT_AGE_MAX_MS) reasons.push(`load reports ${(age / 1000).toFixed(1)} s old (median; max ${LOAD_REPORT_AGE_MAX_MS / 1000} s): the load generator fell behind`);
@@ -173,4 +175,16 @@ export function saturationReasons(phases: readonly PhaseFidelity[]): string[] {
   return phases
     .filter((p) => p.status === 'saturated')
     .map((p) => `phase ${p.name} (${p.fromHour.toFixed(1)}–${p.toHour.toFixed(1)} h) saturated: ${p.reasons.join('; ')}`);
+}
+
+/** The phase's load errors by where and code, largest first (`: im:send:ack-timeout 30, …`), or '' when the load did not count codes. */
+function codesText(first: Sample['load'] | null, last: Sample['load'] | null): string {
+  const after = last?.errorCodes;
+  if (!after) return '';
+  const before = first?.errorCodes ?? {};
+  const rows = Object.entries(after)
+    .map(([code, n]) => [code, n - (before[code] ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return rows.length === 0 ? '' : `: ${rows.slice(0, 4).map(([code, n]) => `${code} ${n}`).join(', ')}${rows.length > 4 ? ', …' : ''}`;
 }

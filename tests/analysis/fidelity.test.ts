@@ -133,6 +133,25 @@ describe('fidelity per phase on a day-shaped run', () => {
     expect(afternoon?.backlogGrowth).toBeCloseTo(0, 9);
   });
 
+  it('load errors of a phase name their codes, counted within the phase only', () => {
+    const samples = day({ seed: 6 });
+    let extra = 0;
+    const hurt = samples.map((s) => {
+      if (phaseOf(s.simMs) === 'afternoon' && s.phase === 'soak') extra += 19;
+      const l = s.load as NonNullable<Sample['load']>;
+      // 5 time-outs happened before the afternoon; they must not be counted in it.
+      const codes = { 'im:send:ack-timeout': 5 + Math.round(extra * 0.75), 'im:read:forbidden': extra - Math.round(extra * 0.75) };
+      return { ...s, load: { ...l, errors: l.errors + 5 + extra, errorCodes: codes } };
+    });
+    const afternoon = assessFidelity(hurt, opts).phases.find((p) => p.name === 'afternoon');
+    const text = afternoon?.reasons.join(';') ?? '';
+    const errors = /(\d+) load errors/.exec(text)?.[1];
+    const timeouts = /im:send:ack-timeout (\d+)/.exec(text)?.[1];
+    const forbidden = /im:read:forbidden (\d+)/.exec(text)?.[1];
+    expect(Number(timeouts) + Number(forbidden)).toBe(Number(errors));
+    expect(Number(timeouts)).toBeGreaterThan(Number(forbidden));
+  });
+
   it('a handful of failures in a short phase is no evidence of a rate over 1%: judged on the 95% Wilson lower bound', () => {
     // 15 failed of lunch's ~1,160 planned is 1.3%, but its interval is [0.8%, 2.1%]: a run cannot
     // say from it that more than 1% fail (the afternoon's 2% of ~15,000 above can: [1.8%, 2.2%]).

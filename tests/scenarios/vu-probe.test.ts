@@ -30,3 +30,21 @@ describe('VuProbe.sendsSettled (a link-dropping gesture waits for the IMs in fli
     latency.destroy();
   });
 });
+
+describe('VuProbe error codes', () => {
+  it('counts failures and errors by where and code, and workers sum them', async () => {
+    const { mergeLoadTotals } = await import('../../scenarios/counts.js');
+    const latency = newHistogram();
+    const a = emptyLoadTotals();
+    const probe = new VuProbe(a, latency);
+    probe.messageSent('x');
+    probe.messageFailed('x', 'ack-timeout');
+    probe.error('im:read', 'forbidden');
+    probe.error('im:read', 'forbidden');
+    expect(a.errorCodes).toEqual({ 'im:send:ack-timeout': 1, 'im:read:forbidden': 2 });
+    const b = emptyLoadTotals();
+    b.errorCodes['im:send:ack-timeout'] = 3;
+    expect(mergeLoadTotals(a, b).errorCodes).toEqual({ 'im:send:ack-timeout': 4, 'im:read:forbidden': 2 });
+    latency.destroy();
+  });
+});
