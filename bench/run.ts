@@ -24,6 +24,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   capacity: () => import('./capacity-bench.js'),
   'event-cost': () => import('./event-cost-bench.js'),
   detection: () => import('./detection-bench.js'),
+  'checkpoint-power': () => import('./checkpoint-power-bench.js'),
   'false-alarms': () => import('./false-alarms-bench.js'),
   'detection-floor': () => import('./detection-floor-bench.js'),
   'users-1000': () => import('./users-1000-bench.js'),

@@ -1,28 +1,35 @@
 /**
- * Bytes retained per user action: regress post-GC heap used over the soak on the cumulative
- * count of each action type, with an intercept and a time term (per simulated hour) that soaks
- * up growth no action explains (caches, JIT, idle creep):
+ * Bytes retained per user action, from the quiet checkpoints (harness/run/checkpoints.ts) only:
+ * there the heap no longer carries the momentary load's garbage and in-flight work, so a change
+ * from one checkpoint to the next is what the actions between them left behind. Regress the
+ * checkpoint heap on the cumulative count of each action type, with an intercept and a time term
+ * (per simulated hour) that soaks up growth no action explains (caches, JIT, idle creep) — the
+ * checkpoint-to-checkpoint changes against the actions done between them, in level form:
  *
  *   heapUsed_i = a + c·hours_i + Σ_k b_k·actions_k,i + e_i
  *
- * b_k is bytes retained per action of type k, with a 95% t interval whose covariance is inflated
+ * b_k is bytes retained per action of type k, with a t interval whose covariance is inflated
  * by (1+ρ1)/(1−ρ1) for autocorrelated residuals (as trend.ts does), df = n_eff − p − 1.
  * Identifiability comes from rates varying over the day: at perfectly constant rates a
- * cumulative count is a multiple of time. Columns that are constant, or that the kept columns
- * explain with R² > MAX_COLLINEAR_R2, are dropped and listed with the reason.
+ * cumulative count is a multiple of time. Columns that are constant, or not identifiable apart
+ * from the kept ones (VIF above MAX_VIF), are dropped and listed with the reason. With m action
+ * terms each interval is at 1 − α/m (Bonferroni), so "retains memory" (the whole interval above
+ * 0) holds for all of them together at 1 − α; every term is reported, negative ones too.
  */
 import type { Sample } from '../sample.js';
 import { ols, rSquaredOn } from './least-squares.js';
-import { soakSamples } from './sample-read.js';
+import { soakCheckpoints } from './checkpoint-rules.js';
 import { effectiveSampleSize, lag1Autocorrelation, tTwoSided } from './stats.js';
-import { DEFAULT_CONFIDENCE, MS_PER_HOUR } from './trend.js';
+import { DEFAULT_CONFIDENCE, MIN_TREND_POINTS, MS_PER_HOUR } from './trend.js';
 
 /**
- * A column whose R² on the kept columns exceeds this (VIF > 1e6) is numerically degenerate:
- * its own variation is at the level of count rounding, so its coefficient would be noise.
- * Below it we keep the column and let its (wide) interval speak.
+ * Largest variance inflation factor (1 / (1 − R²) of a column on the kept ones) at which a
+ * coefficient is reported. Why 10: the usual rule of thumb (Kutner et al., Applied Linear
+ * Statistical Models); above it the fixed server's all-sample regression printed 42.7 KiB per
+ * drag and 231 KiB per window close at VIFs of 464–28,231, bytes that were not there.
  */
-export const MAX_COLLINEAR_R2 = 1 - 1e-6;
+export const MAX_VIF = 10;
+const MAX_COLLINEAR_R2 = 1 - 1 / MAX_VIF;
 /** Fewest residual degrees of freedom (n_eff − p − 1) for an interval worth printing. */
 export const MIN_RESIDUAL_DF = 3;
 
@@ -36,6 +43,12 @@ export interface AttributionTerm {
   readonly se: number;
   /** Actions of this type over the soak (hours for `time`). */
   readonly total: number;
+  /** Level of [lo, hi]: 1 − α/m for the m action terms (Bonferroni), the run's level for `time`. */
+  readonly level?: number;
+  /** The whole interval lies above 0 and its lower bound is material (AttributionOptions.materialBytesPerHour): this action retains memory. */
+  readonly retains?: boolean;
+  /** Variance inflation factor of the column on the other kept ones. */
+  readonly vif?: number;
 }
 
 export interface DroppedColumn {
@@ -66,15 +79,24 @@ export type AttributionResult = AttributionOk | AttributionInsufficient;
 
 export interface AttributionOptions {
   readonly warmupEndsAtSimMs?: number;
+  /**
+   * An action "retains memory" only when the lower bound of its bytes, at its rate over the
+   * soak, grows the heap faster than this, bytes per simulated hour (the heap slope budget):
+   * a few bytes per action that no budget would notice are reported, not named. @default 0
+   */
+  readonly materialBytesPerHour?: number;
   /** @default 0.95 */
   readonly level?: number;
 }
 
 export function attributeHeap(samples: readonly Sample[], options: AttributionOptions = {}): AttributionResult {
   const level = options.level ?? DEFAULT_CONFIDENCE;
-  const rows = soakSamples(samples, options.warmupEndsAtSimMs ?? 0).filter((s) => s.load !== null && Number.isFinite(s.server.heapUsed));
+  const rows = soakCheckpoints(samples, options.warmupEndsAtSimMs ?? 0).filter((s) => s.load !== null && Number.isFinite(s.server.heapUsed));
+  if (rows.length < MIN_TREND_POINTS) {
+    return { status: 'insufficient-data', reason: `${rows.length} quiet soak checkpoints; attribution is judged on checkpoints only and needs at least ${MIN_TREND_POINTS}`, dropped: [] };
+  }
   const y = rows.map((s) => s.server.heapUsed);
-  const hours = rows.map((s) => s.simMs / MS_PER_HOUR);
+  const hours = rows.map((s) => (s.checkpoint?.atSimMs ?? s.simMs) / MS_PER_HOUR);
   const names = [...new Set(rows.flatMap((s) => Object.keys(s.load?.actions ?? {})))].sort();
   const dropped: DroppedColumn[] = [];
   const kept: Array<{ action: string; values: number[] }> = [{ action: 'time', values: hours }];
@@ -87,7 +109,8 @@ export function attributeHeap(samples: readonly Sample[], options: AttributionOp
     const r2 = rSquaredOn(c.values, kept.map((k) => k.values));
     if (Math.max(...c.values) === Math.min(...c.values)) dropped.push({ action: c.action, reason: 'count did not change during the soak' });
     else if (r2 > MAX_COLLINEAR_R2) {
-      dropped.push({ action: c.action, reason: `collinear with ${kept.map((k) => k.action).join(' + ')} (R² = ${r2.toFixed(7)}); its bytes are absorbed by them` });
+      const vif = r2 >= 1 ? Number.POSITIVE_INFINITY : 1 / (1 - r2);
+      dropped.push({ action: c.action, reason: `not identifiable apart from ${kept.map((k) => k.action).join(' + ')} (VIF ${vif.toFixed(0)} > ${MAX_VIF}); its bytes are absorbed by them` });
     } else kept.push(c);
   }
   const p = kept.length;
@@ -100,11 +123,19 @@ export function attributeHeap(samples: readonly Sample[], options: AttributionOp
     return { status: 'insufficient-data', reason: `n_eff=${nEff.toFixed(1)} leaves ${df.toFixed(1)} residual degrees of freedom for ${p} terms (need ${MIN_RESIDUAL_DF})`, dropped };
   }
   const inflate = (1 + rho) / (1 - rho);
-  const t = tTwoSided(level, df);
+  const m = Math.max(1, p - 1);
+  const soakHours = Math.max((hours[hours.length - 1] as number) - (hours[0] as number), 1e-9);
+  const material = options.materialBytesPerHour ?? 0;
+  const termLevel = 1 - (1 - level) / m;
   const terms = kept.map((k, j): AttributionTerm => {
     const b = fit.coef[j] as number;
     const se = Math.sqrt(Math.max(((fit.cov[j] as number[])[j] as number) * inflate, 0));
-    return { action: k.action, bytesPer: b, lo: b - t * se, hi: b + t * se, se, total: total(k.values) };
+    const lv = j === 0 ? level : termLevel;
+    const t = tTwoSided(lv, df);
+    const r2 = rSquaredOn(k.values, kept.filter((_, i) => i !== j).map((o) => o.values));
+    const lo = b - t * se;
+    const retains = lo > 0 && (lo * total(k.values)) / soakHours > material;
+    return { action: k.action, bytesPer: b, lo, hi: b + t * se, se, total: total(k.values), level: lv, retains, vif: r2 >= 1 ? Number.POSITIVE_INFINITY : 1 / (1 - r2) };
   });
   return {
     status: 'ok',

@@ -16,6 +16,15 @@ export interface Budgets {
    */
   readonly heapSlopeBytesPerHour: number;
   /**
+   * The heap slope budget on quiet checkpoints (checkpoint-rules.ts heapSlopeBudget): this many
+   * bytes per simulated hour per user, never below heapSlopeMinBytesPerHour. Runs with fewer
+   * than 8 soak checkpoints are judged on every sample against heapSlopeBytesPerHour instead.
+   * PROVISIONAL, see bench/results/checkpoint-power.json. @default 512
+   */
+  readonly heapSlopeBytesPerUserHour: number;
+  /** Floor of the checkpoint heap budget, bytes per simulated hour. PROVISIONAL. @default 65536 */
+  readonly heapSlopeMinBytesPerHour: number;
+  /**
    * Each presence Map (`rol_presence_map_entries{map=…}`) may exceed `rol_connected_sockets`
    * by at most this many entries (a disconnect being handled between two gauge reads).
    * @default 2
@@ -143,6 +152,8 @@ export interface Budgets {
 /** The default budgets (frozen); `soak.config.ts` overrides any subset. */
 export const DEFAULT_BUDGETS: Budgets = Object.freeze({
   heapSlopeBytesPerHour: 1024 * 1024,
+  heapSlopeBytesPerUserHour: 512,
+  heapSlopeMinBytesPerHour: 64 * 1024,
   presenceMapTolerance: 2,
   listenersPerSocketMax: 1,
   documentListenersPerVuMax: 12,

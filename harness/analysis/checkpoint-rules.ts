@@ -13,6 +13,15 @@ import type { Budgets } from './budgets.js';
 import type { RuleResult } from './rule-types.js';
 import { trendPerHour, type TrendResult } from './trend.js';
 
+/**
+ * The heap slope budget on checkpoints, bytes per simulated hour: per user-hour × users, never
+ * below the floor (the creep that does not scale with users). Budgets.heapSlopeBytesPerUserHour
+ * says where the figures come from.
+ */
+export function heapSlopeBudget(b: Budgets, users: number): number {
+  return Math.max(b.heapSlopeMinBytesPerHour, b.heapSlopeBytesPerUserHour * users);
+}
+
 /** A quiet soak checkpoint: held, read before the hold ended (not overran), inside the soak after warm-up. */
 export function soakCheckpoints(samples: readonly Sample[], warmupEndsAtSimMs: number): Sample[] {
   return samples.filter((s) => {

@@ -10,7 +10,7 @@ import { httpRules } from './latency-rules.js';
 import type { RuleResult } from './rule-types.js';
 import { appTimers, metricVariants, readMetric, soakSamples } from './sample-read.js';
 import { MIN_TREND_POINTS, trendPerHour } from './trend.js';
-import { checkpointHeapTrend, heapCooldownRule, soakCheckpoints } from './checkpoint-rules.js';
+import { checkpointHeapTrend, heapCooldownRule, heapSlopeBudget, soakCheckpoints } from './checkpoint-rules.js';
 
 export interface RuleOptions {
   readonly budgets: Budgets;
@@ -29,7 +29,7 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
   const k = Math.max(1, Math.round(b.consecutiveBreaches));
   const cooldownHeap = heapCooldownRule(samples, options.baseline, b, options.users ?? 0);
   return [
-    heapSlopeRule(soak, soakCheckpoints(samples, options.warmupEndsAtSimMs ?? 0), b),
+    heapSlopeRule(soak, soakCheckpoints(samples, options.warmupEndsAtSimMs ?? 0), b, options.users ?? 0),
     ...(cooldownHeap ? [cooldownHeap] : []),
     checkBound(soak, { id: 'presence-maps', leak: 'presence-maps', metric: 'rol_presence_map_entries', unit: 'entries', consecutive: k, read: (s) => presenceReading(s, b) }),
     checkBound(soak, {
@@ -84,11 +84,11 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
  * (MIN_TREND_POINTS), where the heap does not follow the momentary load; otherwise on every soak
  * sample, and the evidence says so.
  */
-function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], b: Budgets): RuleResult {
+function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], b: Budgets, users: number): RuleResult {
   const metric = 'server.heapUsed';
   const unit = 'bytes/h';
-  const budget = b.heapSlopeBytesPerHour;
   const onCheckpoints = checkpoints.length >= MIN_TREND_POINTS;
+  const budget = onCheckpoints ? heapSlopeBudget(b, users) : b.heapSlopeBytesPerHour;
   const t = onCheckpoints ? checkpointHeapTrend(checkpoints) : trendPerHour(soak.map((s) => ({ simMs: s.simMs, value: s.server.heapUsed })));
   const basis = onCheckpoints
     ? `on ${checkpoints.length} quiet checkpoints`

@@ -18,7 +18,7 @@ import type { PhaseWindow } from './phase-fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
-import { summariseCheckpoints, withCheckpointSeries, type CheckpointSummary } from './checkpoint-rules.js';
+import { heapSlopeBudget, summariseCheckpoints, withCheckpointSeries, type CheckpointSummary } from './checkpoint-rules.js';
 import { summariseHttp, type HttpSummary } from './latency-rules.js';
 import { collectSeries } from './series.js';
 import { assessTimerFidelity, type TimerFidelity, type TimerFidelityOptions } from './timer-fidelity.js';
@@ -128,7 +128,7 @@ export function analyse(samples: readonly Sample[], options: AnalyseOptions): An
     series: withCheckpointSeries(collectSeries(samples, options.warmupEndsAtSimMs), samples, options.warmupEndsAtSimMs),
     fidelity,
     ...(timers ? { timers } : {}),
-    attribution: attributeHeap(samples, { warmupEndsAtSimMs: options.warmupEndsAtSimMs }),
+    attribution: attributeHeap(samples, { warmupEndsAtSimMs: options.warmupEndsAtSimMs, materialBytesPerHour: heapSlopeBudget(options.budgets, options.users ?? 0) }),
     snapshotDiff: options.snapshotDiff ?? null,
     samples: summarise(samples),
     http: summariseHttp(samples, options.warmupEndsAtSimMs),

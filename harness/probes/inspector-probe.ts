@@ -50,7 +50,7 @@ export interface InspectorProbeCost {
 }
 
 /**
- * A checkpoint's heap is stable when one more full GC changes it by at most the larger of
+ * A checkpoint's heap is stable when one more full GC frees at most the larger of
  * 64 KiB and 0.1% (the post-GC noise between back-to-back collections of an idle server here is
  * 10–15 KB, so 64 KiB is past it), after at most STABLE_GC_MAX_ROUNDS collections (each
  * ~20–90 ms at the default size); a heap that never settles is read anyway and flagged.
@@ -125,7 +125,9 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
         gcRounds++;
         const freed = heap.usedSize - next.usedSize;
         heap = next;
-        if (Math.abs(freed) <= Math.max(STABLE_GC_ABS_BYTES, STABLE_GC_REL * next.usedSize)) {
+        // Only what a collection frees counts: the few KiB the server allocates between two
+        // back-to-back GCs (its timers, this probe's own evaluations) are no garbage left behind.
+        if (freed <= Math.max(STABLE_GC_ABS_BYTES, STABLE_GC_REL * next.usedSize)) {
           heapStable = true;
           break;
         }

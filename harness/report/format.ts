@@ -5,6 +5,7 @@
 import type { TrendResult } from '../analysis/trend.js';
 import type { ReportConfig, ReportHttp } from '../analysis/report-types.js';
 import type { ProbeCost } from '../analysis/probe-cost.js';
+import type { AttributionTerm } from '../analysis/attribution.js';
 
 /** The client's presence ping period, simulated ms (client/buddy-list.tsx; not imported: rendering stays free of React). */
 const PING_SIM_MS = 10_000;
@@ -150,4 +151,15 @@ export function probeSentence(probe: ProbeCost | null | undefined): string | nul
     `Sampling cost the server a median ${probe.medianMs.toFixed(0)} ms per sample (forced GC and reads), ` +
     `${(probe.shareOfServerCpu * 100).toFixed(1)}% of its CPU time over the run.`
   );
+}
+
+/**
+ * One attribution term as table cells: action, bytes [CI], the interval's level, VIF, count, and
+ * whether it retains memory (the interval above 0 and material against the heap budget).
+ */
+export function attributionRow(t: AttributionTerm): string[] {
+  const level = t.level === undefined ? '' : `${(t.level * 100).toFixed(1)}%`;
+  const vif = t.vif === undefined ? '' : Number.isFinite(t.vif) ? t.vif.toFixed(1) : '∞';
+  const verdict = t.retains === undefined ? '' : t.retains ? 'yes' : t.lo > 0 ? 'no (not material)' : 'no';
+  return [t.action, `${formatBytes(t.bytesPer)} [${formatBytes(t.lo)}, ${formatBytes(t.hi)}]`, level, vif, String(t.total), verdict];
 }

@@ -8,7 +8,7 @@
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
 import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, timeScaleText } from './format.js';
+import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, timeScaleText } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { checkpointSentence } from './checkpoint-text.js';
@@ -73,8 +73,9 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
   parts.push('<h2>Bytes retained per action</h2>');
   const a = report.attribution;
   if (a.status === 'ok') {
-    const rows = [...a.terms, a.time].map((t) => [e(t.action), e(formatBytes(t.bytesPer)), e(`[${formatBytes(t.lo)}, ${formatBytes(t.hi)}]`), String(t.total)]);
-    parts.push(table(['action (time: per sim. hour)', 'bytes per action', '95% CI', 'count'], rows, [1, 2, 3]));
+    const rows = [...a.terms].sort((x, y) => y.bytesPer - x.bytesPer).map((t) => attributionRow(t).map(e));
+    rows.push([e('(time, per sim. hour)'), e(`${formatBytes(a.time.bytesPer)} [${formatBytes(a.time.lo)}, ${formatBytes(a.time.hi)}]`), e(`${((a.time.level ?? a.level) * 100).toFixed(1)}%`), '', '', '']);
+    parts.push(table(['action', 'bytes per action [CI]', 'level', 'VIF', 'count', 'retains memory?'], rows, [1, 2, 3, 4]));
     parts.push(`<p class="muted">n=${a.n}, n_eff=${a.nEff.toFixed(1)}, R²=${a.rSquared.toFixed(3)}. ${a.dropped.map((d) => e(`${d.action}: ${d.reason}`)).join('; ')}</p>`);
   } else parts.push(`<p class="muted">${e(a.reason)}</p>`);
   parts.push('<h2>Series (slope per simulated hour over the soak, 95% CI)</h2>');

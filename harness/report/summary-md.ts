@@ -8,9 +8,9 @@ import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
-import { formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, timeScaleText } from './format.js';
+import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, timeScaleText } from './format.js';
 
-/** Snapshot-diff rows and attribution terms shown; the HTML report has them all. */
+/** Snapshot-diff rows shown (the HTML report has them all); attribution shows every term. */
 const TOP_CULPRITS = 5;
 
 export function renderSummaryMd(report: Report): string {
@@ -68,13 +68,13 @@ export function renderSummaryMd(report: Report): string {
     }
   }
   const a = report.attribution;
-  if (a.status === 'ok' && a.terms.length > 0) {
-    lines.push('', '## Bytes retained per action (regression, 95% CI)', '', '| action | bytes per action | actions |', '|---|---|---|');
-    const terms = [...a.terms].sort((x, y) => y.bytesPer - x.bytesPer).slice(0, TOP_CULPRITS);
-    for (const t of terms) lines.push(`| ${mdCell(t.action)} | ${formatBytes(t.bytesPer)} [${formatBytes(t.lo)}, ${formatBytes(t.hi)}] | ${t.total} |`);
-    lines.push(`| (time) | ${formatBytes(a.time.bytesPer)} [${formatBytes(a.time.lo)}, ${formatBytes(a.time.hi)}] per sim. hour | |`);
+  if (a.status === 'ok') {
+    // Every term, negative ones too: a reviewer must see what the regression could not tell.
+    lines.push('', '## Bytes retained per action (quiet checkpoints, Bonferroni intervals)', '', '| action | bytes per action [CI] | level | VIF | actions | retains memory? |', '|---|---|---|---|---|---|');
+    for (const t of [...a.terms].sort((x, y) => y.bytesPer - x.bytesPer)) lines.push(`| ${attributionRow(t).map(mdCell).join(' | ')} |`);
+    lines.push(`| (time) | ${formatBytes(a.time.bytesPer)} [${formatBytes(a.time.lo)}, ${formatBytes(a.time.hi)}] per sim. hour | ${((a.time.level ?? a.level) * 100).toFixed(1)}% | | | |`);
     for (const d of a.dropped) lines.push('', `_${mdCell(d.action)} left out: ${mdCell(d.reason)}_`);
-  }
+  } else lines.push('', '## Bytes retained per action', '', `_${mdCell(a.reason)}_`);
   const profiles = report.run.profiles ?? [];
   if (profiles.length > 0) {
     lines.push('', '## Profiles', '', '| kind | file (in the run folder) | size | open with |', '|---|---|---|---|');

@@ -1,0 +1,139 @@
+/**
+ * Coverage and power of the heap rule on quiet checkpoints, measured offline on realistic
+ * series: checkpoint series recorded from real fixed-server runs (bench/data/checkpoints/, made
+ * by scripts/record-checkpoints.ts), resampled, with planted growth of four shapes added.
+ *
+ * Resampling: each recorded series is split into its own Theil–Sen line (the fixed server's
+ * creep, kept as it is part of what "flat" means) and residuals; a synthetic run is the line
+ * plus the residuals resampled by a circular moving-block bootstrap (blocks of BLOCK points keep
+ * the residuals' short-range correlation: a slow GC cycle, a cache refilled), plus the planted
+ * growth. The truth for coverage is the line's slope plus the planted average slope.
+ *
+ * The four shapes, each scaled so that its average over the soak is `rate` bytes per simulated
+ * hour: growing with simulated time (linear), with user actions done (follows the day: steep in
+ * the morning, flat at night), with connects (log-ons, reloads, reconnects: bursts), and with
+ * presence-ping ticks (the timer every connected user runs). Rates are per simulated hour at the
+ * series' own users.
+ *
+ * Per (series, shape, rate): REPS synthetic runs: the share whose 95% interval covers the truth
+ * (coverage; ±1% at 95% needs ≥ 1,825 runs: REPS = 2,000), the share failed (interval above the
+ * budget: power, or the false-alarm rate at rate 0) and the share inconclusive. The detection
+ * floor of a shape is the smallest rate of RATES failed in ≥ 95% of runs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
+import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
+import { theilSen } from '../harness/analysis/trend.js';
+import { mulberry32 } from '../scenarios/rng.js';
+import type { RecordedSeries } from './checkpoint-series.js';
+
+const REPS = 2000;
+const BLOCK = 3;
+const KiB = 1024;
+/** Planted average growth, KiB per simulated hour. */
+const RATES_KIB = [0, 25, 50, 75, 100, 125, 150, 200, 300];
+const SHAPES = ['time', 'actions', 'connects', 'ticks'] as const;
+type Shape = (typeof SHAPES)[number];
+
+function covariate(series: RecordedSeries, shape: Shape): number[] {
+  return series.points.map((p) => (shape === 'time' ? p.hour : shape === 'actions' ? p.actions : shape === 'connects' ? p.connects : p.pingTicks));
+}
+
+/** The planted path: `rate` bytes per simulated hour on average, following the shape's covariate. */
+function planted(series: RecordedSeries, shape: Shape, rateBytesPerHour: number): number[] {
+  const z = covariate(series, shape);
+  const h = series.points.map((p) => p.hour);
+  const z0 = z[0] as number;
+  const spanZ = (z[z.length - 1] as number) - z0;
+  const spanH = (h[h.length - 1] as number) - (h[0] as number);
+  if (spanZ <= 0 || spanH <= 0) return z.map(() => 0);
+  const perUnit = (rateBytesPerHour * spanH) / spanZ;
+  return z.map((v) => (v - z0) * perUnit);
+}
+
+interface Cell {
+  readonly shape: Shape;
+  readonly rateKiBPerHour: number;
+  readonly coverage: number;
+  readonly failed: number;
+  readonly inconclusive: number;
+  readonly passed: number;
+}
+
+function runCell(series: RecordedSeries, shape: Shape, rateKiB: number, budget: number, seed: number): Cell {
+  const x = series.points.map((p) => p.hour);
+  const y = series.points.map((p) => p.heapUsed);
+  const fit = theilSen(x, y);
+  if (fit.status !== 'ok') throw new Error(`${series.run}: no trend on the recorded series (${fit.reason})`);
+  const line = x.map((xi) => fit.intercept + fit.slope * xi);
+  const residuals = y.map((yi, i) => yi - (line[i] as number));
+  const plant = planted(series, shape, rateKiB * KiB);
+  const truth = fit.slope + rateKiB * KiB;
+  const n = x.length;
+  const rng = mulberry32(seed);
+  let covered = 0;
+  let failed = 0;
+  let passed = 0;
+  for (let r = 0; r < REPS; r++) {
+    const ys: number[] = [];
+    while (ys.length < n) {
+      const start = Math.floor(rng() * n);
+      for (let k = 0; k < BLOCK && ys.length < n; k++) {
+        const i = ys.length;
+        ys.push((line[i] as number) + (residuals[(start + k) % n] as number) + (plant[i] as number));
+      }
+    }
+    const t = theilSen(x, ys);
+    if (t.status !== 'ok') continue;
+    if (t.lo <= truth && truth <= t.hi) covered++;
+    if (t.lo > budget) failed++;
+    else if (t.hi <= budget) passed++;
+  }
+  return { shape, rateKiBPerHour: rateKiB, coverage: covered / REPS, failed: failed / REPS, inconclusive: (REPS - failed - passed) / REPS, passed: passed / REPS };
+}
+
+/** The repository root, from dist/bench/ or bench/ alike. */
+function repoRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
+}
+
+function loadSeries(dir: string): RecordedSeries[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RecordedSeries)
+    .filter((s) => s.leaks.length === 0 && s.points.length >= 8);
+}
+
+export default async function checkpointPowerBench(): Promise<object> {
+  const dir = join(repoRoot(), 'bench', 'data', 'checkpoints');
+  const all = loadSeries(dir);
+  if (all.length === 0) throw new Error(`no recorded fixed-server checkpoint series in ${dir} (scripts/record-checkpoints.ts makes them)`);
+  const perSeries = all.map((series, si) => {
+    const budget = heapSlopeBudget(DEFAULT_BUDGETS, series.users);
+    const own = theilSen(
+      series.points.map((p) => p.hour),
+      series.points.map((p) => p.heapUsed),
+    );
+    const cells = SHAPES.flatMap((shape, shi) => RATES_KIB.map((rate, ri) => runCell(series, shape, rate, budget, 1 + si * 1000 + shi * 100 + ri)));
+    const floors = Object.fromEntries(SHAPES.map((shape) => [shape, cells.find((c) => c.shape === shape && c.failed >= 0.95)?.rateKiBPerHour ?? null]));
+    return {
+      run: series.run,
+      users: series.users,
+      seed: series.seed,
+      checkpoints: series.points.length,
+      budgetKiBPerHour: budget / KiB,
+      ownSlopeKiBPerHour: own.status === 'ok' ? { slope: own.slope / KiB, lo: own.lo / KiB, hi: own.hi / KiB, rho: own.rho } : null,
+      falseAlarmRate: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.failed ?? null,
+      inconclusiveAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.inconclusive ?? null,
+      coverageAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.coverage ?? null,
+      detectionFloorKiBPerHour: floors,
+      cells,
+    };
+  });
+  return { reps: REPS, block: BLOCK, ratesKiBPerHour: RATES_KIB, shapes: SHAPES, series: perSeries };
+}
