@@ -96,6 +96,8 @@ export interface Sample {
   readonly loadClock?: LoadClockReading;
   /** Set on quiet checkpoints; the sample is then read with the load held and the heap stable. */
   readonly checkpoint?: CheckpointInfo;
+  /** At a checkpoint: the load workers' heaps after forced GCs, summed, with the VUs they hold. */
+  readonly clientHeap?: { readonly usedBytes: number; readonly vus: number; readonly workers: number };
 }
 
 export interface LoadClockReading {

@@ -1,7 +1,7 @@
 /**
  * Process entry of the load generator, for the harness to `fork()`:
  *   node dist/scenarios/load-main.js '<LoadOptions as JSON>'
- * IPC, parent → load: {type:'report-now'} | {type:'stop'}
+ * IPC, parent → load: {type:'report-now', gc?} | {type:'stop'} (gc: with the workers' heaps after forced GCs)
  * IPC, load → parent: {type:'ready'} once every worker is up;
  *   {type:'report', report} every reportEveryRealMs and in answer to report-now;
  *   {type:'done', report} when the scenario's simulated hours are over (final report; exit 0);
@@ -14,7 +14,7 @@ type Outgoing =
   | { type: 'ready' }
   | { type: 'report' | 'done' | 'stopped'; report: LoadReport }
   | { type: 'error'; message: string };
-type Incoming = { type: 'report-now' } | { type: 'stop' };
+type Incoming = { type: 'report-now'; gc?: boolean } | { type: 'stop' };
 
 function send(m: Outgoing): Promise<void> {
   return new Promise((resolve) => {
@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   };
   handle.onReport((report) => void send({ type: 'report', report }));
   process.on('message', (m: Incoming) => {
-    if (m.type === 'report-now') handle.report().then((report) => send({ type: 'report', report }), () => undefined);
+    if (m.type === 'report-now') handle.report({ gc: m.gc === true }).then((report) => send({ type: 'report', report }), () => undefined);
     if (m.type === 'stop') end('stopped');
   });
   // The parent going away is a stop, not an orphaned load.

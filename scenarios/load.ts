@@ -53,6 +53,15 @@ export interface LoadReport {
   readonly simMs: number;
   readonly client: ClientCounts;
   readonly load: LoadCounts;
+  /** The load workers' heaps after forced GCs, summed (only in a report asked for with `gc`). */
+  readonly clientHeap?: ClientHeap;
+}
+
+/** The clients' memory at a quiet checkpoint: every load worker's heap after forced GCs. */
+export interface ClientHeap {
+  readonly usedBytes: number;
+  readonly vus: number;
+  readonly workers: number;
 }
 
 export interface LoadHandle {
@@ -60,8 +69,8 @@ export interface LoadHandle {
   onReport(cb: (r: LoadReport) => void): () => void;
   /** Resolves when the scenario's simulated hours have passed (the load keeps running until stop). */
   readonly done: Promise<void>;
-  /** Reads the counts now (latency window: since the previous report). */
-  report(): Promise<LoadReport>;
+  /** Reads the counts now (latency window: since the previous report); `gc`: with each worker's heap after forced GCs. */
+  report(options?: { readonly gc?: boolean }): Promise<LoadReport>;
   /** Final report; every VU, socket and timer closed and every worker terminated. */
   stop(): Promise<LoadReport>;
   /**
@@ -167,7 +176,7 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
     throw err;
   }
 
-  const ask = (type: ToWorker['type']): Promise<WorkerCounts[]> => {
+  const ask = (type: ToWorker['type'], gc = false): Promise<WorkerCounts[]> => {
     const id = nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -176,7 +185,7 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
         resolve(p?.parts ?? []);
       }, WORKER_REPLY_MS);
       pending.set(id, { left: workers.length, parts: [], resolve: (parts) => (clearTimeout(timer), resolve(parts)) });
-      for (const w of workers) w.postMessage({ type, id } satisfies ToWorker);
+      for (const w of workers) w.postMessage((type === 'collect' && gc ? { type, id, gc } : { type, id }) satisfies ToWorker);
     });
   };
 
@@ -196,7 +205,13 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
     }
     const latencyMs = summaryMs(window);
     window.reset();
-    return { simMs: clock.now(), client, load: { ...load, ...(reading ? { clock: reading } : {}), latencyMs } };
+    // The clients' heap only when every worker answered with one (a quiet checkpoint's collect).
+    const heaps = parts.map((p) => p.heap);
+    const clientHeap =
+      heaps.length === workers.length && heaps.every((h) => h !== undefined)
+        ? { usedBytes: heaps.reduce((a, h) => a + h.usedBytes, 0), vus: heaps.reduce((a, h) => a + h.vus, 0), workers: heaps.length }
+        : undefined;
+    return { simMs: clock.now(), client, load: { ...load, ...(reading ? { clock: reading } : {}), latencyMs }, ...(clientHeap ? { clientHeap } : {}) };
   };
 
   const listeners = new Set<(r: LoadReport) => void>();
@@ -226,8 +241,8 @@ export async function startLoad(options: LoadOptions): Promise<LoadHandle> {
     },
     done,
     failed,
-    async report() {
-      return fold(await ask('collect'));
+    async report(options = {}) {
+      return fold(await ask('collect', options.gc === true));
     },
     stop() {
       stopped ??= (async () => {

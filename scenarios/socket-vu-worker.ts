@@ -8,6 +8,7 @@
  * `<action>:timeout|check|error` and as a load error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { quietHeap } from './worker-heap.js';
 import { SimClock } from '../common/sim-clock.js';
 import { emptyClientCounts, emptyLoadTotals } from './counts.js';
 import { encode, newHistogram } from './latency.js';
@@ -99,7 +100,7 @@ function step(slot: Slot, actions: Record<string, Parameters<SocketUser['run']>[
   void work.finally(() => (slot.busy = false));
 }
 
-function collect(): WorkerCounts {
+function collect(gc = false): WorkerCounts {
   const client = emptyClientCounts();
   let vus = 0;
   let open = 0;
@@ -115,7 +116,9 @@ function collect(): WorkerCounts {
     load: { ...totals, actions: { ...totals.actions } },
     latency: encode(latency),
   };
+  const heap = gc ? quietHeap(vus) : undefined;
   latency.reset();
+  if (heap) return { ...counts, heap };
   return counts;
 }
 
@@ -145,7 +148,7 @@ async function main(): Promise<void> {
     }
   }, TICK_REAL_MS);
   parentPort?.on('message', (m: ToWorker) => {
-    if (m.type === 'collect') post({ type: 'counts', id: m.id, counts: collect() });
+    if (m.type === 'collect') post({ type: 'counts', id: m.id, counts: collect(m.gc === true) });
     if (m.type === 'stop') {
       clearInterval(ticker);
       const counts = collect();

@@ -15,6 +15,7 @@ import { ActionPlan, arrivalMs, type PlannedAction } from './plan.js';
 import { usernameFor, type FromWorker, type ToWorker, type WorkerConfig, type WorkerCounts } from './worker-protocol.js';
 import { VirtualUser } from './virtual-user.js';
 import { VuProbe } from './vu-probe.js';
+import { quietHeap } from './worker-heap.js';
 
 /** Scheduler period, real ms: short against think times at any scale we run (≥ 3 s sim / S=600 = 5 ms is the floor we accept). */
 const TICK_REAL_MS = 10;
@@ -199,18 +200,19 @@ const ticker = setInterval(() => {
   }
 }, TICK_REAL_MS);
 
-function collect(): WorkerCounts {
+function collect(gc = false): WorkerCounts {
   let client = emptyClientCounts();
   for (const slot of slots) if (slot.vu) client = mergeClientCounts(client, slot.vu.counts());
   const epochMs = Date.now();
   const load = { ...totals, actions: { ...totals.actions }, timerEvents: { ...totals.timerEvents }, errorCodes: { ...totals.errorCodes }, clock: { simMs: clock.simAt(epochMs), epochMs } };
-  const counts: WorkerCounts = { client, load, latency: encode(latency) };
+  const heap = gc ? quietHeap(slots.filter((x) => x.vu).length) : undefined;
+  const counts: WorkerCounts = { client, load, latency: encode(latency), ...(heap ? { heap } : {}) };
   latency.reset();
   return counts;
 }
 
 parentPort?.on('message', (m: ToWorker) => {
-  if (m.type === 'collect') post({ type: 'counts', id: m.id, counts: collect() });
+  if (m.type === 'collect') post({ type: 'counts', id: m.id, counts: collect(m.gc === true) });
   if (m.type === 'stop') {
     clearInterval(ticker);
     const counts = collect();

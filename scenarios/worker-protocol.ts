@@ -4,6 +4,7 @@ import type { ClockSpec } from '../common/sim-clock.js';
 import type { ClientCounts } from './count-types.js';
 import type { LoadTotals } from './counts.js';
 import type { Scenario } from './scenario.js';
+import type { WorkerHeap } from './worker-heap.js';
 
 export interface WorkerConfig {
   readonly serverUrl: string;
@@ -42,9 +43,12 @@ export interface WorkerCounts {
   readonly load: LoadTotals;
   /** Compressed HdrHistogram of send→ack latency since the last collect (µs). */
   readonly latency: string;
+  /** The worker's heap after forced GCs (worker-heap.ts), when the collect asked for it (`gc`). */
+  readonly heap?: WorkerHeap;
 }
 
-export type ToWorker = { type: 'collect'; id: number } | { type: 'stop'; id: number };
+/** `gc`: a quiet checkpoint's collect, which also reads the worker's heap after forced GCs. */
+export type ToWorker = { type: 'collect'; id: number; gc?: boolean } | { type: 'stop'; id: number };
 
 export type FromWorker =
   | { type: 'ready' }

@@ -25,6 +25,11 @@ export interface Budgets {
   /** Floor of the checkpoint heap budget, bytes per simulated hour. PROVISIONAL. @default 65536 */
   readonly heapSlopeMinBytesPerHour: number;
   /**
+   * The clients' heap (each load worker's heap after forced GCs at the checkpoints, per virtual
+   * user) may grow at most this much per VU per simulated hour. PROVISIONAL. @default 8192
+   */
+  readonly clientHeapBytesPerVuHour: number;
+  /**
    * Each presence Map (`rol_presence_map_entries{map=…}`) may exceed `rol_connected_sockets`
    * by at most this many entries (a disconnect being handled between two gauge reads).
    * @default 2
@@ -154,6 +159,7 @@ export const DEFAULT_BUDGETS: Budgets = Object.freeze({
   heapSlopeBytesPerHour: 1024 * 1024,
   heapSlopeBytesPerUserHour: 512,
   heapSlopeMinBytesPerHour: 64 * 1024,
+  clientHeapBytesPerVuHour: 8 * 1024,
   presenceMapTolerance: 2,
   listenersPerSocketMax: 1,
   documentListenersPerVuMax: 12,

@@ -11,7 +11,7 @@
 import type { Sample } from '../sample.js';
 import type { Budgets } from './budgets.js';
 import type { RuleResult } from './rule-types.js';
-import { trendPerHour, type TrendResult } from './trend.js';
+import { MIN_TREND_POINTS, trendPerHour, type TrendResult } from './trend.js';
 
 /**
  * The heap slope budget on checkpoints, bytes per simulated hour: per user-hour × users, never
@@ -134,4 +134,30 @@ export function withCheckpointSeries(series: Readonly<Record<string, TrendResult
   const quiet = soakCheckpoints(samples, warmupEndsAtSimMs);
   if (quiet.length === 0) return series;
   return { ...series, [CHECKPOINT_HEAP_SERIES]: checkpointHeapTrend(quiet) };
+}
+
+/**
+ * The clients' memory (issue 14, 2b): each load worker's heap after forced GCs at the soak's
+ * checkpoints, per virtual user, judged like the server's heap: the Theil–Sen slope per
+ * simulated hour against `clientHeapBytesPerVuHour`. Null (not judged; the verdict lists it as
+ * not covered) when the run has fewer checkpoints with a clients' reading than a trend needs.
+ */
+export function clientHeapRule(samples: readonly Sample[], warmupEndsAtSimMs: number, b: Budgets): { rule: RuleResult | null; notCovered?: string } {
+  const quiet = soakCheckpoints(samples, warmupEndsAtSimMs).filter((s) => s.clientHeap && s.clientHeap.vus > 0);
+  if (quiet.length === 0) return { rule: null };
+  if (quiet.length < MIN_TREND_POINTS) {
+    return { rule: null, notCovered: `client-heap: ${quiet.length} quiet checkpoints with the clients' heap, fewer than the ${MIN_TREND_POINTS} a trend needs (more hours or --checkpoint-every)` };
+  }
+  const metric = 'clientHeap.usedBytes/vu';
+  const unit = 'bytes/VU/h';
+  const budget = b.clientHeapBytesPerVuHour;
+  const t = trendPerHour(quiet.map((s) => ({ simMs: s.checkpoint?.atSimMs ?? s.simMs, value: (s.clientHeap?.usedBytes ?? 0) / (s.clientHeap?.vus ?? 1) })));
+  if (t.status !== 'ok') return { rule: { id: 'client-heap', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no client heap trend on ${quiet.length} checkpoints: ${t.reason}` } } };
+  const kib = (v: number) => (v / 1024).toFixed(1);
+  const first = quiet[0]?.clientHeap;
+  const ci = `${kib(t.slope)} KiB per VU per simulated hour [${kib(t.lo)}, ${kib(t.hi)}] vs budget ${kib(budget)} on ${quiet.length} quiet checkpoints (load workers' heaps after forced GCs, ${first?.vus ?? 0} VUs in ${first?.workers ?? 0} workers; n_eff=${t.nEff.toFixed(0)})`;
+  const evidence = { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
+  if (t.lo > budget) return { rule: { id: 'client-heap', status: 'fail', evidence: { ...evidence, text: `client heap grows ${ci}: the interval lies above the budget` } } };
+  if (t.hi <= budget) return { rule: { id: 'client-heap', status: 'pass', evidence: { ...evidence, text: `client heap ${ci}` } } };
+  return { rule: { id: 'client-heap', status: 'inconclusive', evidence: { ...evidence, text: `client heap ${ci}: the interval straddles the budget` } } };
 }

@@ -8,6 +8,7 @@ import type { LeakId } from '../../common/leaks.js';
 export const RULE_IDS = [
   'heap-slope',
   'heap-cooldown',
+  'client-heap',
   'presence-maps',
   'listeners-per-socket',
   'document-listeners',

@@ -10,7 +10,7 @@ import { httpRules } from './latency-rules.js';
 import type { RuleResult } from './rule-types.js';
 import { appTimers, metricVariants, readMetric, soakSamples } from './sample-read.js';
 import { MIN_TREND_POINTS, trendPerHour } from './trend.js';
-import { checkpointHeapTrend, heapCooldownRule, heapSlopeBudget, soakCheckpoints } from './checkpoint-rules.js';
+import { checkpointHeapTrend, clientHeapRule, heapCooldownRule, heapSlopeBudget, soakCheckpoints } from './checkpoint-rules.js';
 
 export interface RuleOptions {
   readonly budgets: Budgets;
@@ -28,9 +28,11 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
   const soak = soakSamples(samples, options.warmupEndsAtSimMs ?? 0);
   const k = Math.max(1, Math.round(b.consecutiveBreaches));
   const cooldownHeap = heapCooldownRule(samples, options.baseline, b, options.users ?? 0);
+  const clientHeap = clientHeapRule(samples, options.warmupEndsAtSimMs ?? 0, b).rule;
   return [
     heapSlopeRule(soak, soakCheckpoints(samples, options.warmupEndsAtSimMs ?? 0), b, options.users ?? 0),
     ...(cooldownHeap ? [cooldownHeap] : []),
+    ...(clientHeap ? [clientHeap] : []),
     checkBound(soak, { id: 'presence-maps', leak: 'presence-maps', metric: 'rol_presence_map_entries', unit: 'entries', consecutive: k, read: (s) => presenceReading(s, b) }),
     checkBound(soak, {
       id: 'listeners-per-socket',

@@ -18,7 +18,7 @@ import type { PhaseWindow } from './phase-fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
-import { heapSlopeBudget, summariseCheckpoints, withCheckpointSeries, type CheckpointSummary } from './checkpoint-rules.js';
+import { clientHeapRule, heapSlopeBudget, summariseCheckpoints, withCheckpointSeries, type CheckpointSummary } from './checkpoint-rules.js';
 import { summariseHttp, type HttpSummary } from './latency-rules.js';
 import { collectSeries } from './series.js';
 import { assessTimerFidelity, type TimerFidelity, type TimerFidelityOptions } from './timer-fidelity.js';
@@ -108,7 +108,7 @@ export interface AnalyseOptions {
  * heap grows, and its response times and time-outs grow with the queue. Below full fidelity
  * their failures are reported as suspected, never as found.
  */
-const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'http-latency-drift', 'http-errors']);
+const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'client-heap', 'http-latency-drift', 'http-errors']);
 
 /** How many snapshot-diff entries a failing heap rule quotes in its reasons. */
 const CULPRITS_IN_REASONS = 3;
@@ -122,7 +122,9 @@ export function analyse(samples: readonly Sample[], options: AnalyseOptions): An
     ...(options.fidelityParts !== undefined ? { extraParts: options.fidelityParts } : {}),
   });
   const timers = options.timers ? assessTimerFidelity(samples, options.timers) : undefined;
-  const verdict = withTimers(decide(rules, fidelity, options), timers);
+  const clientNote = clientHeapRule(samples, options.warmupEndsAtSimMs, options.budgets).notCovered;
+  const decided = withTimers(decide(rules, fidelity, options), timers);
+  const verdict = clientNote ? { ...decided, notCovered: [...(decided.notCovered ?? []), clientNote] } : decided;
   return {
     verdict,
     series: withCheckpointSeries(collectSeries(samples, options.warmupEndsAtSimMs), samples, options.warmupEndsAtSimMs),

@@ -79,7 +79,7 @@ export interface FinishInput {
 }
 
 /** Rules that read only client counts: without virtual users (outside load) nobody reports them. */
-const CLIENT_ONLY_RULES: readonly RuleId[] = ['listeners-per-socket', 'document-listeners', 'client-intervals'];
+const CLIENT_ONLY_RULES: readonly RuleId[] = ['listeners-per-socket', 'document-listeners', 'client-intervals', 'client-heap'];
 
 const PACKAGES = ['socket.io', 'socket.io-client', 'mongoose', 'mongodb', 'prom-client', 'react', 'happy-dom'] as const;
 

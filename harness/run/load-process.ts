@@ -25,8 +25,12 @@ export interface LoadHandle {
   readonly pid: number;
   /** The newest report received (null before the first). */
   latest(): LoadReport | null;
-  /** Asks for a fresh report; resolves with it (or the latest, after timeoutMs). */
-  reportNow(timeoutMs?: number): Promise<LoadReport | null>;
+  /**
+   * Asks for a fresh report; resolves with it (or the latest, after timeoutMs). With `gc`, each
+   * worker reads its heap after forced GCs (a quiet checkpoint): resolves with that report, or
+   * null after timeoutMs.
+   */
+  reportNow(timeoutMs?: number, options?: { readonly gc?: boolean }): Promise<LoadReport | null>;
   /** Resolves when the load says its scenario is done. */
   readonly done: Promise<void>;
   /** Rejects when the load process fails. */
@@ -35,12 +39,15 @@ export interface LoadHandle {
 }
 
 export async function startLoadProcess(config: LoadProcessConfig, readyTimeoutMs = 60_000): Promise<LoadHandle> {
-  const child: ChildProcess = fork(LOAD_ENTRY, [JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  // --expose-gc: V8 flags are process-wide, so every worker thread gets `gc` for its quiet heap reading (scenarios/worker-heap.ts).
+  const child: ChildProcess = fork(LOAD_ENTRY, [JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [...process.execArgv, '--expose-gc'] });
   const tail = new LineTail();
   eachLine(child.stdout!, (l) => tail.push(l));
   eachLine(child.stderr!, (l) => tail.push(l));
   let latest: LoadReport | null = null;
-  let waiters: Array<(r: LoadReport) => void> = [];
+  // Each waiter takes a report and says whether it was the one it waited for (a quiet
+  // checkpoint's waits for the report with the clients' heap, not a periodic one).
+  let waiters: Array<(r: LoadReport) => boolean> = [];
   let resolveDone!: () => void;
   let rejectFailed!: (e: Error) => void;
   const done = new Promise<void>((r) => (resolveDone = r));
@@ -54,10 +61,9 @@ export async function startLoadProcess(config: LoadProcessConfig, readyTimeoutMs
       const msg = raw as LoadMessage;
       if (msg.type === 'ready') resolve();
       else if (msg.type === 'report' || msg.type === 'done' || msg.type === 'stopped') {
-        latest = msg.report;
-        const w = waiters;
-        waiters = [];
-        for (const fn of w) fn(latest);
+        const report = msg.report;
+        latest = report;
+        waiters = waiters.filter((fn) => !fn(report));
         if (msg.type === 'done') {
           // The scenario is over and the load exits by itself: that exit is not a failure.
           stopping = true;
@@ -91,15 +97,18 @@ export async function startLoadProcess(config: LoadProcessConfig, readyTimeoutMs
     clearTimeout(timer);
   }
 
-  const reportNow = (timeoutMs = 5_000) =>
+  const reportNow = (timeoutMs = 5_000, options: { readonly gc?: boolean } = {}) =>
     new Promise<LoadReport | null>((resolve) => {
       if (!child.connected) return resolve(latest);
-      const t = setTimeout(() => resolve(latest), timeoutMs);
+      const gc = options.gc === true;
+      const t = setTimeout(() => resolve(gc ? null : latest), timeoutMs);
       waiters.push((r) => {
+        if (gc && !r.clientHeap) return false;
         clearTimeout(t);
         resolve(r);
+        return true;
       });
-      child.send({ type: 'report-now' });
+      child.send(gc ? { type: 'report-now', gc } : { type: 'report-now' });
     });
 
   return {
@@ -112,7 +121,7 @@ export async function startLoadProcess(config: LoadProcessConfig, readyTimeoutMs
       stopping = true;
       if (child.exitCode !== null || child.signalCode !== null) return latest;
       const final = new Promise<LoadReport | null>((resolve) => {
-        waiters.push(resolve);
+        waiters.push((r) => (resolve(r), true));
         void exited.then(() => resolve(latest));
       });
       if (child.connected) child.send({ type: 'stop' });

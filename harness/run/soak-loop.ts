@@ -176,6 +176,7 @@ export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'on
     ...(storeError === undefined ? {} : { storeError }),
     ...(loadClock ? { loadClock } : {}),
     ...(checkpoint ? { checkpoint } : {}),
+    ...(lr?.clientHeap ? { clientHeap: lr.clientHeap } : {}),
   };
   deps.writer.write(sample);
   // After the sample is written: the samples so far stay evidence, a partial report is made of them.
@@ -194,6 +195,8 @@ export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'on
  * so half a second lets nearly all finish while leaving most of a 2 s hold for the reads.
  */
 export const CHECKPOINT_SETTLE_MAX_MS = 500;
+/** Real ms a checkpoint waits for the load workers' heaps after their forced GCs (~0.1–0.3 s each at 50 VUs). */
+const CLIENT_HEAP_WAIT_MS = 3_000;
 /** Real ms between two questions to the load while a checkpoint settles. */
 const SETTLE_POLL_MS = 50;
 
@@ -228,7 +231,11 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       nextCheckpoint++;
       await wait(clock.realUntil(cp.simMs), deps);
       const holdEnd = cp.simMs + cp.holdSimMs;
-      const { lr, settleRealMs } = await settle(deps);
+      const settled = await settle(deps);
+      const { settleRealMs } = settled;
+      // The clients' memory too: every load worker's heap after forced GCs (scenarios/worker-heap.ts).
+      const quiet = deps.load ? await deps.load.reportNow(CLIENT_HEAP_WAIT_MS, { gc: true }) : null;
+      const lr = quiet ?? settled.lr;
       const sample = await readSample(deps, state, {
         seq,
         // The checkpoint closes the stretch before it (the one at the soak's end is the soak's).

@@ -93,3 +93,29 @@ describe('heap-cooldown: the end checkpoint against the idle baseline', () => {
     expect(rule(cut, 'heap-cooldown', baseline(25 * MiB))?.status).toBe('inconclusive');
   });
 });
+
+describe('client-heap: the load workers heaps at the checkpoints, per virtual user', () => {
+  const withClients = (perVuAt: (hour: number) => number, every = 1): Sample[] =>
+    dayRun(() => 0, 30 * MiB).map((s) => {
+      const hour = s.simMs / HOUR;
+      if (!s.checkpoint || s.checkpoint.kind === 'end' || hour % every !== 0) return s;
+      return { ...s, clientHeap: { usedBytes: 100 * perVuAt(hour), vus: 100, workers: 2 } };
+    });
+  const judge = (samples: readonly Sample[]) => evaluateRules(samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: WARMUP_END, users: 100 }).find((r) => r.id === 'client-heap');
+  const noise = gaussian(11);
+
+  it('passes flat clients and fails clients that keep 64 KiB per VU per simulated hour (budget 8 KiB)', () => {
+    expect(judge(withClients(() => 2 * MiB + noise() * 4096))?.status).toBe('pass');
+    const leaking = judge(withClients((h) => 2 * MiB + 64 * 1024 * h + noise() * 4096));
+    expect(leaking?.status).toBe('fail');
+    expect(leaking?.evidence.text).toMatch(/100 VUs in 2 workers/);
+  });
+
+  it('is not judged with fewer checkpoints than a trend needs, and the verdict says what it did not cover', async () => {
+    const { analyse } = await import('../../harness/analysis/verdict.js');
+    const few = withClients(() => 2 * MiB, 4);
+    expect(judge(few)).toBeUndefined();
+    const a = analyse(few, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: WARMUP_END, users: 100 });
+    expect(a.verdict.notCovered?.join(' ')).toMatch(/client-heap: \d quiet checkpoints/);
+  });
+});
