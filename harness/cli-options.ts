@@ -3,6 +3,7 @@
  * flag cannot drift from the config it feeds. Commander parses; this file turns its option bag
  * into the CLI config layer, with a clear UsageError for values that are not numbers.
  */
+import { SyntheticLeakSpecError, parseSyntheticLeak } from '../common/synthetic-leak-spec.js';
 import { UsageError } from './errors.js';
 import type { SoakUserConfig } from './config/types.js';
 
@@ -55,7 +56,11 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--store <mode>', 'auto | uri | memory-server | wire (default auto; env SOAK_STORE)', 'store'],
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
   ['--profile <kind>', 'none | heap (server.heapprofile for DevTools) | clinic-doctor | clinic-heapprofiler (server under clinic, Node < 21.7) (default none; env SOAK_PROFILE)', 'profile'],
-  ['--synthetic-leak <MiB/h>', 'calibration: the reference server keeps this much heap per simulated hour on purpose (default 0 = off)', 'syntheticLeakMiBPerHour'],
+  [
+    '--synthetic-leak <spec>',
+    'calibration: heap the reference server keeps on purpose, in one of four shapes: 2MiB/h (per simulated hour; a plain number is MiB/h), action:im.send:64KiB (per server event of a user action: im.send, im.open, window.drag, window.resize, logoff-on, or a socket event name), connect:256KiB (per socket.io connection), tick[:presence-ping|request-poll|server-heartbeat]:4KiB (per timer tick; default presence-ping); sizes in B, KiB, MiB (default off; env SOAK_SYNTHETIC_LEAK)',
+    'syntheticLeak',
+  ],
   ['--timer-floor <ms>', 'reduced fidelity for quick checks: periodic timers fire at most every <ms> real ms; the report states each timer\'s share of production rate and the rules left uncovered (default off: every timer at production rate; env SOAK_TIMER_FLOOR_MS)', 'timerFloorMs'],
   ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics), loaded by --scenario FILE or --load external', null],
   ['--inspect <host:port>', "the target's inspector address", null],
@@ -68,6 +73,16 @@ function num(flag: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} takes a number, got '${value}'`);
   return n;
+}
+
+/** `--synthetic-leak SPEC` as a spec (null = off), or a UsageError that quotes the grammar. */
+function syntheticLeakFlag(text: string): SoakUserConfig['syntheticLeak'] {
+  try {
+    return parseSyntheticLeak(text);
+  } catch (error) {
+    if (error instanceof SyntheticLeakSpecError) throw new UsageError(`--synthetic-leak: ${error.message}`);
+    throw error;
+  }
 }
 
 export function cliLayer(flags: RunFlags): SoakUserConfig {
@@ -92,7 +107,7 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.load !== undefined) layer.load = flags.load as SoakUserConfig['load'];
   // Checked against the known kinds in resolveConfig, with every other problem.
   if (flags.profile !== undefined) layer.profile = flags.profile as SoakUserConfig['profile'];
-  layer.syntheticLeakMiBPerHour = num('--synthetic-leak', flags.syntheticLeak);
+  if (flags.syntheticLeak !== undefined) layer.syntheticLeak = syntheticLeakFlag(flags.syntheticLeak);
   layer.timerFloorMs = num('--timer-floor', flags.timerFloor);
   const targetParts = [flags.target, flags.inspect, flags.metrics];
   if (targetParts.some((p) => p !== undefined)) {

@@ -9,6 +9,7 @@ import type { LeakId } from '../common/leaks.js';
 import { leaksForSide } from '../common/leaks.js';
 import { heartbeatFor } from '../common/app-timers.js';
 import type { SimClock } from '../common/sim-clock.js';
+import { describeSyntheticLeak, type SyntheticLeakSpec } from '../common/synthetic-leak-spec.js';
 import { TokenSigner } from './auth.js';
 import type { ClockStart } from './clock-start.js';
 import { Db } from './db.js';
@@ -18,6 +19,7 @@ import { Presence } from './presence.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { createRestHandler } from './rest.js';
 import { bindSocket } from './socket-handlers.js';
+import { createSyntheticLeak } from './synthetic-leak.js';
 import type { AppServer } from './types.js';
 import { WeatherService } from './weather.js';
 
@@ -40,6 +42,11 @@ export interface AppOptions {
   readonly clockStart?: ClockStart;
   /** Bearer token GET /metrics requires. @default none: /metrics is open (loopback only by default) */
   readonly metricsToken?: string;
+  /**
+   * A calibration leak to plant (server/synthetic-leak.ts), from the clock's start (`clockStart`)
+   * until close(). @default null: none, and every hook point is a null check
+   */
+  readonly syntheticLeak?: SyntheticLeakSpec | null;
 }
 
 export interface App {
@@ -73,6 +80,7 @@ export function createApp(options: AppOptions): App {
   const metrics = new AppMetrics();
   const weather = new WeatherService(clock);
   const heartbeat = heartbeatFor(clock.scale, clock.minIntervalRealMs);
+  const synthetic = options.syntheticLeak ? createSyntheticLeak(options.syntheticLeak, clock) : null;
 
   const io: AppServer = new Server({
     maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
@@ -87,10 +95,22 @@ export function createApp(options: AppOptions): App {
     db,
     leakMaps: leaks.has('presence-maps'),
     leakIntervals: leaks.has('intervals'),
-    onHeartbeat: () => metrics.heartbeats.inc(),
+    onHeartbeat: () => {
+      metrics.heartbeats.inc();
+      synthetic?.onEvent('server-heartbeat');
+    },
     onSweep: () => metrics.sweeps.inc(),
   });
   metrics.attach({ io, presence, db, clock });
+  if (synthetic) {
+    metrics.watchSynthetic(synthetic);
+    // From the run's simulated 0: not over a pending clock's jump to it, nor the harness's seeding before it.
+    const begin = () => {
+      if (synthetic.start()) log(`synthetic leak: keeping ${describeSyntheticLeak(synthetic.spec)} (calibration)`);
+    };
+    if (options.clockStart) options.clockStart.whenStarted(begin);
+    else begin();
+  }
   // Order matters: the HTTP server is created with the REST handler as its only 'request'
   // listener, then socket.io attaches. engine.io's attach() removes the listeners it finds and
   // installs one that serves /socket.io/ itself and passes everything else to them, so exactly
@@ -98,7 +118,7 @@ export function createApp(options: AppOptions): App {
   // /socket.io/: REST answered 404 first and engine.io's writeHead then threw
   // ERR_HTTP_HEADERS_SENT out of the process on an unauthenticated polling handshake.
   const rest = createRestHandler({
-    clock, db, presence, weather, metrics, signer, log,
+    clock, db, presence, weather, metrics, signer, log, synthetic,
     ...(options.clockStart ? { clockStart: options.clockStart } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
@@ -124,11 +144,15 @@ export function createApp(options: AppOptions): App {
       },
     );
   });
-  io.on('connection', (socket) => bindSocket({ io, clock, db, presence, metrics, log, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) }, socket));
+  io.on('connection', (socket) => {
+    bindSocket({ io, clock, db, presence, metrics, log, synthetic, ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}) }, socket);
+    synthetic?.onEvent('connection');
+  });
 
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
+      synthetic?.stop();
       presence.close();
       await new Promise<void>((resolve) => {
         io.close(() => resolve());

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { TOKEN_ENV } from '../common/http.js';
 import { parseLeaks, type LeakId } from '../common/leaks.js';
 import { CLOCK_ENV, EPOCH_PENDING, clockFromEnv, type SimClock } from '../common/sim-clock.js';
+import { parseSyntheticLeak, type SyntheticLeakSpec } from '../common/synthetic-leak-spec.js';
 
 export class ConfigError extends Error {
   readonly code = 'ERR_SERVER_CONFIG' as const;
@@ -37,8 +38,13 @@ export interface ServerConfig {
   readonly metricsToken: string | undefined;
   /** SOAK_JWT_SECRET. @default 32 random bytes, hex */
   readonly jwtSecret: string;
-  /** SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: heap the server keeps on purpose (calibration, server/synthetic-leak.ts). @default 0 */
-  readonly syntheticLeakMiBPerHour: number;
+  /**
+   * SOAK_SYNTHETIC_LEAK: heap the server keeps on purpose (calibration, server/synthetic-leak.ts),
+   * a spec of common/synthetic-leak-spec.ts (`2MiB/h`, `action:im.send:64KiB`, `connect:256KiB`,
+   * `tick:presence-ping:4KiB`). The older SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR (a number) still sets
+   * the time shape. @default null (off)
+   */
+  readonly syntheticLeak: SyntheticLeakSpec | null;
 }
 
 /**
@@ -106,10 +112,25 @@ export function readConfig(env: Record<string, string | undefined>, argv: readon
   if (metricsToken !== undefined && metricsToken.length < MIN_TOKEN_CHARS) throw new ConfigError(`${TOKEN_ENV.metrics} must be at least ${MIN_TOKEN_CHARS} characters`);
   const jwtSecret = env['SOAK_JWT_SECRET'] || randomBytes(32).toString('hex');
   if (jwtSecret.length < 16) throw new ConfigError('SOAK_JWT_SECRET must be at least 16 characters');
-  const syntheticText = env['SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'] ?? '';
-  const syntheticLeakMiBPerHour = syntheticText === '' ? 0 : Number(syntheticText);
-  if (!(syntheticLeakMiBPerHour >= 0) || !Number.isFinite(syntheticLeakMiBPerHour)) {
-    throw new ConfigError(`SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR must be a non-negative number of MiB, got ${JSON.stringify(syntheticText)}`);
+  const syntheticLeak = readSyntheticLeak(env);
+  return { port, host, mongoUri, leaks, clock, clockPending, clockToken, metricsToken, jwtSecret, syntheticLeak };
+}
+
+/** SOAK_SYNTHETIC_LEAK (a spec), or the older SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR (a number); not both on. */
+function readSyntheticLeak(env: Record<string, string | undefined>): SyntheticLeakSpec | null {
+  const specText = env['SOAK_SYNTHETIC_LEAK'] ?? '';
+  const mibText = env['SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'] ?? '';
+  if (mibText !== '') {
+    const mib = Number(mibText);
+    if (!(mib >= 0) || !Number.isFinite(mib)) {
+      throw new ConfigError(`SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR must be a non-negative number of MiB, got ${JSON.stringify(mibText)}`);
+    }
+    if (specText !== '' && mib > 0) throw new ConfigError('set SOAK_SYNTHETIC_LEAK or SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR, not both');
   }
-  return { port, host, mongoUri, leaks, clock, clockPending, clockToken, metricsToken, jwtSecret, syntheticLeakMiBPerHour };
+  const [name, text] = specText !== '' ? ['SOAK_SYNTHETIC_LEAK', specText] : ['SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR', mibText];
+  try {
+    return parseSyntheticLeak(text);
+  } catch (err) {
+    throw new ConfigError(`${name}: ${(err as Error).message}`);
+  }
 }

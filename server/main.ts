@@ -13,7 +13,6 @@ import { createApp, type App } from './app.js';
 import { ClockStart } from './clock-start.js';
 import { ConfigError, readConfig, type ServerConfig } from './config.js';
 import { EVENT_COST_ENV, parseEventCost, slowEvents } from './event-cost.js';
-import { SyntheticLeak } from './synthetic-leak.js';
 
 /** Real ms a graceful stop may take before the process exits anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -41,6 +40,8 @@ async function start(config: ServerConfig, clockStart: ClockStart): Promise<{ ap
   try {
     const app = createApp({
       uri, clock: config.clock, leaks: config.leaks, jwtSecret: config.jwtSecret, logger: log, clockStart,
+      // Planted from the run's simulated 0 (clockStart), stopped at close().
+      syntheticLeak: config.syntheticLeak,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     });
     // Listens (and prints its ready line) only once no write can reach the store before its indexes.
@@ -93,18 +94,10 @@ async function main(): Promise<void> {
     process.exit(4);
   }
   if (clockStart.pending) log(`clock pending: simulated time starts at POST ${ROUTES.clockStart}`);
-  // From the run's simulated time 0: a pending clock's jump to its epoch must not count as leaked time.
-  let synthetic: SyntheticLeak | null = null;
   let stopping = false;
-  clockStart.whenStarted(() => {
-    if (config.syntheticLeakMiBPerHour <= 0 || stopping) return;
-    synthetic = new SyntheticLeak(config.clock, config.syntheticLeakMiBPerHour);
-    log(`synthetic leak: keeping ${config.syntheticLeakMiBPerHour} MiB of heap per simulated hour (calibration)`);
-  });
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    synthetic?.stop();
     log(`${signal}: closing socket.io, http, mongoose`);
     setTimeout(() => {
       log(`graceful stop took over ${SHUTDOWN_GRACE_MS} ms; exiting`);

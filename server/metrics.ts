@@ -44,6 +44,20 @@ export class AppMetrics {
     this.#defineGauges(registers);
   }
 
+  /**
+   * Exports a calibration leak's planted amount (server/synthetic-leak.ts), only on a server that
+   * has one: `rol_synthetic_leak_bytes` (bytes it retains on purpose) and
+   * `rol_synthetic_leak_events_total` (events it retained for), so a test or a harness can check
+   * what was planted against what it measured.
+   */
+  watchSynthetic(leak: { readonly retainedBytes: number; readonly events: number }): void {
+    const registers = [this.registry];
+    new Gauge({ name: 'rol_synthetic_leak_bytes', help: 'Heap the calibration leak (--synthetic-leak) retains on purpose, bytes (array bodies).', registers,
+      collect() { this.set(leak.retainedBytes); } });
+    new Counter({ name: 'rol_synthetic_leak_events_total', help: 'Events the calibration leak retained for (time shape: its timer fires).', registers,
+      collect() { this.reset(); this.inc(leak.events); } });
+  }
+
   /** Connects the live objects the gauges read; before this they report nothing. */
   attach(sources: MetricsSources): void {
     this.#sources = sources;

@@ -16,6 +16,7 @@ import { history } from './im.js';
 import { LoginLimiter, LoginThrottled, type LoginLimitOptions } from './login-limit.js';
 import type { AppMetrics } from './metrics.js';
 import type { Presence } from './presence.js';
+import type { SyntheticHook } from './synthetic-leak.js';
 import * as schema from './schemas.js';
 import { bearerToken, tokenMatches } from './token.js';
 import type { WeatherService } from './weather.js';
@@ -37,6 +38,8 @@ export interface RestDeps {
   readonly metricsToken?: string;
   /** Failed logins per username. @default LOGIN_LIMIT_DEFAULTS */
   readonly loginLimit?: LoginLimitOptions;
+  /** The calibration leak's hook, told of each IM history request answered; null when it is off. @default null */
+  readonly synthetic?: SyntheticHook | null;
 }
 
 type Reply = { status: number; body: unknown; contentType?: string; headers?: Record<string, string> };
@@ -196,6 +199,8 @@ export function createRestHandler(deps: RestDeps): (req: IncomingMessage, res: S
         res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'application/json; charset=utf-8' });
         res.end(text);
         stop({ route: name, status: String(reply.status) });
+        // Each request counted on the route, as the histogram just counted it.
+        if (deps.synthetic && name === 'im_history') deps.synthetic.onEvent('http:im_history');
       })
       .catch(() => res.destroy());
   };

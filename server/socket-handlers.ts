@@ -16,6 +16,7 @@ import { listLayouts, saveLayout } from './layouts.js';
 import type { AppMetrics } from './metrics.js';
 import type { Models } from './models.js';
 import type { Presence, PresenceEntry } from './presence.js';
+import type { SyntheticHook } from './synthetic-leak.js';
 import { TokenBucket, type RateLimitOptions } from './rate-limit.js';
 import * as schema from './schemas.js';
 import { userRoom, type AppServer, type AppSocket } from './types.js';
@@ -28,6 +29,8 @@ export interface SocketDeps {
   readonly metrics: AppMetrics;
   readonly rateLimit?: RateLimitOptions;
   readonly log: (message: string) => void;
+  /** The calibration leak's hook, told of each event handled; null when it is off. @default null */
+  readonly synthetic?: SyntheticHook | null;
 }
 
 interface Ctx {
@@ -90,6 +93,7 @@ export function bindSocket(deps: SocketDeps, socket: AppSocket): void {
           onError?.(raw, error);
         } finally {
           metrics.eventsHandled.inc({ event });
+          deps.synthetic?.onEvent(event);
           stop();
         }
       })().catch((err: unknown) => {

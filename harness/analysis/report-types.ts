@@ -10,6 +10,7 @@
  * (non-finite numbers become null) and freezes the shape.
  */
 import type { LeakId } from '../../common/leaks.js';
+import type { SyntheticLeakSpec } from '../../common/synthetic-leak-spec.js';
 import type { ProfileKind } from '../config/types.js';
 import type { AttributionResult } from './attribution.js';
 import type { Budgets } from './budgets.js';
@@ -40,7 +41,12 @@ export interface ReportConfig {
    * real ms, i.e. every `floor × S` simulated ms when the floor binds. Absent in older reports.
    */
   readonly intervalFloorMs?: number;
-  /** The calibration leak the reference server was asked to keep, MiB per simulated hour (absent = none). */
+  /**
+   * The calibration leak the reference server was asked to keep (`--synthetic-leak`): shape and
+   * size (common/synthetic-leak-spec.ts). Absent = none, and in reports from before the shapes.
+   */
+  readonly syntheticLeak?: SyntheticLeakSpec;
+  /** The time shape's rate again, MiB per simulated hour, as reports before the shapes had it (absent for other shapes and none). */
   readonly syntheticLeakMiBPerHour?: number;
   readonly leaks: readonly LeakId[];
   readonly seed: number;

@@ -32,7 +32,7 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   // REST load alongside the virtual users (only with --load vus, and only where the scenario plans some).
   http: true,
   profile: 'none',
-  syntheticLeakMiBPerHour: 0,
+  syntheticLeak: null,
   // Every periodic timer at its production rate unless a floor is asked for (--timer-floor).
   timerFloorMs: null,
   budgets: DEFAULT_BUDGETS,

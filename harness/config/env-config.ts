@@ -32,7 +32,8 @@ export function configFromEnv(env: Record<string, string | undefined>): SoakUser
   const http = text('SOAK_HTTP');
   set('http', http === undefined ? undefined : /^(0|false|off|no)$/i.test(http) ? false : /^(1|true|on|yes)$/i.test(http) ? true : http);
   set('profile', text('SOAK_PROFILE') as ProfileKind | undefined);
-  set('syntheticLeakMiBPerHour', num('SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'));
+  // A spec (SOAK_SYNTHETIC_LEAK), or the older number of MiB per simulated hour.
+  set('syntheticLeak', text('SOAK_SYNTHETIC_LEAK') ?? num('SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'));
   set('timerFloorMs', num('SOAK_TIMER_FLOOR_MS'));
   return layer as SoakUserConfig;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LeakSpecError, parseLeaks, type LeakId } from '../../common/leaks.js';
+import { SyntheticLeakSpecError, toSyntheticLeak } from '../../common/synthetic-leak-spec.js';
 import { SCENARIOS } from '../../scenarios/scenarios.js';
 import { isScenarioFile } from '../../scenarios/scenario-file.js';
 import { UsageError } from '../errors.js';
@@ -57,7 +58,16 @@ const schema = z
       .nullable(),
     http: z.boolean({ error: 'http must be true or false' }),
     profile: z.enum(PROFILE_KINDS, { error: (issue) => `unknown profile '${String(issue.input)}' (known: ${PROFILE_KINDS.join(', ')})` }),
-    syntheticLeakMiBPerHour: z.number({ error: 'syntheticLeakMiBPerHour must be a number' }).finite().min(0).max(1024),
+    // A spec string, a number (MiB per simulated hour) or a spec object, normalised to a spec or null.
+    syntheticLeak: z.unknown().transform((value, ctx) => {
+      try {
+        return toSyntheticLeak(value);
+      } catch (error) {
+        if (!(error instanceof SyntheticLeakSpecError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message });
+        return z.NEVER;
+      }
+    }),
     // Up to an hour real: anything longer is no timer at all within a soak.
     timerFloorMs: z.number({ error: 'timerFloorMs must be a number of ms' }).finite().min(1).max(3_600_000).nullable(),
   })
@@ -73,8 +83,8 @@ const schema = z
     if (c.target && c.timerFloorMs !== null) {
       ctx.addIssue({ code: 'custom', path: ['timerFloorMs'], message: '--timer-floor sets the reference server\'s and virtual users\' timers; with --target the harness does not start the server' });
     }
-    if (c.target && c.syntheticLeakMiBPerHour > 0) {
-      ctx.addIssue({ code: 'custom', path: ['syntheticLeakMiBPerHour'], message: '--synthetic-leak is a switch of the reference server; with --target the harness does not start the server' });
+    if (c.target && c.syntheticLeak !== null) {
+      ctx.addIssue({ code: 'custom', path: ['syntheticLeak'], message: '--synthetic-leak is a switch of the reference server; with --target the harness does not start the server' });
     }
     if (c.warmupHours >= c.hours) {
       ctx.addIssue({ code: 'custom', path: ['warmupHours'], message: `warm-up (${c.warmupHours} h) must be shorter than the soak (${c.hours} h)` });
@@ -108,6 +118,9 @@ export function resolveConfig(layers: ConfigLayers, machine: ConfigEnvironment =
     if (!layer) continue;
     for (const [key, value] of Object.entries(layer)) {
       if (value === undefined) continue;
+      if (key === 'syntheticLeakMiBPerHour') {
+        throw new UsageError(`config key 'syntheticLeakMiBPerHour' (from ${source}) is now 'syntheticLeak': a number is still MiB per simulated hour, or a spec such as 'action:im.send:64KiB'`);
+      }
       if (!(key in DEFAULTS)) throw new UsageError(`unknown config key '${key}' (from ${source})`);
       if (key === 'budgets') {
         budgets = { ...budgets, ...(value as object) };

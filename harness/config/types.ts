@@ -5,6 +5,7 @@
  * defaults < soak.config.ts < scenario < env < CLI flags.
  */
 import type { LeakId } from '../../common/leaks.js';
+import type { SyntheticLeakSpec } from '../../common/synthetic-leak-spec.js';
 import type { StoreMode } from '../../store/resolve.js';
 import type { Budgets } from '../analysis/budgets.js';
 
@@ -80,10 +81,14 @@ export interface SoakUserConfig {
   /** Profiler hand-off: none | heap | clinic-doctor | clinic-heapprofiler. @default 'none' */
   profile?: ProfileKind;
   /**
-   * Calibration: the reference server keeps this many MiB of heap per simulated hour on purpose
-   * (server/synthetic-leak.ts), to measure the detection floor. Not with --target. @default 0
+   * Calibration: heap the reference server keeps on purpose (server/synthetic-leak.ts), to
+   * measure the detection floor. A spec string (common/synthetic-leak-spec.ts): `2MiB/h` per
+   * simulated hour, `action:im.send:64KiB` per server event of a user action, `connect:256KiB`
+   * per socket.io connection, `tick:presence-ping:4KiB` per timer tick; a number is MiB per
+   * simulated hour (0 = off), as the former `syntheticLeakMiBPerHour` was; or a spec object.
+   * Not with --target. @default null (off)
    */
-  syntheticLeakMiBPerHour?: number;
+  syntheticLeak?: string | number | SyntheticLeakSpec | null;
   /**
    * Reduced fidelity on request: the app's periodic timers (ping, poll, weather, heartbeat,
    * sweeper) fire no more often than every this many real ms, as before issue 15. The report
@@ -116,7 +121,7 @@ export interface ResolvedSoakConfig {
   readonly target: TargetConfig | null;
   readonly http: boolean;
   readonly profile: ProfileKind;
-  readonly syntheticLeakMiBPerHour: number;
+  readonly syntheticLeak: SyntheticLeakSpec | null;
   readonly timerFloorMs: number | null;
   readonly budgets: Budgets;
   /** Where each field's value came from, for the report and `--help` debugging. */

@@ -6,6 +6,7 @@ import type { TrendResult } from '../analysis/trend.js';
 import type { ReportConfig, ReportHttp } from '../analysis/report-types.js';
 import type { ProbeCost } from '../analysis/probe-cost.js';
 import type { AttributionTerm } from '../analysis/attribution.js';
+import { describeSyntheticLeak } from '../../common/synthetic-leak-spec.js';
 
 /** The client's presence ping period, simulated ms (client/buddy-list.tsx; not imported: rendering stays free of React). */
 const PING_SIM_MS = 10_000;
@@ -109,6 +110,17 @@ export function intervalFloorNote(config: Pick<ReportConfig, 'timeScale' | 'time
   if (floor <= 1 || most <= PING_SIM_MS) return null;
   const every = fewest === most ? (most / 1000).toFixed(0) : `${(fewest / 1000).toFixed(0)}–${(most / 1000).toFixed(0)}`;
   return `Periodic timers were floored at ${String(floor)} real ms: the 10 s presence ping and request poll fired every ${every} simulated s (actions ran at full rate).`;
+}
+
+/**
+ * The calibration leak in the config sentence: ', synthetic calibration leak 64 KiB per im.send
+ * (server event im:send)', or '' when there was none. Reports from before the shapes have only
+ * the MiB per simulated hour.
+ */
+export function syntheticLeakText(config: Pick<ReportConfig, 'syntheticLeak' | 'syntheticLeakMiBPerHour'>): string {
+  if (config.syntheticLeak) return `, synthetic calibration leak ${describeSyntheticLeak(config.syntheticLeak)}`;
+  if (config.syntheticLeakMiBPerHour) return `, synthetic calibration leak ${String(config.syntheticLeakMiBPerHour)} MiB per simulated hour`;
+  return '';
 }
 
 /**

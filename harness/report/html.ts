@@ -8,7 +8,7 @@
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
 import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
-import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, timeScaleText } from './format.js';
+import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, syntheticLeakText, timeScaleText } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { checkpointSentence } from './checkpoint-text.js';
@@ -24,7 +24,7 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
   parts.push(`<h1>rol-soak ${badge(v.status)} <span class="muted">${e(report.run.id)}</span></h1>`);
   parts.push(
     `<p>Scenario <b>${e(c.scenario)}</b>, ${c.users} users, ${c.hours} simulated hours at ${e(timeScaleText(c))}, ` +
-      `leaks on: <b>${e(c.leaks.join(', ') || 'none')}</b>${c.syntheticLeakMiBPerHour ? `, synthetic calibration leak ${String(c.syntheticLeakMiBPerHour)} MiB per simulated hour` : ''}, seed ${c.seed}. Leaks found: <b>${e(v.leaks.join(', ') || 'none')}</b>.</p>`,
+      `leaks on: <b>${e(c.leaks.join(', ') || 'none')}</b>${e(syntheticLeakText(c))}, seed ${c.seed}. Leaks found: <b>${e(v.leaks.join(', ') || 'none')}</b>.</p>`,
   );
   const floorNote = intervalFloorNote(c);
   if (floorNote) parts.push(`<p class="muted">${e(floorNote)}</p>`);

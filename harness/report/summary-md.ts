@@ -8,7 +8,7 @@ import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
-import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, timeScaleText } from './format.js';
+import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, syntheticLeakText, timeScaleText } from './format.js';
 
 /** Snapshot-diff rows shown (the HTML report has them all); attribution shows every term. */
 const TOP_CULPRITS = 5;
@@ -23,7 +23,7 @@ export function renderSummaryMd(report: Report): string {
   lines.push(`**Leaks found:** ${leakText}`);
   lines.push('');
   lines.push(
-    `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ${timeScaleText(c)}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}${c.syntheticLeakMiBPerHour ? `, synthetic calibration leak ${String(c.syntheticLeakMiBPerHour)} MiB per simulated hour` : ''}, seed ${c.seed}. ` +
+    `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ${timeScaleText(c)}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}${syntheticLeakText(c)}, seed ${c.seed}. ` +
       `Run \`${report.run.id}\`, ${report.run.wallSeconds.toFixed(0)} s wall, store ${report.environment.store.engine}${report.environment.store.version ? ` ${report.environment.store.version}` : ''}.`,
   );
   const floorNote = intervalFloorNote(c);

@@ -11,7 +11,7 @@ import { analyse } from '../analysis/verdict.js';
 import { heartbeatFor } from '../../common/app-timers.js';
 import type { TimerFidelityOptions } from '../analysis/timer-fidelity.js';
 import { referenceTimerSpecs } from '../analysis/timer-specs.js';
-import { buildReport, type ProfileFile, type Report } from '../analysis/report-types.js';
+import { buildReport, type ProfileFile, type Report, type ReportConfig } from '../analysis/report-types.js';
 import type { HeapDiff } from '../analysis/heap-diff-types.js';
 import type { RuleId } from '../analysis/rule-types.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
@@ -79,6 +79,8 @@ export interface FinishInput {
 }
 
 /** Rules that read only client counts: without virtual users (outside load) nobody reports them. */
+const MiB = 1024 * 1024;
+
 const CLIENT_ONLY_RULES: readonly RuleId[] = ['listeners-per-socket', 'document-listeners', 'client-intervals', 'client-heap'];
 
 const PACKAGES = ['socket.io', 'socket.io-client', 'mongoose', 'mongodb', 'prom-client', 'react', 'happy-dom'] as const;
@@ -115,6 +117,18 @@ function timerOptions(config: ResolvedSoakConfig, plan: TimeScaleChoice): TimerF
 
 export function writeRunRecord(runDir: string, record: RunRecord): void {
   writeFileSync(join(runDir, 'run.json'), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+/**
+ * The report's calibration-leak fields: the spec, and for the time shape also the older
+ * `syntheticLeakMiBPerHour` (kept for readers of schema 1). A run.json from before the shapes
+ * holds only `syntheticLeakMiBPerHour` in its config; `report` rebuilds it the same way.
+ */
+export function syntheticLeakFields(config: ResolvedSoakConfig): Pick<ReportConfig, 'syntheticLeak' | 'syntheticLeakMiBPerHour'> {
+  const legacy = (config as { syntheticLeakMiBPerHour?: unknown }).syntheticLeakMiBPerHour;
+  const spec = config.syntheticLeak ?? (typeof legacy === 'number' && legacy > 0 ? { shape: 'time' as const, bytesPerSimHour: Math.round(legacy * MiB) } : null);
+  if (!spec) return {};
+  return { syntheticLeak: spec, ...(spec.shape === 'time' ? { syntheticLeakMiBPerHour: spec.bytesPerSimHour / MiB } : {}) };
 }
 
 export async function finishRun(input: FinishInput): Promise<Report> {
@@ -170,7 +184,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
         ? { timeScalePhases: input.timeScale.phases.map(({ name, fromHour, toHour, scale }) => ({ name, fromHour, toHour, scale })) }
         : {}),
       intervalFloorMs: input.timeScale.intervalFloorMs ?? 1,
-      ...(config.syntheticLeakMiBPerHour > 0 ? { syntheticLeakMiBPerHour: config.syntheticLeakMiBPerHour } : {}),
+      ...syntheticLeakFields(config),
       leaks: config.leaks,
       seed: config.seed,
       warmupHours: config.warmupHours,

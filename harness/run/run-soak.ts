@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimClock } from '../../common/sim-clock.js';
 import { leaksForSide } from '../../common/leaks.js';
+import { formatSyntheticLeak } from '../../common/synthetic-leak-spec.js';
 import { resolveStore, type RunningStore } from '../../store/resolve.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
 import { runExitCode, type ExitCode } from '../exit-codes.js';
@@ -141,8 +142,8 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         // Its epoch is set after seeding and the baseline snapshot (startClock below).
         clock: { scale: plan.schedule[0]?.scale ?? plan.scale, minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule },
         ...profiler.spawnOptions(),
-        // Always set, so a value left in the harness's own env cannot reach the server unasked.
-        extraEnv: { SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: String(config.syntheticLeakMiBPerHour) },
+        // Always set (the older variable blanked), so a value left in the harness's own env cannot reach the server unasked.
+        extraEnv: { SOAK_SYNTHETIC_LEAK: config.syntheticLeak ? formatSyntheticLeak(config.syntheticLeak) : '', SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: '' },
       });
       emit({
         type: 'server',

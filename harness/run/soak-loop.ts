@@ -120,6 +120,8 @@ interface ReadSpec {
   readonly stable: boolean;
   readonly lr: LoadReport | null;
   readonly checkpoint?: (server: ServerProbe, readRealMs: number) => CheckpointInfo;
+  /** Called with the sample as soon as it is written, before any error the reading ends with. */
+  readonly keep?: (sample: Sample) => void;
 }
 
 /**
@@ -179,6 +181,7 @@ export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'on
     ...(lr?.clientHeap ? { clientHeap: lr.clientHeap } : {}),
   };
   deps.writer.write(sample);
+  spec.keep?.(sample);
   // After the sample is written: the samples so far stay evidence, a partial report is made of them.
   if (storeRestarted) {
     throw new TargetError('ERR_STORE', `${storeError ?? 'the store restarted'}; the server's data and indexes since then are not the run's`);
@@ -221,6 +224,10 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
   const state: ReadState = { scrapeFailures: 0, scrapeLimit: scrapeFailureLimit(config) };
   const checkpoints = deps.checkpoints ?? [];
   let nextCheckpoint = 0;
+  const keep = (sample: Sample): void => {
+    out.samples.push(sample);
+    deps.emit({ type: 'sample', sample, totalSimMs: endSim });
+  };
 
   // Samples fall on multiples of the step; a slow sample or a snapshot skips missed slots
   // instead of firing a burst of back-to-back samples. A checkpoint takes the place of the
@@ -242,6 +249,7 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
         phase: phaseAt(Math.max(0, cp.simMs - 1), config),
         stable: true,
         lr,
+        keep,
         checkpoint: (_server, readRealMs) => ({
           kind: cp.reason,
           atSimMs: cp.simMs,
@@ -251,8 +259,6 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
           readRealMs,
         }),
       });
-      out.samples.push(sample);
-      deps.emit({ type: 'sample', sample, totalSimMs: endSim });
       if (sample.checkpoint?.overran) {
         deps.emit({ type: 'log', message: `checkpoint at ${(cp.simMs / HOUR).toFixed(2)} h overran its ${cp.holdSimMs} ms hold (settle ${settleRealMs.toFixed(0)} ms, reads ${sample.checkpoint.readRealMs.toFixed(0)} ms): the load had restarted during its reads` });
       }
@@ -286,12 +292,11 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       phase,
       stable: last,
       lr,
+      keep,
       ...(last
         ? { checkpoint: (_s: ServerProbe, readRealMs: number): CheckpointInfo => ({ kind: 'end', atSimMs: endSim, settleRealMs: 0, inFlight: lr?.load.pendingActions ?? 0, overran: false, readRealMs }) }
         : {}),
     });
-    out.samples.push(sample);
-    deps.emit({ type: 'sample', sample, totalSimMs: endSim });
 
     // The end comes after a cool-down sample: a slow sample that overshot the soak's end (a
     // saturated server) still gets the load stopped and the server's return to baseline read.

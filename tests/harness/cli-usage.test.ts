@@ -9,7 +9,7 @@ describe('soak CLI usage', () => {
   it('prints help with the flags and the exit-code table, exit 0', async () => {
     const run = await runCli(['run', '--help']);
     expect(run.code).toBe(0);
-    for (const flag of ['--scenario', '--users', '--hours', '--time-scale', '--leaks', '--seed', '--out', '--ci', '--config', '--target', '--inspect', '--metrics', '--load', '--profile']) {
+    for (const flag of ['--scenario', '--users', '--hours', '--time-scale', '--leaks', '--seed', '--out', '--ci', '--config', '--target', '--inspect', '--metrics', '--load', '--profile', '--synthetic-leak <spec>', 'action:im.send:64KiB']) {
       expect(run.stdout).toContain(flag);
     }
     const top = await runCli(['--help']);
@@ -27,6 +27,7 @@ describe('soak CLI usage', () => {
     [['--no-such-flag'], /unknown option/],
     [['--target', 'http://127.0.0.1:1'], /needs all three/],
     [['--config', 'missing.config.ts'], /config file not found/],
+    [['--synthetic-leak', 'tick:weather:1KiB'], /--synthetic-leak: unknown timer 'weather' in 'tick:weather:1KiB' \(timers: presence-ping, request-poll, server-heartbeat\)/],
     [['--profile', 'flame'], /unknown profile 'flame' \(known: none, heap, clinic-doctor, clinic-heapprofiler\)/],
     [['--profile', 'clinic-doctor', '--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'http://127.0.0.1:1/metrics'], /with --target the harness does not start the server/],
     [['--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'http://127.0.0.1:1/metrics'], /pass --scenario \.\/your\.scenario\.ts .* or --load external/],

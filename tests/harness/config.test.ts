@@ -3,6 +3,7 @@ import { resolveConfig } from '../../harness/config/resolve-config.js';
 import { configFromEnv } from '../../harness/config/env-config.js';
 import { UsageError } from '../../harness/errors.js';
 import { cliLayer } from '../../harness/cli-options.js';
+import { syntheticLeakFields } from '../../harness/run/finish-run.js';
 import { chooseIntervalFloor, chooseTimeScale, timerEventsPerSecond } from '../../harness/run/time-scale.js';
 import { loadSegments, planTimeScale } from '../../harness/run/plan-time-scale.js';
 
@@ -51,14 +52,40 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ env: configFromEnv({ SOAK_HTTP: 'maybe' }) })).toThrow(/http must be true or false/);
   });
 
-  it('takes --synthetic-leak for the reference server only', () => {
-    expect(resolveConfig({}).syntheticLeakMiBPerHour).toBe(0);
-    expect(resolveConfig({ cli: cliLayer({ syntheticLeak: '1.25' }) }).syntheticLeakMiBPerHour).toBe(1.25);
-    expect(resolveConfig({ env: configFromEnv({ SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: '2' }) }).syntheticLeakMiBPerHour).toBe(2);
-    expect(() => cliLayer({ syntheticLeak: 'lots' })).toThrow(/--synthetic-leak takes a number/);
-    expect(() => resolveConfig({ cli: cliLayer({ syntheticLeak: '-1' }) })).toThrow(/syntheticLeakMiBPerHour/);
+  it('takes --synthetic-leak in its four shapes, for the reference server only', () => {
+    const MiB = 1024 * 1024;
+    expect(resolveConfig({}).syntheticLeak).toBeNull();
+    // A plain number is still MiB per simulated hour.
+    expect(resolveConfig({ cli: cliLayer({ syntheticLeak: '1.25' }) }).syntheticLeak).toEqual({ shape: 'time', bytesPerSimHour: 1.25 * MiB });
+    expect(resolveConfig({ cli: cliLayer({ syntheticLeak: '2MiB/h' }) }).syntheticLeak).toEqual({ shape: 'time', bytesPerSimHour: 2 * MiB });
+    expect(resolveConfig({ cli: cliLayer({ syntheticLeak: 'action:im.send:64KiB' }) }).syntheticLeak).toEqual({ shape: 'action', action: 'im.send', bytesPerEvent: 65_536 });
+    expect(resolveConfig({ cli: cliLayer({ syntheticLeak: 'connect:256KiB' }) }).syntheticLeak).toEqual({ shape: 'connect', bytesPerEvent: 262_144 });
+    expect(resolveConfig({ cli: cliLayer({ syntheticLeak: 'tick:4KiB' }) }).syntheticLeak).toEqual({ shape: 'tick', timer: 'presence-ping', bytesPerEvent: 4_096 });
+    // env: the spec, or the older number; the flag over both, and 0 / off turns a file's leak off.
+    expect(resolveConfig({ env: configFromEnv({ SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: '2' }) }).syntheticLeak).toEqual({ shape: 'time', bytesPerSimHour: 2 * MiB });
+    expect(resolveConfig({ env: configFromEnv({ SOAK_SYNTHETIC_LEAK: 'tick:request-poll:1KiB' }) })).toMatchObject({ syntheticLeak: { timer: 'request-poll' }, sources: { syntheticLeak: 'env' } });
+    expect(resolveConfig({ file: { syntheticLeak: 'connect:1KiB' }, cli: cliLayer({ syntheticLeak: 'off' }) })).toMatchObject({ syntheticLeak: null, sources: { syntheticLeak: 'cli' } });
+    expect(resolveConfig({ file: { syntheticLeak: { shape: 'connect', bytesPerEvent: 8 } } }).syntheticLeak).toEqual({ shape: 'connect', bytesPerEvent: 8 });
+    // Bad specs: a UsageError (exit 2) naming the flag or the key.
+    expect(() => cliLayer({ syntheticLeak: 'lots' })).toThrow(UsageError);
+    expect(() => cliLayer({ syntheticLeak: 'lots' })).toThrow(/--synthetic-leak: 'lots' is not a synthetic leak spec/);
+    expect(() => cliLayer({ syntheticLeak: '-1' })).toThrow(/--synthetic-leak: .*cannot give memory back/);
+    expect(() => cliLayer({ syntheticLeak: 'action:window.close:1KiB' })).toThrow(/closing a window sends nothing to the server/);
+    expect(() => resolveConfig({ env: configFromEnv({ SOAK_SYNTHETIC_LEAK: 'tick:weather:1KiB' }) })).toThrow(/syntheticLeak: unknown timer 'weather'/);
+    expect(() => resolveConfig({ file: { syntheticLeak: -3 } })).toThrow(UsageError);
+    expect(() => resolveConfig({ file: { syntheticLeakMiBPerHour: 1 } as never })).toThrow(/'syntheticLeakMiBPerHour' \(from file\) is now 'syntheticLeak'/);
     const target = { url: 'http://127.0.0.1:1', inspect: '127.0.0.1:2', metrics: 'http://127.0.0.1:1/metrics' };
-    expect(() => resolveConfig({ cli: { target, syntheticLeakMiBPerHour: 1 } })).toThrow(/--synthetic-leak is a switch of the reference server/);
+    expect(() => resolveConfig({ cli: { target, syntheticLeak: 'connect:1KiB' } })).toThrow(/--synthetic-leak is a switch of the reference server/);
+  });
+
+  it("states the synthetic leak's shape and size in the report config, and MiB/h too for the time shape", () => {
+    const MiB = 1024 * 1024;
+    expect(syntheticLeakFields(resolveConfig({}))).toEqual({});
+    expect(syntheticLeakFields(resolveConfig({ cli: cliLayer({ syntheticLeak: '1.5' }) }))).toEqual({ syntheticLeak: { shape: 'time', bytesPerSimHour: 1.5 * MiB }, syntheticLeakMiBPerHour: 1.5 });
+    expect(syntheticLeakFields(resolveConfig({ cli: cliLayer({ syntheticLeak: 'connect:256KiB' }) }))).toEqual({ syntheticLeak: { shape: 'connect', bytesPerEvent: 262_144 } });
+    // `report RUN_DIR` on a run.json written before the shapes.
+    const { syntheticLeak: _, ...old } = resolveConfig({});
+    expect(syntheticLeakFields({ ...old, syntheticLeakMiBPerHour: 2 } as never)).toEqual({ syntheticLeak: { shape: 'time', bytesPerSimHour: 2 * MiB }, syntheticLeakMiBPerHour: 2 });
   });
 
   it("keeps a target's metricsToken from soak.config.ts when the command line gives its URLs", () => {

@@ -36,7 +36,12 @@ describe('renderSummaryMd', () => {
     expect(md).toContain('25 simulated hours at ×152–600 by phase (mean ×312)');
     // 1.5 real s is 228 simulated s at ×152 and 900 at ×600.
     expect(md).toContain('fired every 228–900 simulated s');
-    expect(md).toContain('synthetic calibration leak 1.5 MiB per simulated hour');
+    expect(md).toContain('synthetic calibration leak 1.5 MiB per simulated hour'); // a report from before the shapes
+    const shaped = { ...report, config: { ...report.config, syntheticLeak: { shape: 'action', action: 'im.send', bytesPerEvent: 16_384 } as const } };
+    expect(renderSummaryMd(shaped)).toContain('synthetic calibration leak 16 KiB per im.send (server event im:send)');
+    expect(renderHtml(shaped, samples, ASSETS)).toContain('synthetic calibration leak 16 KiB per im.send (server event im:send)');
+    const tick = { ...report, config: { ...report.config, syntheticLeak: { shape: 'tick', timer: 'presence-ping', bytesPerEvent: 1_024 } as const } };
+    expect(renderSummaryMd(tick)).toContain('synthetic calibration leak 1 KiB per presence-ping tick (server event presence:ping)');
     // The fixture's samples: 8 ms probes against 20% of a core.
     expect(md).toMatch(/Sampling cost the server a median 8 ms per sample \(forced GC and reads\), \d+\.\d% of its CPU time/);
     expect(renderHtml({ ...report, config: { ...report.config, timeScale: 312, timeScalePhases: phases } }, samples, ASSETS)).toContain('×152–600 by phase (mean ×312)');

@@ -11,6 +11,7 @@ import { SimClock } from '../../common/sim-clock.js';
 import { startWireStore, type RunningStore } from '../../store/resolve.js';
 import { startServerProcess, type ServerProcess } from '../helpers/server-process.js';
 import { call, loginAndConnect } from './client.js';
+import { metric } from './leak-fixture.js';
 
 /** Simulated ms per real ms in these runs. */
 const SCALE = 600;
@@ -52,13 +53,15 @@ async function serverDate(url: string, name: string): Promise<number> {
 
 describe('a pending server clock', () => {
   it('starts at the run epoch it is sent, once, and then agrees with the run clock', async () => {
-    const server = await startPending({ SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: '1' });
+    const server = await startPending({ SOAK_SYNTHETIC_LEAK: 'tick:4KiB' });
     try {
       expect(server.ready.clockPending).toBe(true);
       // Before the start its simulated time is far behind any run's (the provisional epoch lies an hour ahead).
       const before = await serverDate(server.url, 'clock_a');
       expect(before).toBeLessThan(Date.now() - 24 * 3_600_000);
       expect(server.stderr()).not.toMatch(/synthetic leak: keeping/);
+      // The harness's seeding happens here: the calibration leak keeps nothing for it.
+      expect(await metric(server, 'rol_synthetic_leak_bytes')).toBe(0);
 
       const run = new SimClock({ scale: SCALE, epochMs: Date.now() + 1_000 });
       const started = await postStart(server.url, { epochMs: run.epochMs });
@@ -68,8 +71,9 @@ describe('a pending server clock', () => {
       expect(Math.abs(started.body.simMs - run.now())).toBeLessThan(200 * SCALE);
       const after = await serverDate(server.url, 'clock_b');
       expect(Math.abs(after - run.date().getTime())).toBeLessThan(200 * SCALE);
-      // The calibration leak counts from the run's simulated 0, not over the jump.
-      expect(server.stderr()).toMatch(/synthetic leak: keeping 1 MiB/);
+      // The calibration leak counts from the run's simulated 0 (the time shape: not over the jump).
+      expect(server.stderr()).toMatch(/synthetic leak: keeping 4 KiB per presence-ping tick/);
+      expect(await metric(server, 'rol_synthetic_leak_bytes')).toBe(4 * 1024);
 
       // The token was good for one start.
       const again = await postStart(server.url, { epochMs: run.epochMs });
