@@ -9,6 +9,8 @@ import { EXIT, exitCodeForStatus } from './exit-codes.js';
 import { UsageError } from './errors.js';
 import type { Sample } from './sample.js';
 import { readNdjson } from './run/ndjson-writer.js';
+import { DEFAULT_BUDGETS } from './analysis/budgets.js';
+import { DEFAULTS } from './config/defaults.js';
 import { BASELINE_FILE, finishRun, type RunRecord } from './run/finish-run.js';
 import { renderVerdictTable } from './verdict-table.js';
 
@@ -29,6 +31,8 @@ export async function runReportCommand(dir: string): Promise<number> {
   if (skipped > 0) process.stderr.write(`rol-soak: skipped ${skipped} torn line(s) in samples.ndjson\n`);
   const report = await finishRun({
     ...record,
+    // A run recorded before a budget or setting existed is judged with today's default for it.
+    config: { ...DEFAULTS, ...record.config, budgets: { ...DEFAULT_BUDGETS, ...record.config.budgets } },
     runDir,
     startedAt: new Date(record.startedAt),
     samples: records,

@@ -97,7 +97,9 @@ export function attributeHeap(samples: readonly Sample[], options: AttributionOp
   }
   const y = rows.map((s) => s.server.heapUsed);
   const hours = rows.map((s) => (s.checkpoint?.atSimMs ?? s.simMs) / MS_PER_HOUR);
-  const names = [...new Set(rows.flatMap((s) => Object.keys(s.load?.actions ?? {})))].sort();
+  // Actions done, by type: the load also counts outcomes (`im.send:failed`, `:timed-out`,
+  // `:nothing`) and setup steps (`setup.…`) under other keys, which are no gestures of their own.
+  const names = [...new Set(rows.flatMap((s) => Object.keys(s.load?.actions ?? {})))].filter((k) => !k.includes(':') && !k.startsWith('setup.')).sort();
   const dropped: DroppedColumn[] = [];
   const kept: Array<{ action: string; values: number[] }> = [{ action: 'time', values: hours }];
   if (rSquaredOn(hours, []) === 1) return { status: 'insufficient-data', reason: 'no simulated time elapsed over the soak', dropped };
