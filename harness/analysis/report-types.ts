@@ -42,6 +42,12 @@ export interface ReportConfig {
   readonly intervalFloorMs?: number;
   /** The calibration leak the reference server was asked to keep, MiB per simulated hour (absent = none). */
   readonly syntheticLeakMiBPerHour?: number;
+  /**
+   * Heap headroom of the production server the report speaks of, MiB (`--headroom`): the
+   * production-terms sentence says how many days it lasts at the heap slope. Absent in older
+   * reports (the renderers then use the default, 1024).
+   */
+  readonly productionHeadroomMiB?: number;
   readonly leaks: readonly LeakId[];
   readonly seed: number;
   readonly warmupHours?: number;

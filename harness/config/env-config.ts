@@ -34,5 +34,6 @@ export function configFromEnv(env: Record<string, string | undefined>): SoakUser
   set('profile', text('SOAK_PROFILE') as ProfileKind | undefined);
   set('syntheticLeakMiBPerHour', num('SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'));
   set('timerFloorMs', num('SOAK_TIMER_FLOOR_MS'));
+  set('productionHeadroomMiB', num('SOAK_HEADROOM_MIB'));
   return layer as SoakUserConfig;
 }

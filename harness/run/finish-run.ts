@@ -28,6 +28,7 @@ import type { TimeScaleChoice } from './time-scale.js';
 import type { HttpRunInfo } from '../load/http-plan.js';
 import type { PhaseWindow } from '../analysis/phase-fidelity.js';
 import { loadSegments } from './plan-time-scale.js';
+import { DEFAULTS } from '../config/defaults.js';
 
 export interface SnapshotRecord {
   readonly label: string;
@@ -171,6 +172,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
         : {}),
       intervalFloorMs: input.timeScale.intervalFloorMs ?? 1,
       ...(config.syntheticLeakMiBPerHour > 0 ? { syntheticLeakMiBPerHour: config.syntheticLeakMiBPerHour } : {}),
+      // A run.json from before --headroom has none: the default then.
+      productionHeadroomMiB: config.productionHeadroomMiB ?? DEFAULTS.productionHeadroomMiB,
       leaks: config.leaks,
       seed: config.seed,
       warmupHours: config.warmupHours,
