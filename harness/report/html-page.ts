@@ -23,6 +23,7 @@ h1{font-size:22px;margin:8px 0}h2{font-size:17px;margin:28px 0 8px;border-bottom
 table{border-collapse:collapse;width:100%;margin:6px 0;font-size:13px}
 th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f0f0f0}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+p.production{background:#fff;border-left:4px solid #268bd2;padding:6px 10px}
 .chart{background:#fff;border:1px solid #e3e3e3;margin:10px 0;padding:6px;min-height:40px}
 .muted{color:#666}code{font-size:12px}
 `;

@@ -4,6 +4,7 @@
  * a PR comment or a CI job summary. Pure: a function of the report.
  */
 import { checkpointSentence } from './checkpoint-text.js';
+import { PRODUCTION_TERMS_LABEL, productionTermsSentence } from './production-terms.js';
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
@@ -26,6 +27,8 @@ export function renderSummaryMd(report: Report): string {
     `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ${timeScaleText(c)}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}${c.syntheticLeakMiBPerHour ? `, synthetic calibration leak ${String(c.syntheticLeakMiBPerHour)} MiB per simulated hour` : ''}, seed ${c.seed}. ` +
       `Run \`${report.run.id}\`, ${report.run.wallSeconds.toFixed(0)} s wall, store ${report.environment.store.engine}${report.environment.store.version ? ` ${report.environment.store.version}` : ''}.`,
   );
+  const production = productionTermsSentence(report);
+  if (production) lines.push('', `**${PRODUCTION_TERMS_LABEL}:** ${production}`);
   const floorNote = intervalFloorNote(c);
   if (floorNote) lines.push('', floorNote);
   if (v.reasons.length > 0) {

@@ -5,6 +5,7 @@ import type { Report } from '../../harness/analysis/report-types.js';
 import { renderHtml } from '../../harness/report/html.js';
 import { renderJunit } from '../../harness/report/junit.js';
 import { renderSummaryMd } from '../../harness/report/summary-md.js';
+import { renderVerdictTable } from '../../harness/verdict-table.js';
 import { ASSETS, fixedReport } from './fixtures.js';
 
 describe('renderSummaryMd', () => {
@@ -63,6 +64,16 @@ describe('renderSummaryMd', () => {
     const html = renderHtml({ ...report, timers }, samples, ASSETS);
     expect(html).toContain('<h3>Periodic timers</h3>');
     expect(html).toContain('presence-ping');
+  });
+
+  it('shows the heap in production terms in summary.md, report.html and the verdict table', () => {
+    const { report, samples } = fixedReport({ leaking: true });
+    // The fixture's heap grows 3 MiB per simulated hour with 100 users: 72 MiB a day; 1024 / 72 = 14.2 days.
+    const md = renderSummaryMd(report);
+    expect(md).toMatch(/\*\*In production terms:\*\* the heap grows 3\.\d\d MiB per hour \[.*\] with 100 users, 7\d\.\d\d MiB a day .* 1 GiB of heap headroom runs out in 1[34] days \[/);
+    expect(md).toContain('The heap budget, 1.00 MiB per hour, is 24.00 MiB a day: that headroom lasts 43 days at the budget.');
+    expect(renderHtml(report, samples, ASSETS)).toContain('<p class="production"><b>In production terms:</b> the heap grows 3.');
+    expect(renderVerdictTable(report)).toMatch(/^in production terms: the heap grows 3\.\d\d MiB per hour .* runs out in 1[34] days \[/m);
   });
 
   it('lists the profiles handed off, with where to open them', () => {
