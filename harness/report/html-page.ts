@@ -23,6 +23,7 @@ h1{font-size:22px;margin:8px 0}h2{font-size:17px;margin:28px 0 8px;border-bottom
 table{border-collapse:collapse;width:100%;margin:6px 0;font-size:13px}
 th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f0f0f0}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.nowrap{white-space:nowrap;overflow-wrap:normal}td.id{overflow-wrap:normal}
 p.production{background:#fff;border-left:4px solid #268bd2;padding:6px 10px}
 .chart{background:#fff;border:1px solid #e3e3e3;margin:10px 0;padding:6px;min-height:40px}
 .muted{color:#666}code{font-size:12px}
@@ -83,10 +84,20 @@ export function chartDivs(charts: readonly ChartSpec[]): string {
   return charts.map((c) => `<div class="chart" id="chart-${htmlEscape(c.id)}"></div>`).join('\n');
 }
 
-/** A table from header cells and rows of already-escaped cell markup; `num` marks numeric columns. */
-export function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, num: readonly number[] = []): string {
+/**
+ * A table from header cells and rows of already-escaped cell markup; `num` marks numeric columns,
+ * `classes` gives other columns a class: `nowrap` (never wraps, e.g. a status badge) or `id`
+ * (wraps only where a line may break, e.g. after a hyphen, never inside a word).
+ */
+export function table(
+  headers: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+  num: readonly number[] = [],
+  classes: Readonly<Record<number, 'nowrap' | 'id'>> = {},
+): string {
   const head = `<tr>${headers.map((h) => `<th>${htmlEscape(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${num.includes(i) ? ' class="num"' : ''}>${c}</td>`).join('')}</tr>`).join('\n');
+  const cls = (i: number) => (num.includes(i) ? ' class="num"' : classes[i] ? ` class="${classes[i]}"` : '');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`).join('\n');
   return `<table>${head}\n${body}</table>`;
 }
 

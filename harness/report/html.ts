@@ -46,6 +46,8 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
         e(r.evidence.text),
       ]),
       [3, 4, 5],
+      // The status badge never wraps; rule and leak ids break only at their hyphens.
+      { 0: 'nowrap', 1: 'id', 2: 'id' },
     ),
   );
   const f = report.fidelity;

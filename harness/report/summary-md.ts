@@ -35,13 +35,13 @@ export function renderSummaryMd(report: Report): string {
     lines.push('', '## Why', '');
     for (const r of v.reasons) lines.push(`- ${r.replace(/\r?\n/g, ' ')}`);
   }
-  lines.push('', '## Rules', '', '| | rule | leak | value | budget | slope per sim. hour [95% CI] | evidence |', '|---|---|---|---|---|---|---|');
+  lines.push('', '## Rules', '', '| status | rule | leak | value | budget | slope per sim. hour [95% CI] | evidence |', '|---|---|---|---|---|---|---|');
   for (const r of v.rules) {
     const e = r.evidence;
     const bytes = isByteUnit(e.unit);
     const slope = formatSlope(e.slope, e.lo, e.hi, bytes);
     lines.push(
-      `| ${STATUS_ICON[r.status]} | ${r.id} | ${r.leak ?? ''} | ${mdCell(formatValue(e.value, e.unit))} | ${mdCell(formatValue(e.budget, e.unit))} | ${mdCell(slope)} | ${mdCell(e.text)} |`,
+      `| ${statusCell(r.status)} | ${r.id} | ${r.leak ?? ''} | ${mdCell(formatValue(e.value, e.unit))} | ${mdCell(formatValue(e.budget, e.unit))} | ${mdCell(slope)} | ${mdCell(e.text)} |`,
     );
   }
   const f = report.fidelity;
@@ -85,6 +85,11 @@ export function renderSummaryMd(report: Report): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** Icon and word, joined by a no-break space so the status cell never wraps. */
+export function statusCell(status: string): string {
+  return `${STATUS_ICON[status] ?? ''}\u00a0${status}`;
 }
 
 /** Where each kind of profile is read. */

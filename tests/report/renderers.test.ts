@@ -5,6 +5,7 @@ import type { Report } from '../../harness/analysis/report-types.js';
 import { renderHtml } from '../../harness/report/html.js';
 import { renderJunit } from '../../harness/report/junit.js';
 import { renderSummaryMd } from '../../harness/report/summary-md.js';
+import { mdCell } from '../../harness/report/format.js';
 import { renderVerdictTable } from '../../harness/verdict-table.js';
 import { ASSETS, fixedReport } from './fixtures.js';
 
@@ -14,7 +15,9 @@ describe('renderSummaryMd', () => {
     const md = renderSummaryMd(report);
     expect(md.split('\n')[0]).toBe('# rol-soak: ❌ FAIL');
     expect(md).toContain('**Leaks found:** `presence-maps`');
-    expect(md).toMatch(/\| ❌ \| heap-slope \|  \| 3\.\d\d MiB\/h \| 1\.00 MiB\/h \| 3\.\d\d MiB \[3\.\d\d MiB, 3\.\d\d MiB\] \|/);
+    // Status as icon and word, joined by a no-break space so the cell never wraps.
+    expect(md).toMatch(/\| ❌\u00a0fail \| heap-slope \|  \| 3\.\d\d MiB\/h \| 1\.00 MiB\/h \| 3\.\d\d MiB \[3\.\d\d MiB, 3\.\d\d MiB\] \|/);
+    expect(md).toContain('| status | rule | leak |');
     expect(md).toContain('| Socket | +1200 | 3.00 MiB | (GC roots) → Map&lt;userSocketMap&gt; → Socket |');
     expect(md).toContain('## Bytes retained per action');
     expect(md.length).toBeLessThan(65_000); // GitHub comment limit
@@ -74,6 +77,20 @@ describe('renderSummaryMd', () => {
     expect(md).toContain('The heap budget, 1.00 MiB per hour, is 24.00 MiB a day: that headroom lasts 43 days at the budget.');
     expect(renderHtml(report, samples, ASSETS)).toContain('<p class="production"><b>In production terms:</b> the heap grows 3.');
     expect(renderVerdictTable(report)).toMatch(/^in production terms: the heap grows 3\.\d\d MiB per hour .* runs out in 1[34] days \[/m);
+  });
+
+  it('shows every rule\'s evidence in full, and a status that never wraps', () => {
+    const { report, samples } = fixedReport({ leaking: true });
+    const long = `${'x'.repeat(600)} end of evidence`;
+    const rules = report.verdict.rules.map((r, i) => (i === 1 ? { ...r, evidence: { ...r.evidence, text: long } } : r));
+    const r2 = { ...report, verdict: { ...report.verdict, rules } };
+    const md = renderSummaryMd(r2);
+    for (const r of rules) expect(md).toContain(mdCell(r.evidence.text));
+    const html = renderHtml(r2, samples, ASSETS);
+    expect(html).toContain(long);
+    // Status badges never wrap; rule and leak ids break at hyphens only.
+    expect(html).toMatch(/<td class="nowrap"><span class="badge fail">fail<\/span><\/td><td class="id">heap-slope<\/td>/);
+    expect(html).toContain('td.nowrap{white-space:nowrap');
   });
 
   it('lists the profiles handed off, with where to open them', () => {
