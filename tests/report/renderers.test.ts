@@ -144,6 +144,9 @@ describe('renderHtml', () => {
     for (const id of ids) expect(html).toContain(`<div class="chart" id="chart-${id}"></div>`);
     expect(html).toContain('Map&lt;userSocketMap&gt;');
     expect(html).toContain('config.scenario');
+    // Legends show values, not uPlot's "--": the last point of each series until the cursor comes.
+    expect(html).toContain("plot.setLegend({ idxs: resting }, false);");
+    expect(html).toContain("hooks: { setLegend: [ function(u){ if (u.cursor.idx == null) u.setLegend({ idxs: resting }, false); } ] }");
   });
 
   it('inlines the real uPlot build unchanged (Chromium check: writer e2e)', () => {
