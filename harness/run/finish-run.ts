@@ -119,10 +119,12 @@ export function writeRunRecord(runDir: string, record: RunRecord): void {
 }
 
 export async function finishRun(input: FinishInput): Promise<Report> {
-  const { config } = input;
+  // A run.json from before a budget existed lacks it (NaN in its rule's evidence on `report
+  // RUN_DIR`): such a budget takes its default, as resolveConfig would have given it.
+  const config = { ...input.config, budgets: { ...DEFAULTS.budgets, ...input.config.budgets } };
   const wallSeconds = input.wallSeconds ?? (Date.now() - input.startedAt.getTime()) / 1000;
   writeRunRecord(input.runDir, {
-    config,
+    config: input.config,
     runId: input.runId,
     startedAt: input.startedAt.toISOString(),
     timeScale: input.timeScale,
