@@ -33,6 +33,7 @@ export interface RunFlags {
   profile?: string;
   syntheticLeak?: string;
   timerFloor?: string;
+  headroom?: string;
 }
 
 /** [flags, description, config key] — the help text and the mapping in one table. */
@@ -62,6 +63,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
     'syntheticLeak',
   ],
   ['--timer-floor <ms>', 'reduced fidelity for quick checks: periodic timers fire at most every <ms> real ms; the report states each timer\'s share of production rate and the rules left uncovered (default off: every timer at production rate; env SOAK_TIMER_FLOOR_MS)', 'timerFloorMs'],
+  ['--headroom <MiB>', 'heap headroom of your production server, for the report\'s "runs out in D days" at the measured heap slope (default 1024: half the ~2 GiB heap limit Node picks on an 8 GB machine; env SOAK_HEADROOM_MIB)', 'productionHeadroomMiB'],
   ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics), loaded by --scenario FILE or --load external', null],
   ['--inspect <host:port>', "the target's inspector address", null],
   ['--metrics <url>', "the target's Prometheus endpoint", null],
@@ -109,6 +111,7 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.profile !== undefined) layer.profile = flags.profile as SoakUserConfig['profile'];
   if (flags.syntheticLeak !== undefined) layer.syntheticLeak = syntheticLeakFlag(flags.syntheticLeak);
   layer.timerFloorMs = num('--timer-floor', flags.timerFloor);
+  layer.productionHeadroomMiB = num('--headroom', flags.headroom);
   const targetParts = [flags.target, flags.inspect, flags.metrics];
   if (targetParts.some((p) => p !== undefined)) {
     if (targetParts.some((p) => p === undefined)) {

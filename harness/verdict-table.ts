@@ -8,6 +8,7 @@ import { timerTableRows } from './report/timer-table.js';
 import { formatSlope, formatValue, isByteUnit } from './report/format.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './report/fidelity-text.js';
 import { checkpointSentence } from './report/checkpoint-text.js';
+import { PRODUCTION_TERMS_LABEL, productionTermsSentence } from './report/production-terms.js';
 
 export function renderVerdictTable(report: Report): string {
   const header = ['rule', 'status', 'leak', 'value', 'budget', 'slope/sim h [95% CI]'];
@@ -28,6 +29,8 @@ export function renderVerdictTable(report: Report): string {
   const v = report.verdict;
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
   out.push(`verdict: ${v.status.toUpperCase()}${v.leaks.length ? ` — leaks: ${v.leaks.join(', ')}` : ''}`);
+  const production = productionTermsSentence(report);
+  if (production) out.push(`${PRODUCTION_TERMS_LABEL.toLowerCase()}: ${production}`);
   out.push(`fidelity: ${fidelitySentence(report.fidelity)}`);
   const phases = phaseRows(report.fidelity);
   if (phases.length > 0) out.push(...aligned([[...PHASE_HEADER], ...phases]).map((l) => `  ${l}`));

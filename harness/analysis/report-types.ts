@@ -48,6 +48,12 @@ export interface ReportConfig {
   readonly syntheticLeak?: SyntheticLeakSpec;
   /** The time shape's rate again, MiB per simulated hour, as reports before the shapes had it (absent for other shapes and none). */
   readonly syntheticLeakMiBPerHour?: number;
+  /**
+   * Heap headroom of the production server the report speaks of, MiB (`--headroom`): the
+   * production-terms sentence says how many days it lasts at the heap slope. Absent in older
+   * reports (the renderers then use the default, 1024).
+   */
+  readonly productionHeadroomMiB?: number;
   readonly leaks: readonly LeakId[];
   readonly seed: number;
   readonly warmupHours?: number;

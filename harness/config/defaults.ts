@@ -35,5 +35,7 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   syntheticLeak: null,
   // Every periodic timer at its production rate unless a floor is asked for (--timer-floor).
   timerFloorMs: null,
+  // Half of the ~2 GiB heap limit V8 picks on the seed's 8 GB server (types.ts says why).
+  productionHeadroomMiB: 1024,
   budgets: DEFAULT_BUDGETS,
 });

@@ -70,6 +70,8 @@ const schema = z
     }),
     // Up to an hour real: anything longer is no timer at all within a soak.
     timerFloorMs: z.number({ error: 'timerFloorMs must be a number of ms' }).finite().min(1).max(3_600_000).nullable(),
+    // Up to 1 TiB: past any Node heap (the report's figure only; no rule reads it).
+    productionHeadroomMiB: positive('productionHeadroomMiB').max(1024 * 1024),
   })
   .superRefine((c, ctx) => {
     // clinic wraps the server process it profiles; a --target server was started by someone else.

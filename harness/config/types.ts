@@ -96,6 +96,17 @@ export interface SoakUserConfig {
    * timer at its production rate. @default null
    */
   timerFloorMs?: number | null;
+  /**
+   * Heap headroom of the production server the report speaks of, MiB: the heap it can still take
+   * on before it fails (the heap limit less its steady working set). The report turns the heap
+   * slope into the days such a server lasts ("a server with 1 GiB of heap headroom runs out in
+   * 300 days [190 days, 2.5 years]"); no rule reads it. Why 1024: V8 sizes Node's heap limit at
+   * about a quarter of the machine's memory, up to ~4 GiB on 64-bit (Node 20 here: 4,144 MiB on
+   * 23.5 GiB), so ~2 GiB on the seed's 8 GB server; a chat server's steady heap of a few hundred
+   * MiB, and GC that thrashes well before the hard limit, leave about half of that, 1 GiB.
+   * Set it to your own server's (`--headroom`). @default 1024
+   */
+  productionHeadroomMiB?: number;
   /** Rule budgets (partial: the rest come from the defaults). */
   budgets?: Partial<Budgets>;
 }
@@ -123,6 +134,7 @@ export interface ResolvedSoakConfig {
   readonly profile: ProfileKind;
   readonly syntheticLeak: SyntheticLeakSpec | null;
   readonly timerFloorMs: number | null;
+  readonly productionHeadroomMiB: number;
   readonly budgets: Budgets;
   /** Where each field's value came from, for the report and `--help` debugging. */
   readonly sources: Readonly<Record<string, ConfigSource>>;

@@ -12,6 +12,7 @@ import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, htm
 import { buildCharts } from './html-charts.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { checkpointSentence } from './checkpoint-text.js';
+import { PRODUCTION_TERMS_LABEL, productionTermsSentence } from './production-terms.js';
 import { badge, chartDivs, htmlPage, table, type UplotAssets } from './html-page.js';
 
 export type { UplotAssets } from './html-page.js';
@@ -26,6 +27,8 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
     `<p>Scenario <b>${e(c.scenario)}</b>, ${c.users} users, ${c.hours} simulated hours at ${e(timeScaleText(c))}, ` +
       `leaks on: <b>${e(c.leaks.join(', ') || 'none')}</b>${e(syntheticLeakText(c))}, seed ${c.seed}. Leaks found: <b>${e(v.leaks.join(', ') || 'none')}</b>.</p>`,
   );
+  const production = productionTermsSentence(report);
+  if (production) parts.push(`<p class="production"><b>${e(PRODUCTION_TERMS_LABEL)}:</b> ${e(production)}</p>`);
   const floorNote = intervalFloorNote(c);
   if (floorNote) parts.push(`<p class="muted">${e(floorNote)}</p>`);
   if (v.reasons.length > 0) parts.push(`<ul>${v.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>`);
@@ -43,6 +46,8 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
         e(r.evidence.text),
       ]),
       [3, 4, 5],
+      // The status badge never wraps; rule and leak ids break only at their hyphens.
+      { 0: 'nowrap', 1: 'id', 2: 'id' },
     ),
   );
   const f = report.fidelity;

@@ -4,6 +4,7 @@
  * a PR comment or a CI job summary. Pure: a function of the report.
  */
 import { checkpointSentence } from './checkpoint-text.js';
+import { PRODUCTION_TERMS_LABEL, productionTermsSentence } from './production-terms.js';
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
@@ -26,19 +27,21 @@ export function renderSummaryMd(report: Report): string {
     `Scenario \`${c.scenario}\`, ${c.users} users, ${c.hours} simulated hours at ${timeScaleText(c)}, leaks switched on: ${c.leaks.length ? c.leaks.join(', ') : 'none'}${syntheticLeakText(c)}, seed ${c.seed}. ` +
       `Run \`${report.run.id}\`, ${report.run.wallSeconds.toFixed(0)} s wall, store ${report.environment.store.engine}${report.environment.store.version ? ` ${report.environment.store.version}` : ''}.`,
   );
+  const production = productionTermsSentence(report);
+  if (production) lines.push('', `**${PRODUCTION_TERMS_LABEL}:** ${production}`);
   const floorNote = intervalFloorNote(c);
   if (floorNote) lines.push('', floorNote);
   if (v.reasons.length > 0) {
     lines.push('', '## Why', '');
     for (const r of v.reasons) lines.push(`- ${r.replace(/\r?\n/g, ' ')}`);
   }
-  lines.push('', '## Rules', '', '| | rule | leak | value | budget | slope per sim. hour [95% CI] | evidence |', '|---|---|---|---|---|---|---|');
+  lines.push('', '## Rules', '', '| status | rule | leak | value | budget | slope per sim. hour [95% CI] | evidence |', '|---|---|---|---|---|---|---|');
   for (const r of v.rules) {
     const e = r.evidence;
     const bytes = isByteUnit(e.unit);
     const slope = formatSlope(e.slope, e.lo, e.hi, bytes);
     lines.push(
-      `| ${STATUS_ICON[r.status]} | ${r.id} | ${r.leak ?? ''} | ${mdCell(formatValue(e.value, e.unit))} | ${mdCell(formatValue(e.budget, e.unit))} | ${mdCell(slope)} | ${mdCell(e.text)} |`,
+      `| ${statusCell(r.status)} | ${r.id} | ${r.leak ?? ''} | ${mdCell(formatValue(e.value, e.unit))} | ${mdCell(formatValue(e.budget, e.unit))} | ${mdCell(slope)} | ${mdCell(e.text)} |`,
     );
   }
   const f = report.fidelity;
@@ -82,6 +85,11 @@ export function renderSummaryMd(report: Report): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** Icon and word, joined by a no-break space so the status cell never wraps. */
+export function statusCell(status: string): string {
+  return `${STATUS_ICON[status] ?? ''}\u00a0${status}`;
 }
 
 /** Where each kind of profile is read. */

@@ -28,6 +28,7 @@ import type { TimeScaleChoice } from './time-scale.js';
 import type { HttpRunInfo } from '../load/http-plan.js';
 import type { PhaseWindow } from '../analysis/phase-fidelity.js';
 import { loadSegments } from './plan-time-scale.js';
+import { DEFAULTS } from '../config/defaults.js';
 
 export interface SnapshotRecord {
   readonly label: string;
@@ -132,10 +133,12 @@ export function syntheticLeakFields(config: ResolvedSoakConfig): Pick<ReportConf
 }
 
 export async function finishRun(input: FinishInput): Promise<Report> {
-  const { config } = input;
+  // A run.json from before a budget existed lacks it (NaN in its rule's evidence on `report
+  // RUN_DIR`): such a budget takes its default, as resolveConfig would have given it.
+  const config = { ...input.config, budgets: { ...DEFAULTS.budgets, ...input.config.budgets } };
   const wallSeconds = input.wallSeconds ?? (Date.now() - input.startedAt.getTime()) / 1000;
   writeRunRecord(input.runDir, {
-    config,
+    config: input.config,
     runId: input.runId,
     startedAt: input.startedAt.toISOString(),
     timeScale: input.timeScale,
@@ -185,6 +188,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
         : {}),
       intervalFloorMs: input.timeScale.intervalFloorMs ?? 1,
       ...syntheticLeakFields(config),
+      // A run.json from before --headroom has none: the default then.
+      productionHeadroomMiB: config.productionHeadroomMiB ?? DEFAULTS.productionHeadroomMiB,
       leaks: config.leaks,
       seed: config.seed,
       warmupHours: config.warmupHours,

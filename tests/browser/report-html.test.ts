@@ -53,6 +53,23 @@ describe.skipIf(skipReason !== '')(`report.html in headless Chromium${skipReason
       const sizes = await page.$$eval('div.chart canvas', (cs) => cs.map((c) => (c as HTMLCanvasElement).width * (c as HTMLCanvasElement).height));
       expect(sizes.every((s) => s > 0)).toBe(true);
       expect(await page.textContent('body')).toContain('im-listeners');
+      // Legends show values, never uPlot's "--": each series' last point and its hour at rest,
+      // the values under the cursor while it is over a chart, and the last points again after.
+      const legend = (id: string) => page.$$eval(`#chart-${id} .u-legend .u-value`, (cells) => cells.map((c) => c.textContent ?? ''));
+      const atRest = await legend('heap');
+      expect(atRest[0]).toBe('latest');
+      expect(atRest.slice(1).every((v) => /^-?\d+(\.\d+)? at \d+(\.\d+)? h$/.test(v)), atRest.join(" | ")).toBe(true);
+      expect((await page.$$eval('.u-legend .u-value', (cells) => cells.map((c) => c.textContent)))).not.toContain('--');
+      await page.locator('#chart-heap .u-over').hover();
+      await page.waitForFunction(() => document.querySelector('#chart-heap .u-legend .u-value')?.textContent !== 'latest', null, { timeout: 5_000 });
+      expect((await legend('heap'))[1]).toMatch(/^-?\d+(\.\d+)?$/);
+      await page.mouse.move(1, 1);
+      await page.waitForFunction(() => document.querySelector('#chart-heap .u-legend .u-value')?.textContent === 'latest', null, { timeout: 5_000 });
+      expect(await legend('heap')).toEqual(atRest);
+      // The status badges do not wrap: each sits on one line.
+      const badgeHeights = await page.$$eval('td.nowrap .badge', (bs) => bs.map((b) => b.getClientRects().length));
+      expect(badgeHeights.length).toBeGreaterThan(0);
+      expect(badgeHeights.every((n) => n === 1)).toBe(true);
       expect(problems).toEqual([]);
       expect(requests).toEqual([]);
       // Readable on a laptop: nothing (a long config value, a retainer path) widens the page

@@ -88,6 +88,17 @@ describe('resolveConfig', () => {
     expect(syntheticLeakFields({ ...old, syntheticLeakMiBPerHour: 2 } as never)).toEqual({ syntheticLeak: { shape: 'time', bytesPerSimHour: 2 * MiB }, syntheticLeakMiBPerHour: 2 });
   });
 
+  it('takes the production heap headroom from soak.config.ts, SOAK_HEADROOM_MIB or --headroom, 1024 MiB by default', () => {
+    expect(resolveConfig({}).productionHeadroomMiB).toBe(1024);
+    expect(resolveConfig({ file: { productionHeadroomMiB: 2048 } }).productionHeadroomMiB).toBe(2048);
+    expect(resolveConfig({ file: { productionHeadroomMiB: 2048 }, env: configFromEnv({ SOAK_HEADROOM_MIB: '512' }) }).productionHeadroomMiB).toBe(512);
+    const cli = resolveConfig({ env: configFromEnv({ SOAK_HEADROOM_MIB: '512' }), cli: cliLayer({ headroom: '3072' }) });
+    expect(cli.productionHeadroomMiB).toBe(3072);
+    expect(cli.sources.productionHeadroomMiB).toBe('cli');
+    expect(() => cliLayer({ headroom: 'lots' })).toThrow(/--headroom takes a number/);
+    expect(() => resolveConfig({ cli: cliLayer({ headroom: '0' }) })).toThrow(/productionHeadroomMiB/);
+  });
+
   it("keeps a target's metricsToken from soak.config.ts when the command line gives its URLs", () => {
     const fromFile = { url: 'http://127.0.0.1:1', inspect: '127.0.0.1:2', metrics: 'http://127.0.0.1:1/metrics', metricsToken: 'file-token' };
     const cli = cliLayer({ target: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: 'http://127.0.0.1:7/metrics' });

@@ -5,6 +5,8 @@ import type { Report } from '../../harness/analysis/report-types.js';
 import { renderHtml } from '../../harness/report/html.js';
 import { renderJunit } from '../../harness/report/junit.js';
 import { renderSummaryMd } from '../../harness/report/summary-md.js';
+import { mdCell } from '../../harness/report/format.js';
+import { renderVerdictTable } from '../../harness/verdict-table.js';
 import { ASSETS, fixedReport } from './fixtures.js';
 
 describe('renderSummaryMd', () => {
@@ -13,7 +15,9 @@ describe('renderSummaryMd', () => {
     const md = renderSummaryMd(report);
     expect(md.split('\n')[0]).toBe('# rol-soak: ❌ FAIL');
     expect(md).toContain('**Leaks found:** `presence-maps`');
-    expect(md).toMatch(/\| ❌ \| heap-slope \|  \| 3\.\d\d MiB\/h \| 1\.00 MiB\/h \| 3\.\d\d MiB \[3\.\d\d MiB, 3\.\d\d MiB\] \|/);
+    // Status as icon and word, joined by a no-break space so the cell never wraps.
+    expect(md).toMatch(/\| ❌\u00a0fail \| heap-slope \|  \| 3\.\d\d MiB\/h \| 1\.00 MiB\/h \| 3\.\d\d MiB \[3\.\d\d MiB, 3\.\d\d MiB\] \|/);
+    expect(md).toContain('| status | rule | leak |');
     expect(md).toContain('| Socket | +1200 | 3.00 MiB | (GC roots) → Map&lt;userSocketMap&gt; → Socket |');
     expect(md).toContain('## Bytes retained per action');
     expect(md.length).toBeLessThan(65_000); // GitHub comment limit
@@ -70,6 +74,30 @@ describe('renderSummaryMd', () => {
     expect(html).toContain('presence-ping');
   });
 
+  it('shows the heap in production terms in summary.md, report.html and the verdict table', () => {
+    const { report, samples } = fixedReport({ leaking: true });
+    // The fixture's heap grows 3 MiB per simulated hour with 100 users: 72 MiB a day; 1024 / 72 = 14.2 days.
+    const md = renderSummaryMd(report);
+    expect(md).toMatch(/\*\*In production terms:\*\* the heap grows 3\.\d\d MiB per hour \[.*\] with 100 users, 7\d\.\d\d MiB a day .* 1 GiB of heap headroom runs out in 1[34] days \[/);
+    expect(md).toContain('The heap budget, 1.00 MiB per hour, is 24.00 MiB a day: that headroom lasts 43 days at the budget.');
+    expect(renderHtml(report, samples, ASSETS)).toContain('<p class="production"><b>In production terms:</b> the heap grows 3.');
+    expect(renderVerdictTable(report)).toMatch(/^in production terms: the heap grows 3\.\d\d MiB per hour .* runs out in 1[34] days \[/m);
+  });
+
+  it('shows every rule\'s evidence in full, and a status that never wraps', () => {
+    const { report, samples } = fixedReport({ leaking: true });
+    const long = `${'x'.repeat(600)} end of evidence`;
+    const rules = report.verdict.rules.map((r, i) => (i === 1 ? { ...r, evidence: { ...r.evidence, text: long } } : r));
+    const r2 = { ...report, verdict: { ...report.verdict, rules } };
+    const md = renderSummaryMd(r2);
+    for (const r of rules) expect(md).toContain(mdCell(r.evidence.text));
+    const html = renderHtml(r2, samples, ASSETS);
+    expect(html).toContain(long);
+    // Status badges never wrap; rule and leak ids break at hyphens only.
+    expect(html).toMatch(/<td class="nowrap"><span class="badge fail">fail<\/span><\/td><td class="id">heap-slope<\/td>/);
+    expect(html).toContain('td.nowrap{white-space:nowrap');
+  });
+
   it('lists the profiles handed off, with where to open them', () => {
     const { report } = fixedReport();
     const md = renderSummaryMd({ ...report, run: { ...report.run, profiles: [{ kind: 'heap', path: 'server.heapprofile', bytes: 50_212 }] } });
@@ -121,6 +149,9 @@ describe('renderHtml', () => {
     for (const id of ids) expect(html).toContain(`<div class="chart" id="chart-${id}"></div>`);
     expect(html).toContain('Map&lt;userSocketMap&gt;');
     expect(html).toContain('config.scenario');
+    // Legends show values, not uPlot's "--": the last point of each series until the cursor comes.
+    expect(html).toContain("plot.setLegend({ idxs: resting }, false);");
+    expect(html).toContain("hooks: { setLegend: [ function(u){ if (u.cursor.idx == null) u.setLegend({ idxs: resting }, false); } ] }");
   });
 
   it('inlines the real uPlot build unchanged (Chromium check: writer e2e)', () => {
