@@ -1,7 +1,9 @@
 /**
- * One soak run, start to end: store → measured server (own process, inspector on 127.0.0.1:0) →
- * load process → sampling loop → analysis → report files. Everything started here is stopped
- * here, by PID, in `finally` — also on error and on SIGINT (abort signal), in which case the
+ * One soak run, start to end: the target (run-target.ts: the reference server with its store, or
+ * a `--target`) → buddy seeding, baseline snapshot and checkpoint → load process and HTTP load →
+ * sampling loop (soak-loop.ts) → analysis and report files (finish-run.ts). Everything started
+ * here is registered on one teardown stack (teardown.ts) and stopped in reverse order by the
+ * handle that started it — also on error and on SIGINT (abort signal), in which case the
  * samples taken so far still become a (partial) report. With `--profile`, the heap profile is
  * read while the server still runs, and clinic's output is checked after it stopped.
  */
@@ -9,15 +11,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SimClock } from '../../common/sim-clock.js';
 import { leaksForSide } from '../../common/leaks.js';
-import { formatSyntheticLeak } from '../../common/synthetic-leak-spec.js';
-import { resolveStore, type RunningStore } from '../../store/resolve.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
 import { runExitCode, type ExitCode } from '../exit-codes.js';
 import { exitCodeOf, InterruptedError, TargetError } from '../errors.js';
-import { InspectorProbe } from '../probes/inspector-probe.js';
+import type { InspectorProbe } from '../probes/inspector-probe.js';
 import { scrapeMetrics } from '../probes/metrics-probe.js';
-import { StoreProbe } from '../probes/store-probe.js';
-import type { Sample, StoreReading } from '../sample.js';
+import type { Sample } from '../sample.js';
 import type { Report } from '../analysis/report-types.js';
 import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js';
 import { seedBuddies } from '../../scenarios/seed-buddies.js';
@@ -29,9 +28,10 @@ import { NdjsonWriter } from './ndjson-writer.js';
 import { makeRunId } from './run-id.js';
 import type { RunListener } from './run-events.js';
 import { readSample, runSoakLoop, type LoopResult } from './soak-loop.js';
+import { Teardown } from './teardown.js';
+import { connectTarget, startReferenceTarget, type RunTarget } from './run-target.js';
 import { planCheckpoints, withCheckpoints, type CheckpointedPlan } from './checkpoints.js';
 import type { TimeScaleChoice } from './time-scale.js';
-import { spawnServer, type ServerHandle } from './spawn-server.js';
 import { measureMachineSpeed } from './machine-speed.js';
 import { planTimeScale } from './plan-time-scale.js';
 import { BASELINE_FILE, finishRun, writeRunRecord } from './finish-run.js';
@@ -91,20 +91,13 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     ...(machineSpeed ? { speedFactor: machineSpeed.factor } : {}),
   });
 
-  let store: RunningStore | null = null;
-  let server: ServerHandle | null = null;
-  let load: LoadHandle | null = null;
-  let http: HttpLoadHandle | null = null;
-  let httpInfo: HttpRunInfo = { plan: null, note: null };
-  let inspector: InspectorProbe | null = null;
-  // The harness's own view of the store's connections (none with --target: no store URI).
-  let storeProbe: StoreProbe | null = null;
-  let readStore: (() => Promise<StoreReading>) | undefined;
   const loop: LoopResult = { samples: [] as Sample[], snapshots: [] };
   // The idle server's quiet reading before the first user (the end checkpoint's reference).
   let baseline: Sample | null = null;
   let error: Error | null = null;
   let storeInfo: { engine: string; version: string } | null = null;
+  let httpInfo: HttpRunInfo = { plan: null, note: null };
+  const teardown = new Teardown();
   const profiler = new RunProfiler(config.profile, runDir, clinicBin, emit);
   // A profiler's failure becomes the run's error unless the run already has one (then it is logged).
   const profileFailed = (problem: Error | null) => {
@@ -114,60 +107,28 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   };
 
   try {
-    let serverUrl: string;
-    let metricsUrl: string;
-    let metricsToken: string | undefined;
-    let failure: Promise<never>;
-    if (config.target) {
-      serverUrl = config.target.url;
-      metricsUrl = config.target.metrics;
-      metricsToken = config.target.metricsToken;
-      inspector = await InspectorProbe.connect(config.target.inspect);
-      failure = new Promise<never>(() => undefined);
-      storeInfo = { engine: 'target', version: 'unknown' };
-    } else {
-      store = await resolveStore({ mode: config.store, log: (line) => emit({ type: 'log', message: line }) });
-      storeInfo = { engine: store.engine, version: store.version };
-      writeRunRecord(runDir, { ...record, store: storeInfo });
-      emit({ type: 'store', engine: store.engine, version: store.version, uri: store.uri });
-      // Before the server exists: whatever the store holds now is not the server's.
-      const probe = await StoreProbe.connect(store.uri);
-      storeProbe = probe;
-      const baseline = await probe.baseline();
-      readStore = async () => ({ ...(await probe.sample()), baseline });
-      emit({ type: 'log', message: `store connections before the server: ${baseline} (the harness's own client holds 2)` });
-      server = await spawnServer({
-        storeUri: store.uri,
-        leaks: leaksForSide(config.leaks, 'server'),
-        // Its epoch is set after seeding and the baseline snapshot (startClock below).
-        clock: { scale: plan.schedule[0]?.scale ?? plan.scale, minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule },
-        ...profiler.spawnOptions(),
-        // Always set (the older variable blanked), so a value left in the harness's own env cannot reach the server unasked.
-        extraEnv: { SOAK_SYNTHETIC_LEAK: config.syntheticLeak ? formatSyntheticLeak(config.syntheticLeak) : '', SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR: '' },
-      });
-      emit({
-        type: 'server',
-        url: server.url,
-        pid: server.pid,
-        inspectorUrl: server.inspectorUrl,
-        ...(server.wrapperPid === null ? {} : { wrapper: { name: config.profile, pid: server.wrapperPid } }),
-      });
-      serverUrl = server.url;
-      metricsUrl = server.metricsUrl;
-      metricsToken = server.metricsToken;
-      inspector = await InspectorProbe.connect(server.inspectorUrl);
-      const s = server;
-      failure = s.exited.then(({ code, signal }) => {
-        throw new TargetError('ERR_SERVER_CRASHED', `the server crashed mid-run (code ${code}, signal ${signal}):\n${s.tail()}`);
-      });
-    }
-    failure.catch(() => undefined);
+    const targetDeps = {
+      config,
+      plan,
+      profiler,
+      teardown,
+      emit,
+      onStore: (store: { engine: string; version: string }) => {
+        storeInfo = store;
+        writeRunRecord(runDir, { ...record, store });
+      },
+      onProfileProblem: profileFailed,
+    };
+    const target = config.target ? await connectTarget(targetDeps) : await startReferenceTarget(targetDeps);
+    const { inspector } = target;
+    const scrape = scrapeFor(target.metricsUrl, target.metricsToken);
+    let failure = target.failure;
 
     // The users' buddy lists exist before hour 0, as in the real app (scenarios/seed-buddies.ts);
     // only the reference app has buddies: a user scenario's server is seeded by its own scripts.
     if (config.load === 'vus' && !userScenario) {
       const scenario = resolveScenario(config.scenario as ScenarioName);
-      const seeded = await seedBuddies({ serverUrl, users: config.users, buddiesPerUser: scenario.buddiesPerUser, usernamePrefix: VU_USERNAME_PREFIX, password: VU_PASSWORD });
+      const seeded = await seedBuddies({ serverUrl: target.serverUrl, users: config.users, buddiesPerUser: scenario.buddiesPerUser, usernamePrefix: VU_USERNAME_PREFIX, password: VU_PASSWORD });
       emit({ type: 'log', message: `seeded ${seeded.friendships} friendships among ${seeded.users} users in ${(seeded.realMs / 1000).toFixed(1)} s` });
     }
 
@@ -183,31 +144,18 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
 
     // The idle baseline checkpoint: the heap collected until stable and every gauge read, with
     // no user on yet. The end checkpoint, after the cool-down, is judged against it.
-    if (plan.checkpoints.length > 0) {
-      const baselineFile = join(runDir, BASELINE_FILE);
-      baseline = await readSample(
-        { config, clock: new SimClock({ scale: 1 }), runDir, inspector, scrape: scrapeFor(metricsUrl, metricsToken), ...(readStore ? { readStore } : {}), load: null, writer: { write: (x) => writeFileSync(baselineFile, `${JSON.stringify(x)}\n`) }, emit, startedRealMs: startedAt.getTime() },
-        { scrapeFailures: 0, scrapeLimit: Number.POSITIVE_INFINITY },
-        {
-          seq: -1,
-          phase: 'warmup',
-          stable: true,
-          lr: null,
-          checkpoint: (_server, readRealMs) => ({ kind: 'baseline', atSimMs: 0, settleRealMs: 0, inFlight: 0, overran: false, readRealMs }),
-        },
-      );
-      emit({ type: 'log', message: `baseline checkpoint: heap ${(baseline.server.heapUsed / 1048576).toFixed(1)} MiB after ${baseline.server.gcRounds ?? 1} GC(s)${baseline.server.heapStable === false ? ' (not stable)' : ''}` });
-    }
+    if (plan.checkpoints.length > 0) baseline = await readBaselineCheckpoint({ config, runDir, inspector, scrape, target, emit, startedAt });
 
     // Simulated time 0 lies LOAD_START_ALLOWANCE_MS ahead, so the load's workers are up before
     // the scenario's day begins and no planned action is late from the start.
     // The server's clock starts at the same epoch, so every process changes scale at the same
     // real instant (server/clock-start.ts says what an offset did).
     const clock = new SimClock({ epochMs: Date.now() + LOAD_START_ALLOWANCE_MS, minIntervalRealMs: plan.intervalFloorMs, schedule: plan.schedule });
-    if (server) await server.startClock(clock.epochMs);
+    await target.startClock(clock.epochMs);
+    let load: LoadHandle | null = null;
     if (config.load === 'vus') {
-      load = await startLoadProcess({
-        serverUrl,
+      const started = await startLoadProcess({
+        serverUrl: target.serverUrl,
         ...(userScenario ? { scenarioFile: userScenario.path } : { scenario: config.scenario as ScenarioName }),
         users: config.users,
         hours: config.hours,
@@ -216,52 +164,45 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         clock: clock.spec(),
         buddiesSeeded: true,
       });
-      emit({ type: 'load', pid: load.pid, users: config.users });
+      load = started;
+      teardown.push('load', () => started.stop());
+      emit({ type: 'load', pid: started.pid, users: config.users });
       if (clock.now() > 0) emit({ type: 'log', message: `load ready ${(-clock.realUntil(0) / 1000).toFixed(1)} s after simulated time 0 (warm-up absorbs it)` });
-      failure = Promise.race([failure, load.failed]);
+      failure = Promise.race([failure, started.failed]);
       failure.catch(() => undefined);
     }
-    ({ http, info: httpInfo } = await startHttp(config, serverUrl, clock, emit));
+    const started = await startHttp(config, target.serverUrl, clock, emit);
+    const http = started.http;
+    httpInfo = started.info;
+    if (http) teardown.push('http load', () => http.stop());
     writeRunRecord(runDir, { ...record, store: storeInfo, http: httpInfo });
+    // Stopped first of all, while the server is up: on SIGINT too, what was sampled so far.
+    teardown.push('heap profile', async () => profileFailed(await profiler.stopHeap(inspector)));
 
-    const writer = new NdjsonWriter<Sample>(join(runDir, 'samples.ndjson'));
-    const probe = inspector;
     await runSoakLoop(
       {
         config,
         clock,
         runDir,
         inspector,
-        scrape: scrapeFor(metricsUrl, metricsToken),
+        scrape,
         checkpoints: plan.checkpoints,
-        ...(readStore ? { readStore } : {}),
+        ...(target.readStore ? { readStore: target.readStore } : {}),
         load,
         http,
-        writer,
+        writer: new NdjsonWriter<Sample>(join(runDir, 'samples.ndjson')),
         signal: options.signal,
         failure,
         emit,
         startedRealMs: startedAt.getTime(),
-        onPhase: (phase) => profiler.onPhase(phase, probe),
+        onPhase: (phase) => profiler.onPhase(phase, inspector),
       },
       loop,
     );
   } catch (caught) {
     error = caught instanceof Error ? caught : new Error(String(caught));
   } finally {
-    // The heap profile first, while the server is up: on SIGINT too, what was sampled so far.
-    if (inspector) profileFailed(await profiler.stopHeap(inspector));
-    // Stop in reverse order; each step on its own so one failure does not leave orphans.
-    await http?.stop().catch(() => undefined);
-    await load?.stop().catch(() => undefined);
-    await inspector?.close().catch(() => undefined);
-    await storeProbe?.cleanup();
-    if (server) {
-      const stopStarted = performance.now();
-      const endedOnItsOwn = await server.stop().catch(() => false);
-      profileFailed(profiler.collectClinic(server, endedOnItsOwn, performance.now() - stopStarted));
-    }
-    await store?.stop().catch(() => undefined);
+    await teardown.run();
   }
 
   const interrupted = error instanceof InterruptedError;
@@ -286,6 +227,46 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   });
   const exitCode: ExitCode = runExitCode({ interrupted, errorCode: error ? exitCodeOf(error) : null, status: report.verdict.status, leaks: report.verdict.leaks });
   return { exitCode, runDir, report, error };
+}
+
+/**
+ * The idle baseline checkpoint, written to its own file (BASELINE_FILE) beside samples.ndjson:
+ * the server's heap collected until stable and every gauge read before the first user.
+ */
+async function readBaselineCheckpoint(deps: {
+  config: ResolvedSoakConfig;
+  runDir: string;
+  inspector: InspectorProbe;
+  scrape: () => Promise<Record<string, number>>;
+  target: RunTarget;
+  emit: RunListener;
+  startedAt: Date;
+}): Promise<Sample> {
+  const file = join(deps.runDir, BASELINE_FILE);
+  const baseline = await readSample(
+    {
+      config: deps.config,
+      clock: new SimClock({ scale: 1 }),
+      runDir: deps.runDir,
+      inspector: deps.inspector,
+      scrape: deps.scrape,
+      ...(deps.target.readStore ? { readStore: deps.target.readStore } : {}),
+      load: null,
+      writer: { write: (x) => writeFileSync(file, `${JSON.stringify(x)}\n`) },
+      emit: deps.emit,
+      startedRealMs: deps.startedAt.getTime(),
+    },
+    { scrapeFailures: 0, scrapeLimit: Number.POSITIVE_INFINITY },
+    {
+      seq: -1,
+      phase: 'warmup',
+      stable: true,
+      lr: null,
+      checkpoint: (_server, readRealMs) => ({ kind: 'baseline', atSimMs: 0, settleRealMs: 0, inFlight: 0, overran: false, readRealMs }),
+    },
+  );
+  deps.emit({ type: 'log', message: `baseline checkpoint: heap ${(baseline.server.heapUsed / 1048576).toFixed(1)} MiB after ${baseline.server.gcRounds ?? 1} GC(s)${baseline.server.heapStable === false ? ' (not stable)' : ''}` });
+  return baseline;
 }
 
 /** The run's /metrics scrape (10 s time-out, the server's bearer token when it has one). */
