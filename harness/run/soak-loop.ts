@@ -287,20 +287,14 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     // The last sample, after the cool-down, is the run's end checkpoint: every user gone, the
     // heap collected until stable, to set against the idle baseline read before the first user.
     const last = nextSim >= endSim && (phase === 'cooldown' || config.cooldownHours <= 0);
-    const sample = await readSample(deps, state, {
-      seq,
-      phase,
-      stable: last,
-      lr,
-      keep,
-      ...(last
-        ? { checkpoint: (_s: ServerProbe, readRealMs: number): CheckpointInfo => ({ kind: 'end', atSimMs: endSim, settleRealMs: 0, inFlight: lr?.load.pendingActions ?? 0, overran: false, readRealMs }) }
-        : {}),
-    });
+    const endCheckpoint = (_s: ServerProbe, readRealMs: number): CheckpointInfo => ({ kind: 'end', atSimMs: endSim, settleRealMs: 0, inFlight: lr?.load.pendingActions ?? 0, overran: false, readRealMs });
+    const sample = await readSample(deps, state, { seq, phase, stable: last, lr, keep, ...(last ? { checkpoint: endCheckpoint } : {}) });
 
     // The end comes after a cool-down sample: a slow sample that overshot the soak's end (a
     // saturated server) still gets the load stopped and the server's return to baseline read.
-    if (sample.simMs >= endSim && (phase === 'cooldown' || config.cooldownHours <= 0)) {
+    if (last || (sample.simMs >= endSim && (phase === 'cooldown' || config.cooldownHours <= 0))) {
+      // A regular sample that overshot the end is followed by the end checkpoint proper.
+      if (!last) await readSample(deps, state, { seq: ++seq, phase, stable: true, lr, keep, checkpoint: endCheckpoint });
       // The end snapshot, after cool-down: the load is gone, so what the heap still holds is
       // what the run retained. The server pause costs nothing here.
       if (config.snapshots) await snapshot(deps, out, 'end');

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LEAK_IDS, type LeakId } from '../../common/leaks.js';
 import type { Report } from '../../harness/analysis/report-types.js';
+import type { Sample } from '../../harness/sample.js';
 import { runCli, type CliRun } from './run-cli.js';
 
 const OUT = join(import.meta.dirname, '../../reports/e2e');
@@ -76,6 +77,17 @@ describe('npm run soak, end to end', () => {
     expect(report.http.totals?.requests).toBeGreaterThan(0);
     expect(report.http.totals?.errors).toBe(0);
     expect(report.verdict.rules.map((r) => r.id)).toEqual(expect.arrayContaining(['http-latency-drift', 'http-errors']));
+    // Quiet checkpoints: one per simulated hour inside the soak, the idle baseline and the end;
+    // the heap after the cool-down is judged against the baseline, and each checkpoint read the
+    // load workers' own heaps after forced GCs.
+    expect(report.checkpoints?.holds).toBe(4);
+    expect(report.checkpoints?.baselineHeap).toBeGreaterThan(0);
+    expect(report.checkpoints?.endHeap).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'baseline.json'))).toBe(true);
+    expect(report.verdict.rules.find((r) => r.id === 'heap-cooldown')?.status).toBe('pass');
+    const held = samples.map((l) => JSON.parse(l) as Sample).filter((x) => x.checkpoint && x.checkpoint.kind !== 'end');
+    expect(held).toHaveLength(4);
+    for (const x of held) expect(x.clientHeap?.usedBytes, `checkpoint at ${x.checkpoint?.atSimMs}`).toBeGreaterThan(0);
   });
 
   it('rebuilds the same verdict from the run folder (report RUN_DIR)', async () => {
