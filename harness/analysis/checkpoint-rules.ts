@@ -12,6 +12,7 @@ import type { Sample } from '../sample.js';
 import type { Budgets } from './budgets.js';
 import type { RuleResult } from './rule-types.js';
 import { MIN_TREND_POINTS, trendPerHour, type TrendResult } from './trend.js';
+import type { HeapPoint } from './heap-growth.js';
 
 /**
  * The heap slope budget on checkpoints, bytes per simulated hour: per user-hour × users, never
@@ -160,4 +161,17 @@ export function clientHeapRule(samples: readonly Sample[], warmupEndsAtSimMs: nu
   if (t.lo > budget) return { rule: { id: 'client-heap', status: 'fail', evidence: { ...evidence, text: `client heap grows ${ci}: the interval lies above the budget` } } };
   if (t.hi <= budget) return { rule: { id: 'client-heap', status: 'pass', evidence: { ...evidence, text: `client heap ${ci}` } } };
   return { rule: { id: 'client-heap', status: 'inconclusive', evidence: { ...evidence, text: `client heap ${ci}: the interval straddles the budget` } } };
+}
+
+/** The soak's checkpoints as heap-growth points: hour, heap, cumulative actions done and connects. */
+export function checkpointHeapPoints(checkpoints: readonly Sample[]): HeapPoint[] {
+  return checkpoints.map((s) => {
+    const l = s.load;
+    const a = l?.actions ?? {};
+    return {
+      hour: (s.checkpoint?.atSimMs ?? s.simMs) / 3_600_000,
+      heapUsed: s.server.heapUsed,
+      ...(l ? { actions: l.doneActions, connects: (a['reload'] ?? 0) + (a['logoff-on'] ?? 0) + l.reconnects } : {}),
+    };
+  });
 }

@@ -10,7 +10,8 @@ import { httpRules } from './latency-rules.js';
 import type { RuleResult } from './rule-types.js';
 import { appTimers, metricVariants, readMetric, soakSamples } from './sample-read.js';
 import { MIN_TREND_POINTS, trendPerHour } from './trend.js';
-import { checkpointHeapTrend, clientHeapRule, heapCooldownRule, heapSlopeBudget, soakCheckpoints } from './checkpoint-rules.js';
+import { checkpointHeapPoints, clientHeapRule, heapCooldownRule, heapSlopeBudget, soakCheckpoints } from './checkpoint-rules.js';
+import { heapTestText, judgeHeapGrowth } from './heap-growth.js';
 
 export interface RuleOptions {
   readonly budgets: Budgets;
@@ -90,11 +91,10 @@ function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], 
   const metric = 'server.heapUsed';
   const unit = 'bytes/h';
   const onCheckpoints = checkpoints.length >= MIN_TREND_POINTS;
-  const budget = onCheckpoints ? heapSlopeBudget(b, users) : b.heapSlopeBytesPerHour;
-  const t = onCheckpoints ? checkpointHeapTrend(checkpoints) : trendPerHour(soak.map((s) => ({ simMs: s.simMs, value: s.server.heapUsed })));
-  const basis = onCheckpoints
-    ? `on ${checkpoints.length} quiet checkpoints`
-    : `on all ${soak.length} soak samples (${checkpoints.length} quiet checkpoints, fewer than the ${MIN_TREND_POINTS} a trend needs)`;
+  if (onCheckpoints) return heapOnCheckpoints(checkpoints, heapSlopeBudget(b, users));
+  const budget = b.heapSlopeBytesPerHour;
+  const t = trendPerHour(soak.map((s) => ({ simMs: s.simMs, value: s.server.heapUsed })));
+  const basis = `on all ${soak.length} soak samples (${checkpoints.length} quiet checkpoints, fewer than the ${MIN_TREND_POINTS} a trend needs)`;
   if (t.status !== 'ok') {
     return { id: 'heap-slope', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no heap trend ${basis}: ${t.reason}` } };
   }
@@ -107,6 +107,27 @@ function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], 
     status: 'inconclusive',
     evidence: { ...evidence, text: `heap slope ${ci}: the interval straddles the budget (run longer or sample more often)` },
   };
+}
+
+/**
+ * The heap on the soak's quiet checkpoints (heap-growth.ts): against time, actions and connects.
+ * The evidence's slope and interval are the per-hour test's, in the table's unit.
+ */
+function heapOnCheckpoints(checkpoints: readonly Sample[], budget: number): RuleResult {
+  const metric = 'server.heapUsed';
+  const unit = 'bytes/h';
+  const g = judgeHeapGrowth(checkpointHeapPoints(checkpoints), budget);
+  const time = g.tests.find((t) => t.against === 'time');
+  const tests = g.tests.map(heapTestText).join('; ');
+  const basis = `on ${checkpoints.length} quiet checkpoints, each test at ${(g.level * 100).toFixed(1)}% (Bonferroni over ${g.tests.length})`;
+  if (!time || time.trend.status !== 'ok') {
+    return { id: 'heap-slope', status: g.status === 'fail' ? 'fail' : 'inconclusive', evidence: { metric, value: null, budget, unit, text: `heap ${basis}: ${tests}` } };
+  }
+  const t = time.trend;
+  const evidence = { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
+  const failed = g.tests.filter((x) => x.status === 'fail').map((x) => x.against);
+  const lead = g.status === 'fail' ? `heap grows with ${failed.join(' and ')}` : g.status === 'pass' ? 'heap flat' : 'heap growth not told apart from its budget';
+  return { id: 'heap-slope', status: g.status, evidence: { ...evidence, text: `${lead} ${basis}: ${tests}` } };
 }
 
 /** Worst presence Map against connected sockets + tolerance. */

@@ -110,6 +110,13 @@ export interface AnalyseOptions {
  */
 const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'client-heap', 'http-latency-drift', 'http-errors']);
 
+/**
+ * Rules whose interval may straddle their budget without blocking a pass: their power is not
+ * enough to tell a fixed run from its budget (budgets.ts clientHeapBytesPerVuHour says why), so
+ * only a clear excess (fail) counts; the rule's row still shows its interval.
+ */
+const ADVISORY_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['client-heap']);
+
 /** How many snapshot-diff entries a failing heap rule quotes in its reasons. */
 const CULPRITS_IN_REASONS = 3;
 
@@ -141,7 +148,7 @@ export function analyse(samples: readonly Sample[], options: AnalyseOptions): An
 function decide(rules: readonly RuleResult[], fidelity: FidelityResult, options: AnalyseOptions): Verdict {
   const failing = rules.filter((r) => r.status === 'fail');
   const optional = new Set(options.optionalRules ?? []);
-  const open = rules.filter((r) => r.status === 'inconclusive' && !optional.has(r.id));
+  const open = rules.filter((r) => r.status === 'inconclusive' && !optional.has(r.id) && !ADVISORY_RULES.has(r.id));
   const found = LEAK_IDS.filter((id) => failing.some((r) => r.leak === id));
   const ruleReasons = failing.map((r) => `${r.id}${r.leak ? ` (${r.leak})` : ''}: ${r.evidence.text}`);
   const culprits = failing.some((r) => r.id === 'heap-slope' || r.id === 'heap-cooldown') ? culpritReasons(options.snapshotDiff) : [];

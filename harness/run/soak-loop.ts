@@ -122,6 +122,8 @@ interface ReadSpec {
   readonly checkpoint?: (server: ServerProbe, readRealMs: number) => CheckpointInfo;
   /** Called with the sample as soon as it is written, before any error the reading ends with. */
   readonly keep?: (sample: Sample) => void;
+  /** The server's reading, when already taken (a checkpoint reads it alongside the clients' heaps). */
+  readonly server?: ServerProbe;
 }
 
 /**
@@ -136,7 +138,7 @@ export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'on
   // The load's clock read at the same wall-clock instant as the harness's (clock drift).
   const reading = lr?.load.clock;
   const loadClock = reading ? { offsetSimMs: reading.simMs - clock.simAt(reading.epochMs), ageRealMs: Date.now() - reading.epochMs } : undefined;
-  const server = await deps.inspector.sample({ stable: spec.stable });
+  const server = spec.server ?? (await deps.inspector.sample({ stable: spec.stable }));
   // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
   // error beside them; the inspector and store readings still make it evidence.
   let metrics: Record<string, number> = {};
@@ -240,23 +242,26 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       const holdEnd = cp.simMs + cp.holdSimMs;
       const settled = await settle(deps);
       const { settleRealMs } = settled;
-      // The clients' memory too: every load worker's heap after forced GCs (scenarios/worker-heap.ts).
-      const quiet = deps.load ? await deps.load.reportNow(CLIENT_HEAP_WAIT_MS, { gc: true }) : null;
+      // The clients' memory too: every load worker's heap after forced GCs (scenarios/worker-heap.ts),
+      // read alongside the server's collections (another process: the two do not wait for each other).
+      const readsStart = performance.now();
+      const [quiet, server] = await Promise.all([deps.load ? deps.load.reportNow(CLIENT_HEAP_WAIT_MS, { gc: true }) : null, deps.inspector.sample({ stable: true })]);
       const lr = quiet ?? settled.lr;
       const sample = await readSample(deps, state, {
         seq,
+        server,
         // The checkpoint closes the stretch before it (the one at the soak's end is the soak's).
         phase: phaseAt(Math.max(0, cp.simMs - 1), config),
         stable: true,
         lr,
         keep,
-        checkpoint: (_server, readRealMs) => ({
+        checkpoint: () => ({
           kind: cp.reason,
           atSimMs: cp.simMs,
           settleRealMs,
           inFlight: lr?.load.pendingActions ?? 0,
           overran: clock.now() > holdEnd,
-          readRealMs,
+          readRealMs: performance.now() - readsStart,
         }),
       });
       if (sample.checkpoint?.overran) {

@@ -1,0 +1,94 @@
+/**
+ * The heap judgement on quiet checkpoints, shared by the heap-slope rule and the power bench.
+ *
+ * Why more than a slope per hour: a leak that grows with activity follows the day (steep in the
+ * busy morning, flat through the idle night), and the Theil–Sen slope over time, a median of
+ * pairwise slopes, is pulled to 0 by the flat night; measured on the recorded default-run series
+ * (bench/results/checkpoint-power.json) a per-action leak at 300 KiB/h came back inconclusive in
+ * every resampled run. So the heap is also tested against what drives such leaks: the
+ * cumulative actions done and connects at each checkpoint, each a Theil–Sen slope with its
+ * autocorrelation-aware interval (trend.ts), as the time test is. (A regression of the heap's
+ * change between checkpoints on the actions between them was tried and had less power on the
+ * same series: 20% against 90% of a 300 KiB/h per-action leak found.) Fails are judged at
+ * 1 − α/k for the k tests run (Bonferroni: the run's false-alarm rate stays ≤ α); the time
+ * test's pass at the run's own level, so the extra tests never make a flat run inconclusive. Budgets carry the hourly budget over to
+ * the test's unit at the run's own mean rate (bytes per action = budget per hour × hours /
+ * actions over the window).
+ *
+ * Verdict: fail when any test's interval lies above its budget; pass when the time test's lies
+ * at or below its budget and no test fails (an activity test whose interval straddles is no
+ * evidence of growth: a flat heap against a covariate that stood still all night gives wide
+ * intervals); inconclusive otherwise.
+ */
+import { DEFAULT_CONFIDENCE, theilSen, type TrendOk, type TrendResult } from './trend.js';
+
+export interface HeapPoint {
+  /** Simulated hour of the checkpoint. */
+  readonly hour: number;
+  readonly heapUsed: number;
+  /** Cumulative actions done and connects by then (absent: the test is not run). */
+  readonly actions?: number;
+  readonly connects?: number;
+}
+
+export type HeapCovariate = 'time' | 'actions' | 'connects';
+
+export interface HeapTest {
+  readonly against: HeapCovariate;
+  /** Bytes per hour, per action or per connect. */
+  readonly unit: string;
+  readonly trend: TrendResult;
+  readonly budget: number;
+  readonly status: 'pass' | 'fail' | 'inconclusive';
+}
+
+export interface HeapGrowth {
+  readonly status: 'pass' | 'fail' | 'inconclusive';
+  readonly tests: readonly HeapTest[];
+  /** Level of each test's interval (1 − α/k). */
+  readonly level: number;
+}
+
+const UNITS: Readonly<Record<HeapCovariate, string>> = { time: 'bytes/h', actions: 'bytes/action', connects: 'bytes/connect' };
+
+function covariate(points: readonly HeapPoint[], c: HeapCovariate): number[] | null {
+  const xs = points.map((p) => (c === 'time' ? p.hour : c === 'actions' ? p.actions : p.connects));
+  if (xs.some((x) => x === undefined || !Number.isFinite(x))) return null;
+  const values = xs as number[];
+  return values[values.length - 1]! - values[0]! > 0 ? values : null;
+}
+
+export function judgeHeapGrowth(points: readonly HeapPoint[], budgetPerHour: number, level = DEFAULT_CONFIDENCE): HeapGrowth {
+  const hours = points.length > 0 ? points[points.length - 1]!.hour - points[0]!.hour : 0;
+  const runs = (['time', 'actions', 'connects'] as const).map((c) => [c, covariate(points, c)] as const).filter((x): x is readonly [HeapCovariate, number[]] => x[1] !== null);
+  const k = Math.max(1, runs.length);
+  const testLevel = 1 - (1 - level) / k;
+  const ys = points.map((p) => p.heapUsed);
+  const tests = runs.map(([against, xs]): HeapTest => {
+    const span = xs[xs.length - 1]! - xs[0]!;
+    const budget = against === 'time' ? budgetPerHour : (budgetPerHour * hours) / span;
+    if (against === 'time') {
+      // Fail at the Bonferroni level, pass at the run's own: an activity test never blocks a pass.
+      const strict = theilSen(xs, ys, { level: testLevel });
+      const own = theilSen(xs, ys, { level });
+      const status = strict.status === 'ok' && strict.lo > budget ? 'fail' : own.status === 'ok' && own.hi <= budget ? 'pass' : 'inconclusive';
+      return { against, unit: UNITS[against], trend: status === 'fail' ? strict : own, budget, status };
+    }
+    const trend = theilSen(xs, ys, { level: testLevel });
+    const status = trend.status !== 'ok' ? 'inconclusive' : trend.lo > budget ? 'fail' : trend.hi <= budget ? 'pass' : 'inconclusive';
+    return { against, unit: UNITS[against], trend, budget, status };
+  });
+  const time = tests.find((t) => t.against === 'time');
+  const status = tests.some((t) => t.status === 'fail') ? 'fail' : time?.status === 'pass' ? 'pass' : 'inconclusive';
+  return { status, tests, level: testLevel };
+}
+
+/** One test as a sentence: slope [lo, hi] vs budget in its unit. */
+export function heapTestText(t: HeapTest): string {
+  const fmt = (v: number) => (t.against === 'time' ? `${(v / 1024).toFixed(1)} KiB` : `${v.toFixed(v !== 0 && Math.abs(v) < 10 ? 2 : 0)} B`);
+  const per = t.against === 'time' ? 'h' : t.against === 'actions' ? 'action' : 'connect';
+  if (t.trend.status !== 'ok') return `per ${per}: no trend (${t.trend.reason})`;
+  const tr = t.trend as TrendOk;
+  return `per ${per} ${fmt(tr.slope)} [${fmt(tr.lo)}, ${fmt(tr.hi)}] vs ${fmt(t.budget)} (${t.status})`;
+}
+
