@@ -84,10 +84,10 @@ describe('ActionPlan', () => {
       timeoutsAlive: 4,
       duplicateDeliveries: 4,
     });
-    const a = { ...emptyLoadTotals(), actions: { 'im.send': 2 }, timerEvents: { 'presence-ping': 2 }, plannedActions: 5, doneActions: 4, failedActions: 1, pendingActions: 0, messagesSent: 2, messagesAcked: 2, messagesFailed: 0, messagesDelivered: 1, reconnects: 1, errors: 0 };
-    const b = { ...emptyLoadTotals(), actions: { 'im.send': 1, reload: 1 }, timerEvents: { 'presence-ping': 1, weather: 1 }, plannedActions: 3, doneActions: 3, failedActions: 2, pendingActions: 4, messagesSent: 1, messagesAcked: 0, messagesFailed: 1, messagesDelivered: 2, reconnects: 0, errors: 1 };
+    const a = { ...emptyLoadTotals(), actions: { 'im.send': 2 }, timerEvents: { 'presence-ping': 2 }, errorCodes: { 'im:send:ack-timeout': 1 }, plannedActions: 5, doneActions: 4, failedActions: 1, pendingActions: 0, messagesSent: 2, messagesAcked: 2, messagesFailed: 0, messagesDelivered: 1, reconnects: 1, errors: 0 };
+    const b = { ...emptyLoadTotals(), actions: { 'im.send': 1, reload: 1 }, timerEvents: { 'presence-ping': 1, weather: 1 }, errorCodes: { 'im:send:ack-timeout': 2, 'im:read:forbidden': 1 }, plannedActions: 3, doneActions: 3, failedActions: 2, pendingActions: 4, messagesSent: 1, messagesAcked: 0, messagesFailed: 1, messagesDelivered: 2, reconnects: 0, errors: 1 };
     const latencyMs = { p50: 1, p95: 2, p99: 3, max: 4, count: 5 };
     const load: HarnessLoad = { ...mergeLoadTotals(a, b), latencyMs };
-    expect(load).toEqual({ actions: { 'im.send': 3, reload: 1 }, timerEvents: { 'presence-ping': 3, weather: 1 }, plannedActions: 8, doneActions: 7, failedActions: 3, pendingActions: 4, messagesSent: 3, messagesAcked: 2, messagesFailed: 1, messagesDelivered: 3, reconnects: 1, errors: 1, latencyMs });
+    expect(load).toEqual({ actions: { 'im.send': 3, reload: 1 }, timerEvents: { 'presence-ping': 3, weather: 1 }, errorCodes: { 'im:send:ack-timeout': 3, 'im:read:forbidden': 1 }, plannedActions: 8, doneActions: 7, failedActions: 3, pendingActions: 4, messagesSent: 3, messagesAcked: 2, messagesFailed: 1, messagesDelivered: 3, reconnects: 1, errors: 1, latencyMs });
   });
 });
