@@ -114,6 +114,22 @@ describe('npm run soak, end to end', () => {
     expect(readFileSync(join(run.runDir!, 'junit.xml'), 'utf8')).toContain('<failure');
   });
 
+  it('a per-action synthetic leak (2 KiB per im:send) fails the heap rule through its per-action test, naming no catalogue leak', async () => {
+    // Checkpoints every 15 simulated minutes, so the 3.5 soak hours hold 13 (a trend needs 8).
+    // The same config without the leak came back inconclusive here (the fixed server's early
+    // creep, 99 KiB/h [−9, 190], straddles the 64 KiB/h floor), never fail; with it: 312 [161, 474].
+    const run = await runCli([...FIXED, '--no-snapshots', '--checkpoint-every', '0.25', '--checkpoint-hold', '1', '--synthetic-leak', 'action:im.send:2KiB']);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const report = run.report();
+    expect(report.verdict.status).toBe('fail');
+    expect(report.verdict.leaks).toEqual([]);
+    const heap = report.verdict.rules.find((r) => r.id === 'heap-slope');
+    expect(heap?.status).toBe('fail');
+    expect(heap?.evidence.text).toMatch(/on \d+ quiet checkpoints/);
+    expect(heap?.evidence.text).toMatch(/per action \d+ B \[\d+ B, \d+ B\] vs \d+ B \(fail\)/);
+    expect(report.checkpoints?.holds).toBeGreaterThanOrEqual(13);
+  });
+
   it('compare: a run against itself is not a regression; fixed vs leaking is refused without --force and regresses with it', async () => {
     const base = (await fixtureReport('fixed server', fixedRun)).file;
     const leaking = (await fixtureReport('--leaks im-listeners', imListenersRun)).file;
