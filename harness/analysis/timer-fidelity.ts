@@ -31,6 +31,16 @@ export interface TimerSpec {
   readonly drives: readonly RuleId[];
   /** Least share of production rate it must reach. @default TIMER_MIN_RATIO */
   readonly minRatio?: number;
+  /**
+   * A cumulative count of what restarts this timer (a remount restarts the weather refresh, in
+   * the real app too: its first fire comes a whole period after mount). Each restart can cost
+   * at most one fire, and so can each timer's phase at the window's two ends (one fire per
+   * timer at most, for a period long against the window: 15 min in a 3.5 h window is 7%), so
+   * the planned fires are the fewest a correct app can fire: the continuous count less one per
+   * restart and one per timer running at the window's start. What it fires beyond that still
+   * must be fired (a starved or floored timer falls under it).
+   */
+  readonly restartedBy?: (s: Sample) => number | undefined;
 }
 
 export interface TimerRow {
@@ -43,6 +53,8 @@ export interface TimerRow {
   readonly fired: number | null;
   /** fired / planned; null when either is missing or nothing was planned. */
   readonly ratio: number | null;
+  /** Restarts over the window, each taken off the planned fires (TimerSpec.restartedBy); absent when the timer has none. */
+  readonly restarts?: number;
   /** False for socket.io's keepalive (a real-time floor, counted apart). */
   readonly judged: boolean;
 }
@@ -122,7 +134,7 @@ function plannedBetween(points: readonly Point[], from: number, to: number, peri
 }
 
 /** Planned and fired between the first and the last soak sample that have the counter. */
-function count(soak: readonly Sample[], spec: TimerSpec): { planned: number | null; fired: number | null } {
+function count(soak: readonly Sample[], spec: TimerSpec): { planned: number | null; fired: number | null; restarts?: number } {
   const read = BASIS[spec.per];
   const at = spec.clock === 'sim' ? serverTime : (s: Sample) => s.realMs;
   const points = soak.flatMap((s) => {
@@ -136,16 +148,23 @@ function count(soak: readonly Sample[], spec: TimerSpec): { planned: number | nu
   const first = counted[0];
   const last = counted[counted.length - 1];
   const fired = counted.length >= 2 && first && last ? last.v - first.v : null;
-  const planned = points.length >= 2 && first && last && last.t > first.t ? plannedBetween(points, first.t, last.t, spec.periodMs) : null;
-  return { planned, fired };
+  const full = points.length >= 2 && first && last && last.t > first.t ? plannedBetween(points, first.t, last.t, spec.periodMs) : null;
+  if (!spec.restartedBy || full === null) return { planned: full, fired };
+  const restartCounts = soak.flatMap((s) => {
+    const v = spec.restartedBy?.(s);
+    return v === undefined || !Number.isFinite(v) ? [] : [v];
+  });
+  const restarts = restartCounts.length >= 2 ? (restartCounts[restartCounts.length - 1] as number) - (restartCounts[0] as number) : 0;
+  const atStart = points.find((p) => p.t >= (first?.t ?? 0))?.n ?? points[0]?.n ?? 0;
+  return { planned: Math.max(0, full - restarts - atStart), fired, restarts };
 }
 
 export function assessTimerFidelity(samples: readonly Sample[], options: TimerFidelityOptions): TimerFidelity {
   const soak = samples.filter((s) => s.phase === 'soak');
   const rows: TimerRow[] = options.specs.map((spec) => {
-    const { planned, fired } = count(soak, spec);
+    const { planned, fired, restarts } = count(soak, spec);
     const ratio = planned !== null && fired !== null && planned > 0 ? fired / planned : null;
-    return { type: spec.type, periodMs: spec.periodMs, clock: spec.clock, planned, fired, ratio, judged: spec.type !== 'transport-keepalive' };
+    return { type: spec.type, periodMs: spec.periodMs, clock: spec.clock, planned, fired, ratio, judged: spec.type !== 'transport-keepalive', ...(restarts === undefined ? {} : { restarts }) };
   });
   const floored = options.floorMs !== undefined;
   const minRatio = (type: TimerType) => options.specs.find((s) => s.type === type)?.minRatio ?? TIMER_MIN_RATIO;

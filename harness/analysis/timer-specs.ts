@@ -14,10 +14,19 @@ export function referenceTimerSpecs(input: { readonly leaks: readonly LeakId[]; 
   const specs: TimerSpec[] = [
     { type: 'presence-ping', periodMs: PRESENCE_PING_SIM_MS, per: 'user', clock: 'sim', drives: ['heap-slope', 'db-connections'] },
     { type: 'request-poll', periodMs: REQUEST_POLL_SIM_MS, per: 'user', clock: 'sim', drives: ['heap-slope', 'db-connections'] },
-    // A reload or log off/on restarts the 15-minute refresh, in the real app too (its first fire
-    // comes 15 min after mount), so fewer than 4 fire per connected hour: 98.1% in a 30-user run
-    // whose ping and poll reached 100.7%. The 10-60 s timers lose under 1% that way.
-    { type: 'weather', periodMs: WEATHER_REFRESH_SIM_MS, per: 'user', clock: 'sim', drives: ['heap-slope'], minRatio: 0.95 },
+    // A reload or log off/on remounts the desktop and restarts the 15-minute refresh, in the real
+    // app too (its first fire comes 15 min after mount): up to one fire lost per remount, which
+    // the planned fires leave out (restartedBy). Without that, 6-user runs read 90–96% (a CI run
+    // went inconclusive at 93.9%) while their ping and poll reached 100–102%. The 10-60 s timers
+    // lose under 1% that way and are judged without it.
+    {
+      type: 'weather',
+      periodMs: WEATHER_REFRESH_SIM_MS,
+      per: 'user',
+      clock: 'sim',
+      drives: ['heap-slope'],
+      restartedBy: (s) => (s.load ? (s.load.actions['reload'] ?? 0) + (s.load.actions['logoff-on'] ?? 0) : undefined),
+    },
     { type: 'server-heartbeat', periodMs: HEARTBEAT_SIM_MS, per: 'socket', clock: 'sim', drives: ['heap-slope'] },
   ];
   // Under presence-maps (seed #2) the seed has no sweeper at all: nothing to count.

@@ -20,7 +20,9 @@ function share(r: TimerRow): string {
 }
 
 export function timerTableRows(t: TimerFidelity): string[][] {
-  return t.rows.map((r) => [r.type, period(r), r.planned === null ? '—' : String(Math.round(r.planned)), r.fired === null ? '—' : String(r.fired), share(r)]);
+  // A restartable timer's planned fires are its fewest correct ones (timer-fidelity.ts TimerSpec.restartedBy): say so.
+  const planned = (r: TimerRow) => (r.planned === null ? '—' : `${Math.round(r.planned)}${r.restarts === undefined ? '' : ` (less ${r.restarts} remounts and window ends)`}`);
+  return t.rows.map((r) => [r.type, period(r), planned(r), r.fired === null ? '—' : String(r.fired), share(r)]);
 }
 
 /** One sentence: the mode and what it means for the verdict. */
