@@ -16,17 +16,7 @@ export interface RecordedPoint {
   readonly pingTicks: number;
 }
 
-export interface RecordedSeries {
-  readonly run: string;
-  readonly users: number;
-  readonly seed: number;
-  readonly scenario: string;
-  readonly hours: number;
-  readonly warmupHours: number;
-  readonly leaks: readonly string[];
-  readonly points: readonly RecordedPoint[];
-}
-
+/** What a series keeps of its run's config. */
 export interface RecordedRunConfig {
   readonly users: number;
   readonly seed: number;
@@ -34,6 +24,11 @@ export interface RecordedRunConfig {
   readonly hours: number;
   readonly warmupHours: number;
   readonly leaks: readonly string[];
+}
+
+export interface RecordedSeries extends RecordedRunConfig {
+  readonly run: string;
+  readonly points: readonly RecordedPoint[];
 }
 
 /** The quiet soak checkpoints of a run (held, not overran, heap stable, after warm-up) as a series. */
