@@ -24,6 +24,13 @@ export interface ServerProbe {
   readonly eventLoopUtilization: number;
   /** How long the forced GC + reads blocked the server, ms (the measurer's own cost). */
   readonly probeMs: number;
+  /**
+   * Live libuv handles and requests by type (`process.getActiveResourcesInfo()`), read after the
+   * GC; absent in samples from before it was read. The probe's own timer is one `Timeout` in each.
+   */
+  readonly resources?: Readonly<Record<string, number>>;
+  /** Open file descriptors (/proc/self/fd), null where they cannot be read; absent in older samples. */
+  readonly openFds?: number | null;
   /** At a checkpoint: full GCs until the heap was stable (inspector-probe.ts), and whether it got there. */
   readonly gcRounds?: number;
   readonly heapStable?: boolean;

@@ -156,6 +156,8 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
       eventLoopUtilization: r.elu,
       probeMs,
       ...(heapStable === undefined ? {} : { gcRounds, heapStable }),
+      ...(mem.resources ? { resources: mem.resources } : {}),
+      ...(mem.openFds === undefined ? {} : { openFds: mem.openFds }),
     };
   }
 

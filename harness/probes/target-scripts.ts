@@ -64,6 +64,23 @@ export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
 })()), 0))`;
 
 /**
+ * The generic signals any Node server has, read with the memory: live libuv handles and requests
+ * by type (`process.getActiveResourcesInfo()`, Node ≥ 17: `TCPSocketWrap`, `Timeout`,
+ * `FSReqCallback`…), and open file descriptors (entries of /proc/self/fd: Linux only, else null).
+ * Read inside the probe's own timer callback, so every reading counts that one Timeout the same way.
+ */
+const RESOURCES_FN = `function resources() {
+  const byType = {};
+  for (const t of (typeof process.getActiveResourcesInfo === 'function' ? process.getActiveResourcesInfo() : [])) byType[t] = (byType[t] ?? 0) + 1;
+  let fds = null;
+  try {
+    const fs = globalThis.process?.getBuiltinModule?.('node:fs') ?? (typeof require === 'function' ? require('node:fs') : undefined);
+    if (fs) fds = fs.readdirSync('/proc/self/fd').length;
+  } catch { fds = null; }
+  return { resources: byType, openFds: fds };
+}`;
+
+/**
  * After the forced GC: memory as it stands collected, and a new interval for CPU, delay and
  * utilisation that starts here, so the next reading leaves this sample's GC pause out (the
  * measurer's own cost is `probeMs`, reported apart). A reset histogram drops the delay of its
@@ -71,12 +88,13 @@ export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
  * recorded), so the reply waits two ticks (2 × 10 ms): from then on every stall counts.
  */
 export const afterGcExpression = (id: string): string => `new Promise((resolve) => setTimeout(() => {
+  ${RESOURCES_FN}
   const s = globalThis[${KEY}]?.get(${idLiteral(id)});
   if (!s) return resolve(null);
   if (s.h) s.h.reset();
   s.elu = s.perf.eventLoopUtilization(); s.cpu = process.cpuUsage(); s.t = s.perf.now();
   const mem = process.memoryUsage();
-  setTimeout(() => resolve(mem), ${String(2 * DELAY_RESOLUTION_MS)});
+  setTimeout(() => resolve({ ...mem, ...resources() }), ${String(2 * DELAY_RESOLUTION_MS)});
 }, 0))`;
 
 /** Disables this probe's histogram and deletes its entry; the last probe out removes the registry. */
@@ -94,7 +112,13 @@ export const uninstallExpression = (id: string): string => `(() => {
 export const COUNT_EXPRESSION = `(globalThis[${KEY}]?.size ?? 0)`;
 
 /** What `afterGcExpression` returns by value (process.memoryUsage()), bytes. */
-export interface TargetMemory { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number }
+export interface TargetMemory {
+  rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number;
+  /** Live handles and requests by type; empty when the target's Node lacks getActiveResourcesInfo. */
+  resources?: Record<string, number>;
+  /** Open file descriptors, or null where /proc/self/fd cannot be read. */
+  openFds?: number | null;
+}
 
 /** What `readExpression` returns by value. */
 export interface TargetReading {
