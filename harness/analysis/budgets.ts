@@ -164,6 +164,50 @@ export interface Budgets {
    * @default 0.01
    */
   readonly httpErrorRateMax: number;
+  /**
+   * Generic rule `rss-slope`: the resident memory may grow by this many times the heap's slope
+   * budget (heapSlopeBudget). Why 2: RSS holds the heap and the off-heap buffers and moves in
+   * whole pages the allocator keeps; on the recorded clean default run (100 users, 25 h) its
+   * checkpoint slope was 59 KiB/h [−11, 122], within the heap budget of 112.5 KiB/h by a hair,
+   * so the heap budget alone would turn a fixed run inconclusive on page noise. @default 2
+   */
+  readonly rssSlopeHeapBudgetFactor: number;
+  /**
+   * Generic rule `loop-drift`: the server's event-loop busy share (0–1) at the soak's
+   * checkpoints may rise by this much per hour. Why 0.02: over a 25-hour day that is +0.5 of the
+   * loop, the way to the seed's 99% CPU; the clean default run's checkpoint slope was −0.003/h
+   * [−0.025, 0.011]. Share per hour. @default 0.02
+   */
+  readonly loopDriftPerHour: number;
+  /**
+   * Generic rules `tcp-sockets` and `sockets-cooldown`: TCP sockets the server may hold above
+   * its idle baseline besides one per connected user (during the soak) or none (after the
+   * cool-down): a database pool that grew under load and keeps its idle connections, keep-alive
+   * connections of /metrics and REST clients. Sockets. @default 16
+   */
+  readonly tcpSocketsTolerance: number;
+  /**
+   * Generic rule `handles-cooldown`: live handles and requests other than TCP sockets (timers,
+   * FS requests, child processes) the server may hold after the cool-down above its idle
+   * baseline: timers a pool or agent arms lazily once used. Handles. @default 8
+   */
+  readonly handlesCooldownTolerance: number;
+  /**
+   * Heap rule on a server that does not run the simulated clock (a `--target`, judged in real
+   * time: heap-growth.ts RealTimeJudgement): bytes of heap retained per action done, a budget
+   * that holds at any pace. Why 64: 64 KiB per thousand actions; the reference server's hourly
+   * budget at its default day is ~28 B per action (112.5 KiB/h over ~4,000 actions/h), and a
+   * target's short run measures bytes per action to a few tens of bytes. Bytes. @default 64
+   */
+  readonly heapBytesPerAction: number;
+  /**
+   * As heapBytesPerAction, per connect (a new socket: first connect, reconnect after a drop).
+   * Why 1 KiB: a fixed server keeps nothing per closed connection; a record of the handshake
+   * alone is ~1–2 KiB (the example board's planted leak keeps ~5 KiB). Bytes. @default 1024
+   */
+  readonly heapBytesPerConnect: number;
+  /** Generic rule `fds-cooldown`: open descriptors other than TCP sockets above the idle baseline after the cool-down. @default 8 */
+  readonly fdsCooldownTolerance: number;
 }
 
 /** The default budgets (frozen); `soak.config.ts` overrides any subset. */
@@ -193,4 +237,11 @@ export const DEFAULT_BUDGETS: Budgets = Object.freeze({
   loadFailureMaxRatio: 0.01,
   httpLatencyP90SlopeMsPerHour: 2,
   httpErrorRateMax: 0.01,
+  rssSlopeHeapBudgetFactor: 2,
+  loopDriftPerHour: 0.02,
+  tcpSocketsTolerance: 16,
+  handlesCooldownTolerance: 8,
+  fdsCooldownTolerance: 8,
+  heapBytesPerAction: 64,
+  heapBytesPerConnect: 1024,
 });

@@ -19,6 +19,14 @@ export const RULE_IDS = [
   'cooldown-sockets',
   'cooldown-presence',
   'cooldown-timers',
+  // Generic rules (generic-rules.ts): any Node server, from the inspector alone.
+  'rss-slope',
+  'external-slope',
+  'loop-drift',
+  'tcp-sockets',
+  'handles-cooldown',
+  'sockets-cooldown',
+  'fds-cooldown',
 ] as const;
 
 /**
@@ -29,7 +37,12 @@ export const HTTP_RULE_IDS = ['http-latency-drift', 'http-errors'] as const;
 
 export type RuleId = (typeof RULE_IDS)[number] | (typeof HTTP_RULE_IDS)[number];
 
-export type RuleStatus = 'pass' | 'fail' | 'inconclusive';
+/**
+ * `not-applicable`: the rule cannot apply to this run and says why (applicability.ts): an app
+ * rule whose metrics a server of the user's never exported, a DOM rule with socket-only users,
+ * a rule switched off in soak.config.ts. It never blocks a pass and is listed as such.
+ */
+export type RuleStatus = 'pass' | 'fail' | 'inconclusive' | 'not-applicable';
 
 export interface RuleEvidence {
   /** The metric judged (Prometheus key or `client.…` / `server.…` field). */

@@ -11,7 +11,8 @@ import type { RuleResult } from './rule-types.js';
 import { appTimers, metricVariants, readMetric, soakSamples } from './sample-read.js';
 import { MIN_TREND_POINTS, trendPerHour } from './trend.js';
 import { checkpointHeapPoints, clientHeapRule, heapCooldownRule, heapSlopeBudget, soakCheckpoints } from './checkpoint-rules.js';
-import { heapTestText, judgeHeapGrowth } from './heap-growth.js';
+import { heapTestText, judgeHeapGrowth, type RealTimeJudgement } from './heap-growth.js';
+import { genericRules } from './generic-rules.js';
 
 export interface RuleOptions {
   readonly budgets: Budgets;
@@ -21,6 +22,11 @@ export interface RuleOptions {
   readonly baseline?: Sample | null;
   /** The run's users (the heap-cooldown budget has a per-user part). @default 0 */
   readonly users?: number;
+  /**
+   * The server does not run the simulated clock (a `--target` at S = 1): its heap is judged per
+   * real hour and per action (heap-growth.ts RealTimeJudgement). @default false
+   */
+  readonly realTime?: boolean;
 }
 
 /** Every rule over a run's samples, in RULE_IDS order, then HTTP_RULE_IDS when the run had HTTP load. */
@@ -31,7 +37,7 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
   const cooldownHeap = heapCooldownRule(samples, options.baseline, b, options.users ?? 0);
   const clientHeap = clientHeapRule(samples, options.warmupEndsAtSimMs ?? 0, b).rule;
   return [
-    heapSlopeRule(soak, soakCheckpoints(samples, options.warmupEndsAtSimMs ?? 0), b, options.users ?? 0),
+    heapSlopeRule(soak, soakCheckpoints(samples, options.warmupEndsAtSimMs ?? 0), b, options.users ?? 0, options.realTime === true),
     ...(cooldownHeap ? [cooldownHeap] : []),
     ...(clientHeap ? [clientHeap] : []),
     checkBound(soak, { id: 'presence-maps', leak: 'presence-maps', metric: 'rol_presence_map_entries', unit: 'entries', consecutive: k, read: (s) => presenceReading(s, b) }),
@@ -77,6 +83,7 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
     }),
     checkBound(soak, { id: 'sockets-per-user', leak: 'socket-no-disconnect', metric: 'rol_sockets_per_user_max', unit: 'sockets/user', consecutive: k, read: (s) => socketsReading(s, b) }),
     ...cooldownRules(samples, b),
+    ...genericRules(samples, { budgets: b, warmupEndsAtSimMs: options.warmupEndsAtSimMs ?? 0, baseline: options.baseline, users: options.users ?? 0, realTime: options.realTime === true }),
     ...httpRules(samples, { budgets: b, warmupEndsAtSimMs: options.warmupEndsAtSimMs ?? 0 }),
   ];
 }
@@ -87,11 +94,11 @@ export function evaluateRules(samples: readonly Sample[], options: RuleOptions):
  * (MIN_TREND_POINTS), where the heap does not follow the momentary load; otherwise on every soak
  * sample, and the evidence says so.
  */
-function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], b: Budgets, users: number): RuleResult {
+function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], b: Budgets, users: number, realTime: boolean): RuleResult {
   const metric = 'server.heapUsed';
   const unit = 'bytes/h';
   const onCheckpoints = checkpoints.length >= MIN_TREND_POINTS;
-  if (onCheckpoints) return heapOnCheckpoints(checkpoints, heapSlopeBudget(b, users));
+  if (onCheckpoints) return heapOnCheckpoints(checkpoints, heapSlopeBudget(b, users), realTime ? { bytesPerAction: b.heapBytesPerAction, bytesPerConnect: b.heapBytesPerConnect } : undefined);
   const budget = b.heapSlopeBytesPerHour;
   const t = trendPerHour(soak.map((s) => ({ simMs: s.simMs, value: s.server.heapUsed })));
   const basis = `on all ${soak.length} soak samples (${checkpoints.length} quiet checkpoints, fewer than the ${MIN_TREND_POINTS} a trend needs)`;
@@ -113,15 +120,16 @@ function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], 
  * The heap on the soak's quiet checkpoints (heap-growth.ts): against time, actions and connects.
  * The evidence's slope and interval are the per-hour test's, in the table's unit.
  */
-function heapOnCheckpoints(checkpoints: readonly Sample[], budget: number): RuleResult {
+function heapOnCheckpoints(checkpoints: readonly Sample[], budget: number, realTime?: RealTimeJudgement): RuleResult {
   const metric = 'server.heapUsed';
   const unit = 'bytes/h';
-  const g = judgeHeapGrowth(checkpointHeapPoints(checkpoints), budget);
+  const g = judgeHeapGrowth(checkpointHeapPoints(checkpoints), budget, undefined, realTime);
   const time = g.tests.find((t) => t.against === 'time');
   const tests = g.tests.map(heapTestText).join('; ');
-  const basis = `on ${checkpoints.length} quiet checkpoints, each test at ${(g.level * 100).toFixed(1)}% (Bonferroni over ${g.tests.length})`;
+  const clock = realTime ? 'per real hour (the server runs no simulated clock) and per action, a pass on either' : 'per simulated hour';
+  const basis = `on ${checkpoints.length} quiet checkpoints, ${clock}, each test at ${(g.level * 100).toFixed(1)}% (Bonferroni over ${g.tests.length})`;
   if (!time || time.trend.status !== 'ok') {
-    return { id: 'heap-slope', status: g.status === 'fail' ? 'fail' : 'inconclusive', evidence: { metric, value: null, budget, unit, text: `heap ${basis}: ${tests}` } };
+    return { id: 'heap-slope', status: g.status, evidence: { metric, value: null, budget, unit, text: `heap ${basis}: ${tests}` } };
   }
   const t = time.trend;
   const evidence = { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };

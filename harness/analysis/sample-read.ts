@@ -74,3 +74,24 @@ export function appTimers(sample: Sample): { readonly value: number; readonly me
   const all = readMetric(sample, 'rol_active_timers');
   return all === undefined ? undefined : { value: all, metric: 'rol_active_timers' };
 }
+
+/**
+ * The samples with a server's own metric names read as the contract's (`soak.config.ts`
+ * metricNames: contract name → your name): each series of `yours` (labels kept) is added under
+ * the contract name, unless the server also exports that name itself. Pure.
+ */
+export function withContractNames(samples: readonly Sample[], names: Readonly<Record<string, string>>): Sample[] {
+  const pairs = Object.entries(names).filter(([contract, yours]) => contract !== yours);
+  if (pairs.length === 0) return [...samples];
+  return samples.map((s) => {
+    const added: Record<string, number> = {};
+    for (const [contract, yours] of pairs) {
+      for (const [key, value] of Object.entries(s.metrics)) {
+        if (key !== yours && !key.startsWith(`${yours}{`)) continue;
+        const mapped = contract + key.slice(yours.length);
+        if (!(mapped in s.metrics)) added[mapped] = value;
+      }
+    }
+    return Object.keys(added).length === 0 ? s : { ...s, metrics: { ...s.metrics, ...added } };
+  });
+}

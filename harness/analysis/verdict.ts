@@ -18,6 +18,7 @@ import type { PhaseWindow } from './phase-fidelity.js';
 import type { HeapDiff } from './heap-diff-types.js';
 import type { RuleId, RuleResult } from './rule-types.js';
 import { evaluateRules } from './rules.js';
+import { applyApplicability, type ApplicabilityOptions } from './applicability.js';
 import { clientHeapRule, heapSlopeBudget, summariseCheckpoints, withCheckpointSeries, type CheckpointSummary } from './checkpoint-rules.js';
 import { summariseHttp, type HttpSummary } from './latency-rules.js';
 import { collectSeries } from './series.js';
@@ -101,6 +102,10 @@ export interface AnalyseOptions {
   readonly baseline?: Sample | null;
   /** The run's users (heap-cooldown's per-user budget). */
   readonly users?: number;
+  /** The server runs no simulated clock (a `--target`): heap judged per real hour and per action (rules.ts). */
+  readonly realTime?: boolean;
+  /** Which rules apply to this run (applicability.ts); absent: every rule applies. */
+  readonly applicability?: ApplicabilityOptions;
 }
 
 /**
@@ -108,20 +113,27 @@ export interface AnalyseOptions {
  * heap grows, and its response times and time-outs grow with the queue. Below full fidelity
  * their failures are reported as suspected, never as found.
  */
-const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'client-heap', 'http-latency-drift', 'http-errors']);
+const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'client-heap', 'rss-slope', 'external-slope', 'loop-drift', 'http-latency-drift', 'http-errors']);
 
 /**
  * Rules whose interval may straddle their budget without blocking a pass: their power is not
- * enough to tell a fixed run from its budget (budgets.ts clientHeapBytesPerVuHour says why), so
+ * enough to tell a fixed run from its budget (budgets.ts clientHeapBytesPerVuHour and loopDriftPerHour say why), so
  * only a clear excess (fail) counts; the rule's row still shows its interval.
  */
-const ADVISORY_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['client-heap']);
+const ADVISORY_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['client-heap', 'loop-drift']);
 
 /** How many snapshot-diff entries a failing heap rule quotes in its reasons. */
 const CULPRITS_IN_REASONS = 3;
 
 export function analyse(samples: readonly Sample[], options: AnalyseOptions): Analysis {
-  const rules = evaluateRules(samples, { budgets: options.budgets, warmupEndsAtSimMs: options.warmupEndsAtSimMs, baseline: options.baseline ?? null, users: options.users ?? 0 });
+  const evaluated = evaluateRules(samples, {
+    budgets: options.budgets,
+    warmupEndsAtSimMs: options.warmupEndsAtSimMs,
+    baseline: options.baseline ?? null,
+    users: options.users ?? 0,
+    realTime: options.realTime === true,
+  });
+  const rules = options.applicability ? applyApplicability(evaluated, samples, options.applicability) : evaluated;
   const fidelity = assessFidelity(samples, {
     budgets: options.budgets,
     ...(options.phases !== undefined ? { phases: options.phases } : {}),

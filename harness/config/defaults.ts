@@ -38,4 +38,7 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   // Half of the ~2 GiB heap limit V8 picks on the seed's 8 GB server (types.ts says why).
   productionHeadroomMiB: 1024,
   budgets: DEFAULT_BUDGETS,
+  // Every rule on; every metric under its contract name (docs/metrics-contract.md).
+  rules: {},
+  metricNames: {},
 });

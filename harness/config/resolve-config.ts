@@ -12,6 +12,7 @@ import { isScenarioFile } from '../../scenarios/scenario-file.js';
 import { UsageError } from '../errors.js';
 import { clinicUnsupportedReason, isClinicKind } from '../profile/clinic.js';
 import { DEFAULTS } from './defaults.js';
+import { HTTP_RULE_IDS, RULE_IDS } from '../analysis/rule-types.js';
 import { PROFILE_KINDS, type ConfigSource, type ResolvedSoakConfig, type SoakUserConfig } from './types.js';
 
 export interface ConfigLayers {
@@ -28,6 +29,9 @@ export interface ConfigEnvironment {
 }
 
 const ORDER: readonly Exclude<ConfigSource, 'default'>[] = ['file', 'scenario', 'env', 'cli'];
+
+/** A Prometheus metric name (the text exposition format's grammar). */
+const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 const positive = (what: string) => z.number({ error: `${what} must be a number` }).finite().positive();
 
@@ -72,6 +76,14 @@ const schema = z
     timerFloorMs: z.number({ error: 'timerFloorMs must be a number of ms' }).finite().min(1).max(3_600_000).nullable(),
     // Up to 1 TiB: past any Node heap (the report's figure only; no rule reads it).
     productionHeadroomMiB: positive('productionHeadroomMiB').max(1024 * 1024),
+    rules: z.partialRecord(
+      z.enum([...RULE_IDS, ...HTTP_RULE_IDS], { error: (issue) => `unknown rule '${String(issue.input)}' (known: ${[...RULE_IDS, ...HTTP_RULE_IDS].join(', ')})` }),
+      z.literal('off', { error: "a rule's setting is 'off' (budgets are set under budgets)" }),
+    ),
+    metricNames: z.record(
+      z.string().regex(PROMETHEUS_NAME, 'a metric name of the contract (docs/metrics-contract.md)'),
+      z.string().regex(PROMETHEUS_NAME, 'must be a Prometheus metric name'),
+    ),
   })
   .superRefine((c, ctx) => {
     // clinic wraps the server process it profiles; a --target server was started by someone else.
@@ -84,6 +96,16 @@ const schema = z
     }
     if (c.target && c.timerFloorMs !== null) {
       ctx.addIssue({ code: 'custom', path: ['timerFloorMs'], message: '--timer-floor sets the reference server\'s and virtual users\' timers; with --target the harness does not start the server' });
+    }
+    // A --target runs its own timers in real time: it does not join rol-soak's simulated clock,
+    // so a fixed scale would drive the users' day S× faster than the server's own timers run,
+    // and a leak per real hour would read S× smaller per simulated hour (and pass).
+    if (c.target && c.timeScale !== 'auto' && c.timeScale !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timeScale'],
+        message: `a --target does not run rol-soak's simulated clock, so it runs in real time (S = 1), not --time-scale ${c.timeScale}; to soak it sooner, raise your scenario's rates (the heap is judged per action too, which holds at any pace)`,
+      });
     }
     if (c.target && c.syntheticLeak !== null) {
       ctx.addIssue({ code: 'custom', path: ['syntheticLeak'], message: '--synthetic-leak is a switch of the reference server; with --target the harness does not start the server' });

@@ -8,6 +8,7 @@ import type { LeakId } from '../../common/leaks.js';
 import type { SyntheticLeakSpec } from '../../common/synthetic-leak-spec.js';
 import type { StoreMode } from '../../store/resolve.js';
 import type { Budgets } from '../analysis/budgets.js';
+import type { RuleId } from '../analysis/rule-types.js';
 
 export type TimeScale = 'auto' | number;
 export type LoadMode = 'vus' | 'external';
@@ -109,6 +110,17 @@ export interface SoakUserConfig {
   productionHeadroomMiB?: number;
   /** Rule budgets (partial: the rest come from the defaults). */
   budgets?: Partial<Budgets>;
+  /**
+   * Rules switched off: `{ 'presence-maps': 'off' }`. A rule off is listed as not applicable,
+   * with the reason, and never blocks a pass. @default {}
+   */
+  rules?: Partial<Record<RuleId, 'off'>>;
+  /**
+   * Your own metric names for the contract's (docs/metrics-contract.md): `{ rol_connected_sockets:
+   * 'myapp_sockets' }` makes every rule that reads `rol_connected_sockets` read `myapp_sockets`
+   * (labels kept). @default {}
+   */
+  metricNames?: Readonly<Record<string, string>>;
 }
 
 export interface ResolvedSoakConfig {
@@ -136,6 +148,8 @@ export interface ResolvedSoakConfig {
   readonly timerFloorMs: number | null;
   readonly productionHeadroomMiB: number;
   readonly budgets: Budgets;
+  readonly rules: Partial<Record<RuleId, 'off'>>;
+  readonly metricNames: Readonly<Record<string, string>>;
   /** Where each field's value came from, for the report and `--help` debugging. */
   readonly sources: Readonly<Record<string, ConfigSource>>;
 }

@@ -93,6 +93,7 @@ export const STATUS_ICON: Readonly<Record<string, string>> = Object.freeze({
   pass: '✅',
   fail: '❌',
   inconclusive: '⚠️',
+  'not-applicable': '➖',
   ok: '✅',
   regressed: '❌',
   refused: '⛔',

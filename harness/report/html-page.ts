@@ -19,7 +19,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color
 main{max-width:1180px;margin:0 auto;padding:16px 20px 48px}
 h1{font-size:22px;margin:8px 0}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
 .badge{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;font-weight:600}
-.pass,.ok{background:#2e7d32}.fail,.regressed{background:#c62828}.inconclusive,.refused{background:#ef6c00}
+.pass,.ok{background:#2e7d32}.fail,.regressed{background:#c62828}.inconclusive,.refused{background:#ef6c00}.not-applicable{background:#757575}
 table{border-collapse:collapse;width:100%;margin:6px 0;font-size:13px}
 th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}th{background:#f0f0f0}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}

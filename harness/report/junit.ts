@@ -24,8 +24,8 @@ export function renderJunit(report: Report): string {
     const open = `    <testcase classname="rol-soak.rules" name="${name}" time="0">`;
     if (r.status === 'fail') {
       cases.push(`${open}\n      <failure message="${xmlEscape(e.text)}" type="${xmlEscape(r.leak ?? 'rule')}">${xmlEscape(detail)}</failure>\n    </testcase>`);
-    } else if (r.status === 'inconclusive') {
-      cases.push(`${open}\n      <skipped message="${xmlEscape(`inconclusive: ${e.text}`)}"/>\n    </testcase>`);
+    } else if (r.status === 'inconclusive' || r.status === 'not-applicable') {
+      cases.push(`${open}\n      <skipped message="${xmlEscape(`${r.status}: ${e.text}`)}"/>\n    </testcase>`);
     } else {
       cases.push(`${open}\n      <system-out>${xmlEscape(detail)}</system-out>\n    </testcase>`);
     }
@@ -35,7 +35,7 @@ export function renderJunit(report: Report): string {
   if (f.status === 'ok') cases.push(`${fidelityOpen}\n      <system-out>${xmlEscape(fidelitySentence(f))}</system-out>\n    </testcase>`);
   else cases.push(`${fidelityOpen}\n      <failure message="${xmlEscape(`fidelity ${f.status}`)}" type="fidelity">${xmlEscape(f.reasons.join('\n'))}</failure>\n    </testcase>`);
   const failures = rules.filter((r) => r.status === 'fail').length + (f.status === 'ok' ? 0 : 1);
-  const skipped = rules.filter((r) => r.status === 'inconclusive').length;
+  const skipped = rules.filter((r) => r.status === 'inconclusive' || r.status === 'not-applicable').length;
   const c = report.config;
   const props = [
     ['verdict', report.verdict.status],

@@ -29,6 +29,8 @@ import type { HttpRunInfo } from '../load/http-plan.js';
 import type { PhaseWindow } from '../analysis/phase-fidelity.js';
 import { loadSegments } from './plan-time-scale.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { withContractNames } from '../analysis/sample-read.js';
+import { isScenarioFile } from '../../scenarios/scenario-file.js';
 
 export interface SnapshotRecord {
   readonly label: string;
@@ -151,7 +153,9 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     ...(input.http ? { http: input.http } : {}),
   });
   const diff = await snapshotDiff(input.snapshots).catch(() => undefined);
-  const analysis = analyse(input.samples, {
+  // A run.json from before rules/metricNames existed has neither: every rule on, contract names.
+  const samples = withContractNames(input.samples, config.metricNames ?? {});
+  const analysis = analyse(samples, {
     budgets: config.budgets,
     baseline: input.baseline ?? null,
     users: config.users,
@@ -162,6 +166,14 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     ...(diff ? { snapshotDiff: diff } : {}),
     // Without virtual users (outside load) there are no client counts to judge.
     ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES, fidelityOptional: true } : {}),
+    // A --target runs no simulated clock: its heap is judged per real hour and per action, and
+    // the app rules whose metrics it never exported do not apply to it.
+    realTime: config.target !== null,
+    applicability: {
+      foreign: config.target !== null,
+      domClients: config.load === 'vus' && !isScenarioFile(config.scenario),
+      off: Object.entries(config.rules ?? {}).filter(([, v]) => v === 'off').map(([id]) => id as RuleId),
+    },
     // The reference app's timers, counted against production rate (not a --target's: unknown).
     ...(config.target === null && config.load === 'vus' ? { timers: timerOptions(config, input.timeScale) } : {}),
   });

@@ -1,0 +1,232 @@
+/**
+ * Rules that judge any Node server, from what the inspector reads in every process (no app
+ * metrics needed): resident memory and off-heap memory trends, live handles, open descriptors
+ * and TCP sockets back to the idle baseline after the cool-down, TCP sockets against the users
+ * the load has connected, and the event loop's busy share drifting up. The reference server
+ * keeps its own rules (rules.ts); these run beside them, and on a server of the user's they are
+ * what can pass or fail besides the heap.
+ *
+ * Trends are judged on the soak's quiet checkpoints when there are enough for a trend (as the
+ * heap is), else on every soak sample, and the evidence says which. A slope budget is per hour of
+ * the run's clock: simulated for the reference server, real for a target that does not run the
+ * simulated clock (it runs at S = 1, so the two are the same).
+ */
+import type { Sample } from '../sample.js';
+import { fmt } from './bound-check.js';
+import type { Budgets } from './budgets.js';
+import { checkpointHeapPoints, endCheckpoint, heapSlopeBudget, soakCheckpoints } from './checkpoint-rules.js';
+import { heapTestText, judgeHeapGrowth } from './heap-growth.js';
+import type { RuleId, RuleResult } from './rule-types.js';
+import { soakSamples } from './sample-read.js';
+import { MIN_TREND_POINTS, trendPerHour } from './trend.js';
+
+export interface GenericRuleOptions {
+  readonly budgets: Budgets;
+  readonly warmupEndsAtSimMs: number;
+  readonly baseline: Sample | null | undefined;
+  readonly users: number;
+  /**
+   * The server runs no simulated clock (a `--target` at S = 1): memory series are judged as the
+   * heap is there (heap-growth.ts RealTimeJudgement), per real hour and per action and connect,
+   * with growth that levels off told apart. @default false
+   */
+  readonly realTime?: boolean;
+}
+
+/** The resource type of a TCP connection in `process.getActiveResourcesInfo()`. */
+export const TCP_SOCKET = 'TCPSocketWrap';
+
+export function genericRules(samples: readonly Sample[], o: GenericRuleOptions): RuleResult[] {
+  const b = o.budgets;
+  const heapBudget = heapSlopeBudget(b, o.users);
+  return [
+    slopeRule(samples, o, { id: 'rss-slope', metric: 'server.rss', budget: heapBudget * b.rssSlopeHeapBudgetFactor, factor: b.rssSlopeHeapBudgetFactor, read: (s) => s.server.rss, what: 'resident memory (RSS)' }),
+    slopeRule(samples, o, { id: 'external-slope', metric: 'server.external', budget: heapBudget, factor: 1, read: (s) => s.server.external, what: 'off-heap memory (external + array buffers)' }),
+    loopDriftRule(samples, o),
+    tcpSocketsRule(samples, o),
+    handlesCooldownRule(samples, o),
+    socketsCooldownRule(samples, o),
+    fdsCooldownRule(samples, o),
+  ];
+}
+
+/** Rules of this file, in the order genericRules returns them. */
+export const GENERIC_RULE_IDS = ['rss-slope', 'external-slope', 'loop-drift', 'tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown'] as const;
+
+/** The points a trend is judged on: the soak's quiet checkpoints when enough, else every soak sample. */
+function trendPoints(samples: readonly Sample[], warmupEndsAtSimMs: number): { points: Sample[]; basis: string; atMs: (s: Sample) => number } {
+  const quiet = soakCheckpoints(samples, warmupEndsAtSimMs);
+  if (quiet.length >= MIN_TREND_POINTS) return { points: quiet, basis: `on ${quiet.length} quiet checkpoints`, atMs: (s) => s.checkpoint?.atSimMs ?? s.simMs };
+  const soak = soakSamples(samples, warmupEndsAtSimMs);
+  return { points: soak, basis: `on all ${soak.length} soak samples (${quiet.length} quiet checkpoints, fewer than the ${MIN_TREND_POINTS} a trend needs)`, atMs: (s) => s.simMs };
+}
+
+interface SlopeSpec {
+  readonly id: RuleId;
+  readonly metric: string;
+  readonly budget: number;
+  /** The series' budgets as a multiple of the heap's (per hour, and per action and connect in real time). */
+  readonly factor: number;
+  readonly read: (s: Sample) => number;
+  readonly what: string;
+}
+
+const kib = (v: number): string => `${(v / 1024).toFixed(1)} KiB`;
+
+/** A memory series' slope per hour against its budget: fail above, pass at or below, inconclusive across. */
+function slopeRule(samples: readonly Sample[], o: GenericRuleOptions, spec: SlopeSpec): RuleResult {
+  const quiet = soakCheckpoints(samples, o.warmupEndsAtSimMs);
+  if (o.realTime && quiet.length >= MIN_TREND_POINTS) return realTimeSlopeRule(quiet, o, spec);
+  const { points, basis, atMs } = trendPoints(samples, o.warmupEndsAtSimMs);
+  const unit = 'bytes/h';
+  const t = trendPerHour(points.map((s) => ({ simMs: atMs(s), value: spec.read(s) })));
+  if (t.status !== 'ok') return { id: spec.id, status: 'inconclusive', evidence: { metric: spec.metric, value: null, budget: spec.budget, unit, text: `no trend of ${spec.what} ${basis}: ${t.reason}` } };
+  const ci = `${kib(t.slope)}/h [${kib(t.lo)}, ${kib(t.hi)}] vs budget ${kib(spec.budget)}/h ${basis} (n_eff=${t.nEff.toFixed(0)})`;
+  const evidence = { metric: spec.metric, value: t.slope, budget: spec.budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
+  if (t.lo > spec.budget) return { id: spec.id, status: 'fail', evidence: { ...evidence, text: `${spec.what} grows ${ci}: the interval lies above the budget` } };
+  if (t.hi <= spec.budget) return { id: spec.id, status: 'pass', evidence: { ...evidence, text: `${spec.what} ${ci}` } };
+  return { id: spec.id, status: 'inconclusive', evidence: { ...evidence, text: `${spec.what} ${ci}: the interval straddles the budget` } };
+}
+
+/** A memory series of a real-time target, judged as its heap is (rules.ts heapOnCheckpoints). */
+function realTimeSlopeRule(quiet: readonly Sample[], o: GenericRuleOptions, spec: SlopeSpec): RuleResult {
+  const b = o.budgets;
+  const points = checkpointHeapPoints(quiet).map((p, i) => ({ ...p, heapUsed: spec.read(quiet[i] as Sample) }));
+  const g = judgeHeapGrowth(points, spec.budget, undefined, { bytesPerAction: b.heapBytesPerAction * spec.factor, bytesPerConnect: b.heapBytesPerConnect * spec.factor });
+  const time = g.tests.find((t) => t.against === 'time');
+  const tests = g.tests.map(heapTestText).join('; ');
+  const basis = `on ${quiet.length} quiet checkpoints, per real hour and per action, a pass on either, each test at ${(g.level * 100).toFixed(1)}% (Bonferroni over ${g.tests.length})`;
+  const lead = g.status === 'fail' ? `${spec.what} grows with ${g.tests.filter((t) => t.status === 'fail').map((t) => t.against).join(' and ')}` : g.status === 'pass' ? `${spec.what} flat` : `${spec.what}: growth not told apart from its budget`;
+  const t = time?.trend.status === 'ok' ? time.trend : null;
+  const evidence = { metric: spec.metric, value: t?.slope ?? null, budget: spec.budget, unit: 'bytes/h', ...(t ? { slope: t.slope, lo: t.lo, hi: t.hi } : {}) };
+  return { id: spec.id, status: g.status, evidence: { ...evidence, text: `${lead} ${basis}: ${tests}` } };
+}
+
+/**
+ * The server's event-loop utilisation drifting up: the seed's server ended at 99% CPU, its work
+ * per event growing with what it had retained. Judged on the share busy over the intervals that
+ * end at the soak's checkpoints (each the same stretch of the day's load as the run goes on),
+ * against `loopDriftPerHour`. Advisory (verdict.ts): a short run cannot bound it tightly, so only
+ * a clear drift (fail) counts.
+ */
+function loopDriftRule(samples: readonly Sample[], o: GenericRuleOptions): RuleResult {
+  const { points, basis, atMs } = trendPoints(samples, o.warmupEndsAtSimMs);
+  const budget = o.budgets.loopDriftPerHour;
+  const metric = 'server.eventLoopUtilization';
+  const unit = 'share busy/h';
+  const t = trendPerHour(points.map((s) => ({ simMs: atMs(s), value: s.server.eventLoopUtilization })));
+  if (t.status !== 'ok') return { id: 'loop-drift', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no trend of the event loop's busy share ${basis}: ${t.reason}` } };
+  const pct = (v: number) => `${(v * 100).toFixed(2)}`;
+  const ci = `${pct(t.slope)} points/h [${pct(t.lo)}, ${pct(t.hi)}] vs budget ${pct(budget)} ${basis} (n_eff=${t.nEff.toFixed(0)})`;
+  const evidence = { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
+  if (t.lo > budget) return { id: 'loop-drift', status: 'fail', evidence: { ...evidence, text: `the event loop gets busier ${ci}: the interval lies above the budget` } };
+  if (t.hi <= budget) return { id: 'loop-drift', status: 'pass', evidence: { ...evidence, text: `event loop busy share ${ci}` } };
+  return { id: 'loop-drift', status: 'inconclusive', evidence: { ...evidence, text: `event loop busy share ${ci}: the interval straddles the budget` } };
+}
+
+const tcp = (s: Sample): number | undefined => (s.server.resources ? (s.server.resources[TCP_SOCKET] ?? 0) : undefined);
+
+/**
+ * The server's TCP sockets against the users the load holds connected: at most
+ * `socketsPerUserMax` per connected user, plus what the idle server had open before the first
+ * user (its store's pool, listeners' keep-alives) and `tcpSocketsTolerance` (a pool that grows
+ * under load, /metrics and REST keep-alives). Judged at the soak's checkpoints (the load held,
+ * so no connection is half made); a socket kept per reconnection outgrows it. Needs the load's
+ * own count of open sockets (not available with an outside load).
+ */
+function tcpSocketsRule(samples: readonly Sample[], o: GenericRuleOptions): RuleResult {
+  const b = o.budgets;
+  const metric = `server.resources.${TCP_SOCKET}`;
+  const unit = 'sockets';
+  const base = o.baseline ? tcp(o.baseline) : undefined;
+  const quiet = soakCheckpoints(samples, o.warmupEndsAtSimMs);
+  const read = quiet.filter((s) => tcp(s) !== undefined && s.client);
+  if (base === undefined || read.length === 0) {
+    const why = base === undefined ? 'no idle baseline reading of the server\'s TCP sockets' : 'no quiet checkpoint with both the server\'s TCP sockets and the load\'s open sockets';
+    return { id: 'tcp-sockets', status: 'inconclusive', evidence: { metric, value: null, budget: null, unit, text: why } };
+  }
+  const k = Math.max(1, Math.round(b.consecutiveBreaches));
+  let run = 0;
+  let worst: { value: number; limit: number; users: number; hour: number } | undefined;
+  let breached = false;
+  for (const s of read) {
+    const users = s.client?.socketsOpen ?? 0;
+    const value = tcp(s) as number;
+    const limit = base + users * b.socketsPerUserMax + b.tcpSocketsTolerance;
+    if (!worst || value - limit > worst.value - worst.limit) worst = { value, limit, users, hour: s.simMs / 3_600_000 };
+    run = value > limit ? run + 1 : 0;
+    if (run >= k) breached = true;
+  }
+  const w = worst as { value: number; limit: number; users: number; hour: number };
+  const text =
+    `worst quiet checkpoint (h ${w.hour.toFixed(2)}): ${fmt(w.value)} TCP sockets on the server with ${fmt(w.users)} users connected by the load ` +
+    `(limit ${fmt(base)} idle + ${b.socketsPerUserMax}/user + ${b.tcpSocketsTolerance} = ${fmt(w.limit)}; ${read.length} checkpoints read, ${quiet.length - read.length} without a reading` +
+    `${breached ? `; ${k} in a row above` : ''})`;
+  const status = breached ? 'fail' : read.length >= k ? 'pass' : 'inconclusive';
+  return { id: 'tcp-sockets', status, evidence: { metric, value: w.value, budget: w.limit, unit, readings: read.length, missing: quiet.length - read.length, text } };
+}
+
+interface CooldownCount {
+  readonly id: RuleId;
+  readonly metric: string;
+  readonly unit: string;
+  readonly read: (s: Sample) => number | undefined;
+  readonly tolerance: number;
+  readonly what: string;
+  /** Optional: which parts grew, for the evidence. */
+  readonly detail?: (end: Sample, base: Sample) => string;
+}
+
+/** A count at the end checkpoint (after the cool-down, every user gone) against the idle baseline + tolerance. */
+function cooldownCount(samples: readonly Sample[], o: GenericRuleOptions, spec: CooldownCount): RuleResult {
+  const end = endCheckpoint(samples);
+  const { id, metric, unit } = spec;
+  const base = o.baseline;
+  const b0 = base ? spec.read(base) : undefined;
+  const e0 = end ? spec.read(end) : undefined;
+  if (!base || !end || b0 === undefined || e0 === undefined) {
+    const why = !base ? 'no idle baseline checkpoint' : !end ? 'no end checkpoint: the run ended before its cool-down was read' : `${spec.what} not readable in this server`;
+    return { id, status: 'inconclusive', evidence: { metric, value: null, budget: null, unit, text: why } };
+  }
+  const limit = b0 + spec.tolerance;
+  const grew = spec.detail ? spec.detail(end, base) : '';
+  const text = `${fmt(e0)} ${spec.what} after the cool-down vs ${fmt(b0)} idle before the first user (limit +${spec.tolerance} = ${fmt(limit)})${grew ? `; ${grew}` : ''}`;
+  return { id, status: e0 > limit ? 'fail' : 'pass', evidence: { metric, value: e0, budget: limit, unit, text } };
+}
+
+/** Handle types (TCP sockets excepted: sockets-cooldown) that grew from the baseline to the end, for the evidence. */
+function grownTypes(end: Sample, base: Sample): string {
+  const e = end.server.resources ?? {};
+  const b0 = base.server.resources ?? {};
+  const grown = Object.keys(e)
+    .filter((t) => t !== TCP_SOCKET && (e[t] ?? 0) > (b0[t] ?? 0))
+    .sort((x, y) => (e[y] ?? 0) - (b0[y] ?? 0) - ((e[x] ?? 0) - (b0[x] ?? 0)))
+    .map((t) => `${t} ${b0[t] ?? 0} → ${e[t] ?? 0}`);
+  return grown.length > 0 ? `grown: ${grown.slice(0, 5).join(', ')}` : 'no type grew';
+}
+
+const nonTcpHandles = (s: Sample): number | undefined => {
+  const r = s.server.resources;
+  if (!r) return undefined;
+  return Object.entries(r).reduce((sum, [t, n]) => (t === TCP_SOCKET ? sum : sum + n), 0);
+};
+
+/** Live handles and requests other than TCP sockets (timers, FS requests, child processes…) back to the idle baseline. */
+function handlesCooldownRule(samples: readonly Sample[], o: GenericRuleOptions): RuleResult {
+  return cooldownCount(samples, o, { id: 'handles-cooldown', metric: 'server.resources', unit: 'handles', read: nonTcpHandles, tolerance: o.budgets.handlesCooldownTolerance, what: 'live handles and requests (TCP sockets apart)', detail: grownTypes });
+}
+
+/** The server's TCP sockets back to the idle baseline (plus a pool that warmed up under load). */
+function socketsCooldownRule(samples: readonly Sample[], o: GenericRuleOptions): RuleResult {
+  return cooldownCount(samples, o, { id: 'sockets-cooldown', metric: `server.resources.${TCP_SOCKET}`, unit: 'sockets', read: tcp, tolerance: o.budgets.tcpSocketsTolerance, what: 'TCP sockets' });
+}
+
+/** Open descriptors that are not TCP sockets (files, pipes, watchers) back to the idle baseline. */
+function fdsCooldownRule(samples: readonly Sample[], o: GenericRuleOptions): RuleResult {
+  const read = (s: Sample): number | undefined => {
+    const fds = s.server.openFds;
+    const sockets = tcp(s);
+    return fds === undefined || fds === null || sockets === undefined ? undefined : fds - sockets;
+  };
+  return cooldownCount(samples, o, { id: 'fds-cooldown', metric: 'server.openFds', unit: 'fds', read, tolerance: o.budgets.fdsCooldownTolerance, what: 'open descriptors other than TCP sockets' });
+}
