@@ -171,7 +171,9 @@ export function checkpointHeapPoints(checkpoints: readonly Sample[]): HeapPoint[
     return {
       hour: (s.checkpoint?.atSimMs ?? s.simMs) / 3_600_000,
       heapUsed: s.server.heapUsed,
-      ...(l ? { actions: l.doneActions, connects: (a['reload'] ?? 0) + (a['logoff-on'] ?? 0) + l.reconnects } : {}),
+      // New sockets: the reference client's reloads and log-offs, a socket-only user's first
+      // connects (`connect`), and every automatic reconnection after a dropped link.
+      ...(l ? { actions: l.doneActions, connects: (a['reload'] ?? 0) + (a['logoff-on'] ?? 0) + (a['connect'] ?? 0) + l.reconnects } : {}),
     };
   });
 }

@@ -1,0 +1,61 @@
+/**
+ * The heap judged in real time (a --target at S = 1, driven at its scenario's pace): per action
+ * and per connect against budgets of their own, and warm-up growth that levels off told apart
+ * from growth that goes on (heap-growth.ts RealTimeJudgement). Seeded series of 20 checkpoints
+ * over 90 real seconds with post-GC noise.
+ */
+import { describe, expect, it } from 'vitest';
+import { judgeHeapGrowth, type HeapPoint } from '../../harness/analysis/heap-growth.js';
+import { ar1 } from './synthetic.js';
+
+const BUDGETS = { bytesPerAction: 64, bytesPerConnect: 1024 };
+const KiB = 1024;
+
+/**
+ * 20 checkpoints 4.5 s apart; 110 actions/s (the stress scenario's pace) and a connect every
+ * ~1.5 s; heap = f(i) + AR(1) post-GC noise of 20 KiB.
+ */
+function points(seed: number, heap: (i: number, actions: number, connects: number) => number): HeapPoint[] {
+  const noise = ar1(20, 0.3, 20 * KiB, seed);
+  return Array.from({ length: 20 }, (_, i) => {
+    const actions = Math.round(500 * (i + 1));
+    const connects = 10 + 3 * i;
+    return { hour: (15 + 4.5 * i) / 3600, heapUsed: 8 * 1024 * KiB + heap(i, actions, connects) + (noise[i] ?? 0), actions, connects };
+  });
+}
+
+describe('heap growth judged in real time', () => {
+  it.each([1, 2, 3, 4, 5, 6])('passes a flat heap on its per-action test though 90 s cannot bound a per-hour slope (seed %i)', (seed) => {
+    const g = judgeHeapGrowth(points(seed, () => 0), 64 * KiB, undefined, BUDGETS);
+    expect(g.status).toBe('pass');
+    expect(g.tests.find((t) => t.against === 'actions')?.status).toBe('pass');
+  });
+
+  // Measured power at this size: 7 of these 10 runs fail; 20 checkpoints are few for 57 connects.
+  it('never passes a leak of 5 KiB per connect (28 B per action, under the per-action budget), and fails most runs by connects or time', () => {
+    const runs = Array.from({ length: 10 }, (_, k) => judgeHeapGrowth(points(k + 1, (_i, _a, c) => 5 * KiB * c), 64 * KiB, undefined, BUDGETS));
+    expect(runs.map((g) => g.status)).not.toContain('pass');
+    const failed = runs.filter((g) => g.status === 'fail');
+    expect(failed.length).toBeGreaterThanOrEqual(6);
+    for (const g of failed) expect(g.tests.filter((t) => t.status === 'fail').map((t) => t.against)).not.toEqual(['actions']);
+  });
+
+  it.each([1, 2, 3])('passes warm-up growth that levels off, and says it did (seed %i)', (seed) => {
+    // 600 KiB over the first 8 checkpoints, then flat: a JIT and caches warming up.
+    const g = judgeHeapGrowth(points(seed, (i) => Math.min(i, 8) * 75 * KiB), 64 * KiB, undefined, BUDGETS);
+    expect(g.status).toBe('pass');
+    expect(g.tests.some((t) => t.laterHalf === 'levelled-off')).toBe(true);
+  });
+
+  it('without the real-time judgement the same warm-up is no pass: no line fits a ramp that stopped', () => {
+    const g = judgeHeapGrowth(points(1, (i) => Math.min(i, 8) * 75 * KiB), 64 * KiB);
+    expect(g.status).not.toBe('pass');
+  });
+
+  it('does not re-judge on a later half too short for a trend: the whole run\'s judgement stands', () => {
+    const short = points(2, (i) => Math.min(i, 8) * 75 * KiB).slice(0, 12);
+    const g = judgeHeapGrowth(short, 64 * KiB, undefined, BUDGETS);
+    expect(g.status).not.toBe('pass');
+    expect(g.tests.every((t) => t.laterHalf === undefined)).toBe(true);
+  });
+});
