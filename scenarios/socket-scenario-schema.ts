@@ -49,7 +49,13 @@ const schema = z
     phases: z.array(z.strictObject({ name: z.string().min(1), startHour: z.number().min(0).lt(24), rates: z.record(z.string(), nonNegative) })).min(1),
     thinkTimeMs: z.strictObject({ min: nonNegative, max: nonNegative }).optional(),
     // Checked against each other (warm-up shorter than the soak…) with the rest of the config.
-    soak: z.strictObject({ warmupHours: nonNegative.optional(), cooldownHours: nonNegative.optional(), sampleEveryMinutes: z.number().finite().positive().optional() }).optional(),
+    soak: z.strictObject({
+      warmupHours: nonNegative.optional(),
+      cooldownHours: nonNegative.optional(),
+      sampleEveryMinutes: z.number().finite().positive().optional(),
+      checkpointEveryHours: nonNegative.optional(),
+      checkpointHoldSeconds: z.number().finite().positive().optional(),
+    }).optional(),
   })
   .superRefine((s, ctx) => {
     s.phases.forEach((p, i) => {

@@ -110,6 +110,10 @@ export interface ScenarioSoakSettings {
   readonly cooldownHours?: number;
   /** Simulated minutes between samples. */
   readonly sampleEveryMinutes?: number;
+  /** Simulated hours between quiet checkpoints (0 = phase ends only). */
+  readonly checkpointEveryHours?: number;
+  /** Real seconds each quiet checkpoint holds the load. */
+  readonly checkpointHoldSeconds?: number;
 }
 
 export interface SocketScenarioInput {

@@ -33,10 +33,14 @@ const isAck = (cb: unknown): cb is Ack<unknown> => typeof cb === 'function';
 const roomName = (v: unknown): string | null => (typeof v === 'string' && /^[\w-]{1,40}$/.test(v) ? v : null);
 
 export function createBoard(options: BoardOptions = {}): { http: HttpServer; io: Server; registry: Registry } {
+  // One token per name, the newest: a user who logs in again replaces their old token, so the
+  // sessions a clean board holds are bounded by its users, not by their logins.
   const tokens = new Map<string, string>(); // token → name
+  const tokenOf = new Map<string, string>(); // name → token
   const rooms = new Map<string, Post[]>();
-  // What the leak keeps: a record per connection (its handshake and a scratch buffer of ~4 KiB).
-  const connections = new Map<string, { name: string; headers: unknown; scratch: Buffer }>();
+  // What the leak keeps: a record per connection (its handshake and a scratch array of 512
+  // numbers, ~4 KiB of heap).
+  const connections = new Map<string, { name: string; headers: unknown; scratch: number[] }>();
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   new Gauge({ name: 'board_connection_records', help: 'per-connection records held', registers: [registry], collect() { this.set(connections.size); } });
@@ -66,7 +70,10 @@ export function createBoard(options: BoardOptions = {}): { http: HttpServer; io:
         }
         if (typeof name !== 'string' || !/^[\w-]{1,40}$/.test(name)) return send(400, { error: 'bad name' });
         const token = randomUUID();
+        const old = tokenOf.get(name);
+        if (old !== undefined) tokens.delete(old);
         tokens.set(token, name);
+        tokenOf.set(name, token);
         send(200, { token });
       });
       return;
@@ -84,7 +91,7 @@ export function createBoard(options: BoardOptions = {}): { http: HttpServer; io:
   });
   io.on('connection', (socket) => {
     const name = socket.data.name as string;
-    connections.set(socket.id, { name, headers: socket.handshake.headers, scratch: Buffer.alloc(4096) });
+    connections.set(socket.id, { name, headers: socket.handshake.headers, scratch: new Array<number>(512).fill(0) });
     socket.on('disconnect', () => {
       if (!options.leak) connections.delete(socket.id);
     });

@@ -1,0 +1,61 @@
+/**
+ * The example board driven far above production, to soak it in a minute and a half rather than
+ * a day: every user lists about once a second, posts every few seconds and drops off Wi-Fi every
+ * ~12 s (about 300× board.scenario.ts's day). A server of the user's runs in real time (it does
+ * not join rol-soak's simulated clock), so speed comes from rates, not from a time scale; the
+ * heap is then judged per action and per connect as well as per real hour, which hold at any
+ * pace. Used by the end-to-end tests (tests/e2e/own-server.test.ts) and the README's walkthrough.
+ */
+import { defineScenario } from 'rol-soak';
+
+const ROOMS = ['general', 'random', 'help', 'news'];
+
+export default defineScenario({
+  name: 'board-stress',
+  description: 'The board at stress rates: list, post, switch rooms, drop and reconnect, over and over.',
+  population: { users: 10, rampMs: 5_000 },
+  // 90 real seconds: 15 s warm-up, then 75 s with a checkpoint every 4.5 s (16 checkpoints, 8 in
+  // the later half for the level-off test), 10 s of cool-down. Hours are real at S = 1.
+  hours: 0.025,
+  soak: { warmupHours: 15 / 3600, sampleEveryMinutes: 0.05, cooldownHours: 10 / 3600, checkpointEveryHours: 4.5 / 3600, checkpointHoldSeconds: 1 },
+  usernamePrefix: 'stress',
+  auth: {
+    login: { path: '/login', body: (user) => ({ name: user.name }), token: (reply) => (reply as { token: string }).token },
+    handshake: (_user, token) => ({ auth: { token } }),
+  },
+  connection: { transports: ['websocket'] },
+  onConnect: async (s) => {
+    const room = (s.state.room as string | undefined) ?? s.pick(ROOMS);
+    const reply = (await s.emit('room:join', room, { ack: true, timeoutMs: 5_000 })) as { data?: { room: string } };
+    s.check(reply.data?.room === room, `joined ${room}`);
+    s.state.room = room;
+  },
+  timers: {
+    ping: { everyMs: 5_000, run: async (s) => void (await s.emit('ping:app', undefined, { ack: true, timeoutMs: 5_000 })) },
+  },
+  actions: {
+    list: async (s) => {
+      const reply = (await s.emit('post:list', s.state.room, { ack: true, timeoutMs: 5_000 })) as { data?: unknown[] };
+      s.check(Array.isArray(reply.data), 'post:list replies with a list');
+    },
+    post: async (s) => {
+      const text = `note ${Math.floor(s.rng() * 1e6)}`;
+      const reply = (await s.emit('post:create', { room: s.state.room, text }, { ack: true, timeoutMs: 5_000 })) as { data?: { id: string } };
+      s.check(typeof reply.data?.id === 'string', 'post:create replies with an id');
+    },
+    'switch-room': async (s) => {
+      const room = s.pick(ROOMS);
+      const reply = (await s.emit('room:join', room, { ack: true, timeoutMs: 5_000 })) as { data?: { room: string } };
+      s.check(reply.data?.room === room, `joined ${room}`);
+      s.state.room = room;
+    },
+    'wifi-drop': async (s) => {
+      s.drop();
+      await s.think(300);
+      await s.reconnect();
+    },
+  },
+  // Rates per user per hour (real hours here): list ~1/s, post every 4 s, switch every 12 s, drop every 12 s.
+  phases: [{ name: 'stress', startHour: 0, rates: { list: 3_600, post: 900, 'switch-room': 300, 'wifi-drop': 300 } }],
+  thinkTimeMs: { min: 100, max: 500 },
+});
