@@ -29,6 +29,7 @@ export function renderSummaryMd(report: Report): string {
   );
   const production = productionTermsSentence(report);
   if (production) lines.push('', `**${PRODUCTION_TERMS_LABEL}:** ${production}`);
+  if (c.metrics === null) lines.push('', "**No /metrics** (inspector-only soak): rules that need the server's own metrics cannot be judged.");
   const floorNote = intervalFloorNote(c);
   if (floorNote) lines.push('', floorNote);
   if (v.reasons.length > 0) {
