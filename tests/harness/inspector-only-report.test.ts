@@ -1,6 +1,6 @@
 /**
  * The report of an inspector-only soak (a --target without --metrics): report.json's config says
- * `metrics: null` and summary.md says no /metrics was read; a run that scraped says which.
+ * `metrics: null`, and summary.md and report.html say no /metrics was read; a run that scraped says which.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,17 +28,18 @@ async function finish(config: ResolvedSoakConfig, scraped: boolean) {
     error: null,
     wallSeconds: 100,
   });
-  return { report, summary: readFileSync(join(runDir, 'summary.md'), 'utf8') };
+  return { report, summary: readFileSync(join(runDir, 'summary.md'), 'utf8'), html: readFileSync(join(runDir, 'report.html'), 'utf8') };
 }
 
 const target = { url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8' };
 
 describe('report of a run without /metrics', () => {
   it('records metrics null and says so in summary.md', async () => {
-    const { report, summary } = await finish(resolveConfig({ cli: { target, load: 'external' } }), false);
+    const { report, summary, html } = await finish(resolveConfig({ cli: { target, load: 'external' } }), false);
     expect(report.config.metrics).toBeNull();
     expect(report.config.target).toBe(target.url);
-    expect(summary).toContain("**No /metrics** (inspector-only soak): rules that need the server's own metrics cannot be judged.");
+    expect(summary).toContain("No /metrics (inspector-only soak): rules that need the server's own metrics cannot be judged.");
+    expect(html).toContain('No /metrics (inspector-only soak)');
   });
 
   it('records the endpoint a target was scraped at, and `reference` for the reference server', async () => {
