@@ -112,12 +112,14 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.syntheticLeak !== undefined) layer.syntheticLeak = syntheticLeakFlag(flags.syntheticLeak);
   layer.timerFloorMs = num('--timer-floor', flags.timerFloor);
   layer.productionHeadroomMiB = num('--headroom', flags.headroom);
-  // --metrics is optional: without it the soak is inspector-only (nothing scraped).
+  // --metrics is optional: without it the soak is inspector-only (nothing scraped). The flags
+  // name the target's doors completely, so a target.metrics in soak.config.ts (another server's,
+  // perhaps) does not outlive them; only its metricsToken does (resolve-config.ts).
   if (flags.target !== undefined || flags.inspect !== undefined || flags.metrics !== undefined) {
     if (flags.target === undefined || flags.inspect === undefined) {
       throw new UsageError('target mode needs --target URL --inspect HOST:PORT (and --metrics URL when the server has a Prometheus endpoint)');
     }
-    layer.target = { url: flags.target, inspect: flags.inspect, ...(flags.metrics === undefined ? {} : { metrics: flags.metrics }) };
+    layer.target = { url: flags.target, inspect: flags.inspect, metrics: flags.metrics ?? null };
   }
   for (const key of Object.keys(layer) as Array<keyof SoakUserConfig>) {
     if (layer[key] === undefined) delete layer[key];

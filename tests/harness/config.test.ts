@@ -109,8 +109,11 @@ describe('resolveConfig', () => {
 
   it('--metrics is optional with --target: an inspector-only soak resolves to metrics null', () => {
     const cli = cliLayer({ target: 'http://127.0.0.1:7', inspect: '127.0.0.1:8' });
-    expect(cli.target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8' });
+    expect(cli.target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null });
     expect(resolveConfig({ cli }).target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null });
+    // The flags name the doors completely: soak.config.ts's endpoint does not outlive them, its token does.
+    const file = { target: { url: 'http://127.0.0.1:1', inspect: '127.0.0.1:2', metrics: 'http://127.0.0.1:1/metrics', metricsToken: 'file-token' } };
+    expect(resolveConfig({ file, cli }).target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null, metricsToken: 'file-token' });
     // soak.config.ts may leave it out or say null; an endpoint there still counts.
     expect(resolveConfig({ file: { target: { url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null } } }).target?.metrics).toBeNull();
     expect(resolveConfig({ file: { target: { url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8' } } }).target?.metrics).toBeNull();
