@@ -64,9 +64,9 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ],
   ['--timer-floor <ms>', 'reduced fidelity for quick checks: periodic timers fire at most every <ms> real ms; the report states each timer\'s share of production rate and the rules left uncovered (default off: every timer at production rate; env SOAK_TIMER_FLOOR_MS)', 'timerFloorMs'],
   ['--headroom <MiB>', 'heap headroom of your production server, for the report\'s "runs out in D days" at the measured heap slope (default 1024: half the ~2 GiB heap limit Node picks on an 8 GB machine; env SOAK_HEADROOM_MIB)', 'productionHeadroomMiB'],
-  ['--target <url>', 'soak an already-running server at this URL (with --inspect and --metrics), loaded by --scenario FILE or --load external', null],
+  ['--target <url>', 'soak an already-running server at this URL (with --inspect, and --metrics when it has one), loaded by --scenario FILE or --load external', null],
   ['--inspect <host:port>', "the target's inspector address", null],
-  ['--metrics <url>', "the target's Prometheus endpoint", null],
+  ['--metrics <url>', "the target's Prometheus endpoint (http/https); without it an inspector-only soak: rules that need the server's own metrics cannot be judged", null],
   ['--config <file>', 'config file (default soak.config.ts when present)', null],
 ];
 
@@ -112,12 +112,14 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.syntheticLeak !== undefined) layer.syntheticLeak = syntheticLeakFlag(flags.syntheticLeak);
   layer.timerFloorMs = num('--timer-floor', flags.timerFloor);
   layer.productionHeadroomMiB = num('--headroom', flags.headroom);
-  const targetParts = [flags.target, flags.inspect, flags.metrics];
-  if (targetParts.some((p) => p !== undefined)) {
-    if (targetParts.some((p) => p === undefined)) {
-      throw new UsageError('target mode needs all three: --target URL --inspect HOST:PORT --metrics URL');
+  // --metrics is optional: without it the soak is inspector-only (nothing scraped). The flags
+  // name the target's doors completely, so a target.metrics in soak.config.ts (another server's,
+  // perhaps) does not outlive them; only its metricsToken does (resolve-config.ts).
+  if (flags.target !== undefined || flags.inspect !== undefined || flags.metrics !== undefined) {
+    if (flags.target === undefined || flags.inspect === undefined) {
+      throw new UsageError('target mode needs --target URL --inspect HOST:PORT (and --metrics URL when the server has a Prometheus endpoint)');
     }
-    layer.target = { url: flags.target!, inspect: flags.inspect!, metrics: flags.metrics! };
+    layer.target = { url: flags.target, inspect: flags.inspect, metrics: flags.metrics ?? null };
   }
   for (const key of Object.keys(layer) as Array<keyof SoakUserConfig>) {
     if (layer[key] === undefined) delete layer[key];

@@ -37,6 +37,8 @@ Examples:
     --metrics http://127.0.0.1:3000/metrics --scenario ./board.scenario.ts
                                                 # your own server, driven by your scenario file
                                                 # (or --load external when k6 or another tool loads it)
+                                                # (leave out --metrics for a server without /metrics:
+                                                # inspector only, app-metric rules not judged)
   npm run soak -- compare base/report.json head/report.json
 `;
 

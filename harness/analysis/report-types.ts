@@ -62,6 +62,13 @@ export interface ReportConfig {
   readonly budgets?: Budgets;
   /** `reference` (the project's server) or the target URL in target mode. */
   readonly target?: string;
+  /**
+   * The /metrics the run scraped: `reference` (the project's server, its URL differs per run),
+   * the target's endpoint, or null: an inspector-only soak (a `--target` without `--metrics`),
+   * where nothing was scraped and the rules that need the server's own metrics cannot be
+   * judged. Absent in older reports (they always scraped one).
+   */
+  readonly metrics?: string | null;
   /** Where each resolved value came from: default | file | scenario | env | cli. Absent in older reports. */
   readonly sources?: Readonly<Record<string, 'default' | 'file' | 'scenario' | 'env' | 'cli'>>;
 }

@@ -58,7 +58,16 @@ const schema = z
     store: z.enum(['auto', 'uri', 'memory-server', 'wire']),
     load: z.enum(['vus', 'external']),
     target: z
-      .object({ url: z.url(), inspect: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'inspect must be HOST:PORT'), metrics: z.url(), metricsToken: z.string().min(1).optional() })
+      .object({
+        url: z.url(),
+        inspect: z.string().regex(/^[\w.-]+:\d{1,5}$/, 'inspect must be HOST:PORT'),
+        // An http(s) endpoint, or none: an inspector-only soak (nothing scraped; null in the resolved config).
+        metrics: z
+          .url({ protocol: /^https?$/, error: 'metrics must be an http(s) URL (or left out: an inspector-only soak)' })
+          .nullish()
+          .transform((url) => url ?? null),
+        metricsToken: z.string().min(1).optional(),
+      })
       .nullable(),
     http: z.boolean({ error: 'http must be true or false' }),
     profile: z.enum(PROFILE_KINDS, { error: (issue) => `unknown profile '${String(issue.input)}' (known: ${PROFILE_KINDS.join(', ')})` }),

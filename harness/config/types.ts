@@ -28,13 +28,23 @@ export interface TargetConfig {
   readonly url: string;
   /** Inspector address HOST:PORT of that server (`node --inspect=HOST:PORT`). */
   readonly inspect: string;
-  /** Its Prometheus endpoint. */
-  readonly metrics: string;
+  /**
+   * Its Prometheus endpoint (http or https), or none (absent or null): an inspector-only soak.
+   * Then nothing is scraped, samples carry empty `metrics`, and the rules that need the
+   * server's own metrics cannot be judged (docs/metrics-contract.md lists what they read).
+   * @default null
+   */
+  readonly metrics?: string | null;
   /**
    * Bearer token that endpoint requires (the reference server's SOAK_METRICS_TOKEN). Set it in
    * soak.config.ts, not on the command line, where other local users could read it. @default none
    */
   readonly metricsToken?: string;
+}
+
+/** A target as a run uses it: `metrics` resolved to the endpoint or null (an inspector-only soak). */
+export interface ResolvedTargetConfig extends TargetConfig {
+  readonly metrics: string | null;
 }
 
 export interface SoakUserConfig {
@@ -141,7 +151,7 @@ export interface ResolvedSoakConfig {
   readonly snapshots: boolean;
   readonly store: StoreMode;
   readonly load: LoadMode;
-  readonly target: TargetConfig | null;
+  readonly target: ResolvedTargetConfig | null;
   readonly http: boolean;
   readonly profile: ProfileKind;
   readonly syntheticLeak: SyntheticLeakSpec | null;

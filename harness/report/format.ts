@@ -103,6 +103,11 @@ export const STATUS_ICON: Readonly<Record<string, string>> = Object.freeze({
  * One sentence on the periodic-timer floor when it bound (see common/sim-clock.ts), so a reader
  * knows the 10 s ping fired less often in simulated time than in the real app; null otherwise.
  */
+/** The sentence an inspector-only soak's reports carry (`config.metrics` null), else null. */
+export function noMetricsNote(config: Pick<ReportConfig, 'metrics'>): string | null {
+  return config.metrics === null ? "No /metrics (inspector-only soak): rules that need the server's own metrics cannot be judged." : null;
+}
+
 export function intervalFloorNote(config: Pick<ReportConfig, 'timeScale' | 'timeScalePhases' | 'intervalFloorMs'>): string | null {
   const floor = config.intervalFloorMs ?? 1;
   const scales = config.timeScalePhases?.map((p) => p.scale) ?? [config.timeScale];

@@ -8,7 +8,7 @@
 import type { Report } from '../analysis/report-types.js';
 import type { Sample } from '../sample.js';
 import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
-import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, probeSentence, syntheticLeakText, timeScaleText } from './format.js';
+import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, htmlEscape as e, httpSentence, intervalFloorNote, isByteSeries, isByteUnit, noMetricsNote, probeSentence, syntheticLeakText, timeScaleText } from './format.js';
 import { buildCharts } from './html-charts.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { checkpointSentence } from './checkpoint-text.js';
@@ -29,6 +29,8 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
   );
   const production = productionTermsSentence(report);
   if (production) parts.push(`<p class="production"><b>${e(PRODUCTION_TERMS_LABEL)}:</b> ${e(production)}</p>`);
+  const metricsNote = noMetricsNote(c);
+  if (metricsNote) parts.push(`<p>${e(metricsNote)}</p>`);
   const floorNote = intervalFloorNote(c);
   if (floorNote) parts.push(`<p class="muted">${e(floorNote)}</p>`);
   if (v.reasons.length > 0) parts.push(`<ul>${v.reasons.map((r) => `<li>${e(r)}</li>`).join('')}</ul>`);

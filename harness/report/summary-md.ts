@@ -9,7 +9,7 @@ import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { TIMER_TABLE_HEADER, timerSentence, timerTableRows } from './timer-table.js';
-import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, probeSentence, STATUS_ICON, syntheticLeakText, timeScaleText } from './format.js';
+import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, httpSentence, intervalFloorNote, isByteUnit, mdCell, noMetricsNote, probeSentence, STATUS_ICON, syntheticLeakText, timeScaleText } from './format.js';
 
 /** Snapshot-diff rows shown (the HTML report has them all); attribution shows every term. */
 const TOP_CULPRITS = 5;
@@ -29,6 +29,8 @@ export function renderSummaryMd(report: Report): string {
   );
   const production = productionTermsSentence(report);
   if (production) lines.push('', `**${PRODUCTION_TERMS_LABEL}:** ${production}`);
+  const metricsNote = noMetricsNote(c);
+  if (metricsNote) lines.push('', metricsNote);
   const floorNote = intervalFloorNote(c);
   if (floorNote) lines.push('', floorNote);
   if (v.reasons.length > 0) {

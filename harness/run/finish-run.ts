@@ -209,6 +209,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       sampleEveryMinutes: config.sampleEveryMinutes,
       budgets: config.budgets,
       target: config.target ? config.target.url : 'reference',
+      metrics: config.target ? (config.target.metrics ?? null) : 'reference',
       sources: config.sources,
     },
     environment: {

@@ -121,7 +121,9 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     };
     const target = config.target ? await connectTarget(targetDeps) : await startReferenceTarget(targetDeps);
     const { inspector } = target;
-    const scrape = scrapeFor(target.metricsUrl, target.metricsToken);
+    const scrape = target.metricsUrl === null ? null : scrapeFor(target.metricsUrl, target.metricsToken);
+    // Said once, before the first sample: an inspector-only soak (a --target without --metrics).
+    if (scrape === null) emit({ type: 'log', message: NO_METRICS_NOTE });
     let failure = target.failure;
 
     // The users' buddy lists exist before hour 0, as in the real app (scenarios/seed-buddies.ts);
@@ -237,7 +239,7 @@ async function readBaselineCheckpoint(deps: {
   config: ResolvedSoakConfig;
   runDir: string;
   inspector: InspectorProbe;
-  scrape: () => Promise<Record<string, number>>;
+  scrape: (() => Promise<Record<string, number>>) | null;
   target: RunTarget;
   emit: RunListener;
   startedAt: Date;
@@ -268,6 +270,9 @@ async function readBaselineCheckpoint(deps: {
   deps.emit({ type: 'log', message: `baseline checkpoint: heap ${(baseline.server.heapUsed / 1048576).toFixed(1)} MiB after ${baseline.server.gcRounds ?? 1} GC(s)${baseline.server.heapStable === false ? ' (not stable)' : ''}` });
   return baseline;
 }
+
+/** What an inspector-only run (a --target without --metrics) says once at its start. */
+export const NO_METRICS_NOTE = "no /metrics: rules that need the server's own metrics cannot be judged";
 
 /** The run's /metrics scrape (10 s time-out, the server's bearer token when it has one). */
 function scrapeFor(metricsUrl: string, metricsToken: string | undefined): () => Promise<Record<string, number>> {

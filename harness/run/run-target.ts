@@ -1,7 +1,7 @@
 /**
  * The server a run soaks, behind one shape whichever it is: the reference server rol-soak starts
  * (its store, its own process under the inspector, its clock joined to the run's) or a `--target`
- * someone else started (only its doors: the inspector and /metrics). Each strategy registers
+ * someone else started (only its doors: the inspector and, when it has one, /metrics). Each strategy registers
  * what it started on the run's teardown, so the run stops exactly that.
  */
 import { leaksForSide } from '../../common/leaks.js';
@@ -20,7 +20,8 @@ import type { Teardown } from './teardown.js';
 
 export interface RunTarget {
   readonly serverUrl: string;
-  readonly metricsUrl: string;
+  /** Its Prometheus endpoint, or null: a `--target` without `--metrics` (inspector only, nothing scraped). */
+  readonly metricsUrl: string | null;
   readonly metricsToken?: string;
   readonly inspector: InspectorProbe;
   /** The store's connection counts read by the harness itself; absent for a `--target` (no store URI). */
@@ -44,7 +45,7 @@ export interface TargetDeps {
   readonly onProfileProblem: (problem: Error | null) => void;
 }
 
-/** A server someone else started: its inspector and /metrics, nothing to stop but the inspector session. */
+/** A server someone else started: its inspector and /metrics (when it has one), nothing to stop but the inspector session. */
 export async function connectTarget(deps: TargetDeps): Promise<RunTarget> {
   const target = deps.config.target;
   if (!target) throw new Error('connectTarget needs config.target');
@@ -54,7 +55,7 @@ export async function connectTarget(deps: TargetDeps): Promise<RunTarget> {
   deps.onStore(store);
   return {
     serverUrl: target.url,
-    metricsUrl: target.metrics,
+    metricsUrl: target.metrics ?? null,
     ...(target.metricsToken === undefined ? {} : { metricsToken: target.metricsToken }),
     inspector,
     failure: new Promise<never>(() => undefined),

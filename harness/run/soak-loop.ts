@@ -27,7 +27,12 @@ export interface LoopDeps {
   readonly clock: SimClock;
   readonly runDir: string;
   readonly inspector: ServerSampler;
-  readonly scrape: () => Promise<Record<string, number>>;
+  /**
+   * The server's /metrics scrape, or null when it has none (a `--target` without `--metrics`):
+   * then nothing is scraped, samples carry empty `metrics` and no `scrapeError` (a scrape never
+   * asked for is not a failure), and the failed-scrape limit never applies.
+   */
+  readonly scrape: (() => Promise<Record<string, number>>) | null;
   /** The store's connection counts (serverStatus), or absent when the run has no store URI (`--target`). */
   readonly readStore?: () => Promise<StoreReading>;
   readonly load: LoadHandle | null;
@@ -127,7 +132,7 @@ interface ReadSpec {
 }
 
 /**
- * Reads the server (inspector), /metrics, the store and the given load report into one sample,
+ * Reads the server (inspector), /metrics (when the server has one), the store and the given load report into one sample,
  * streams it to samples.ndjson and returns it. Throws (after writing) when the store restarted or
  * /metrics failed too often in a row: the samples so far stay evidence.
  */
@@ -141,15 +146,18 @@ export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'on
   const server = spec.server ?? (await deps.inspector.sample({ stable: spec.stable }));
   // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
   // error beside them; the inspector and store readings still make it evidence.
+  // No /metrics at all (inspector-only): empty metrics, no error.
   let metrics: Record<string, number> = {};
   let scrapeError: string | undefined;
-  try {
-    metrics = await deps.scrape();
-    state.scrapeFailures = 0;
-  } catch (err) {
-    state.scrapeFailures++;
-    scrapeError = messageOf(err);
-    deps.emit({ type: 'log', message: `/metrics failed at sample ${spec.seq} (${state.scrapeFailures} in a row, limit ${state.scrapeLimit}): ${scrapeError}` });
+  if (deps.scrape) {
+    try {
+      metrics = await deps.scrape();
+      state.scrapeFailures = 0;
+    } catch (err) {
+      state.scrapeFailures++;
+      scrapeError = messageOf(err);
+      deps.emit({ type: 'log', message: `/metrics failed at sample ${spec.seq} (${state.scrapeFailures} in a row, limit ${state.scrapeLimit}): ${scrapeError}` });
+    }
   }
   let store: StoreReading | null = null;
   let storeError: string | undefined;

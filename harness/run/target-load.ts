@@ -26,7 +26,7 @@ export async function loadRunScenario(
     return null;
   }
   if (!config.target) {
-    throw new UsageError(`a scenario file drives your own server: add --target URL --inspect HOST:PORT --metrics URL (the reference server runs the shipped scenarios)`);
+    throw new UsageError(`a scenario file drives your own server: add --target URL --inspect HOST:PORT [--metrics URL] (the reference server runs the shipped scenarios)`);
   }
   if (config.load === 'external') throw new UsageError('--load external and a scenario file both describe the load: pass one of them');
   const path = resolve(cwd, config.scenario);

@@ -25,7 +25,11 @@ describe('soak CLI usage', () => {
     [['--hours', '2', '--warmup', '3'], /warm-up \(3 h\) must be shorter/],
     [['--time-scale', '-5'], /time scale/],
     [['--no-such-flag'], /unknown option/],
-    [['--target', 'http://127.0.0.1:1'], /needs all three/],
+    [['--target', 'http://127.0.0.1:1'], /target mode needs --target URL --inspect HOST:PORT/],
+    [['--metrics', 'http://127.0.0.1:1/metrics'], /target mode needs --target URL --inspect HOST:PORT/],
+    [['--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'ftp://127.0.0.1:1/metrics', '--scenario', 'examples/board/board.scenario.ts'], /target\.metrics: metrics must be an http\(s\) URL/],
+    // No --metrics is an inspector-only soak: accepted, so the next problem (no load) is the one said.
+    [['--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2'], /pass --scenario \.\/your\.scenario\.ts .* or --load external/],
     [['--config', 'missing.config.ts'], /config file not found/],
     [['--synthetic-leak', 'tick:weather:1KiB'], /--synthetic-leak: unknown timer 'weather' in 'tick:weather:1KiB' \(timers: presence-ping, request-poll, server-heartbeat\)/],
     [['--profile', 'flame'], /unknown profile 'flame' \(known: none, heap, clinic-doctor, clinic-heapprofiler\)/],

@@ -107,6 +107,30 @@ describe('resolveConfig', () => {
     expect(resolveConfig({ cli }).target?.metricsToken).toBeUndefined();
   });
 
+  it('--metrics is optional with --target: an inspector-only soak resolves to metrics null', () => {
+    const cli = cliLayer({ target: 'http://127.0.0.1:7', inspect: '127.0.0.1:8' });
+    expect(cli.target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null });
+    expect(resolveConfig({ cli }).target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null });
+    // The flags name the doors completely: soak.config.ts's endpoint does not outlive them, its token does.
+    const file = { target: { url: 'http://127.0.0.1:1', inspect: '127.0.0.1:2', metrics: 'http://127.0.0.1:1/metrics', metricsToken: 'file-token' } };
+    expect(resolveConfig({ file, cli }).target).toEqual({ url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null, metricsToken: 'file-token' });
+    // soak.config.ts may leave it out or say null; an endpoint there still counts.
+    expect(resolveConfig({ file: { target: { url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: null } } }).target?.metrics).toBeNull();
+    expect(resolveConfig({ file: { target: { url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8' } } }).target?.metrics).toBeNull();
+    expect(resolveConfig({ cli: cliLayer({ target: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: 'https://127.0.0.1:7/metrics' }) }).target?.metrics).toBe('https://127.0.0.1:7/metrics');
+  });
+
+  it('still needs --target and --inspect together, and refuses a --metrics that is not http(s)', () => {
+    expect(() => cliLayer({ target: 'http://127.0.0.1:7' })).toThrow(/target mode needs --target URL --inspect HOST:PORT/);
+    expect(() => cliLayer({ inspect: '127.0.0.1:8', metrics: 'http://127.0.0.1:7/metrics' })).toThrow(/target mode needs --target URL --inspect HOST:PORT/);
+    expect(() => cliLayer({ metrics: 'http://127.0.0.1:7/metrics' })).toThrow(/target mode needs/);
+    for (const metrics of ['ftp://127.0.0.1:7/metrics', 'file:///tmp/metrics', 'not a url', '']) {
+      const cli = cliLayer({ target: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics });
+      expect(() => resolveConfig({ cli }), metrics).toThrow(/target\.metrics: metrics must be an http\(s\) URL/);
+    }
+    expect(() => resolveConfig({ file: { target: { url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: 'ws://127.0.0.1:7/metrics' } } })).toThrow(/http\(s\) URL/);
+  });
+
   it('rejects unknown keys and negative budgets', () => {
     expect(() => resolveConfig({ file: { userz: 3 } as never })).toThrow(/unknown config key 'userz'/);
     expect(() => resolveConfig({ cli: { budgets: { heapSlopeBytesPerHour: -1 } } })).toThrow(/budgets.heapSlopeBytesPerHour/);

@@ -1,7 +1,7 @@
 /**
  * The sampling loop keeps going through failed /metrics scrapes (empty metrics + the error in
  * the sample, the store still read) and ends the run as a target failure only after
- * scrapeFailureLimit() of them in a row. Fake probes, a clock at 1 simulated hour per 40 real ms.
+ * scrapeFailureLimit() of them in a row; a server without /metrics is never scraped. Fake probes, a clock at 1 simulated hour per 40 real ms.
  */
 import { describe, expect, it } from 'vitest';
 import { SimClock } from '../../common/sim-clock.js';
@@ -18,7 +18,8 @@ const probe: ServerProbe = {
   eventLoopDelayP50Ms: 1, eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 1, eventLoopUtilization: 0.1, probeMs: 1,
 };
 
-async function loop(scrape: (call: number) => Record<string, number>): Promise<{ out: LoopResult; error: unknown; logs: string[] }> {
+/** `scrape` null: a server without /metrics (an inspector-only `--target`). */
+async function loop(scrape: ((call: number) => Record<string, number>) | null): Promise<{ out: LoopResult; error: unknown; logs: string[] }> {
   const out: LoopResult = { samples: [] as Sample[], snapshots: [] };
   const logs: string[] = [];
   let calls = 0;
@@ -30,7 +31,7 @@ async function loop(scrape: (call: number) => Record<string, number>): Promise<{
         clock: new SimClock({ scale: 3_600_000 / 40 }),
         runDir: '/nonexistent',
         inspector: { sample: async () => probe, takeHeapSnapshot: async () => ({ bytes: 0, pauseMs: 0 }) },
-        scrape: async () => scrape(calls++),
+        scrape: scrape === null ? null : async () => scrape(calls++),
         readStore: async () => ({ connections: 13, totalCreated: 20, baseline: 2 }),
         load: null,
         writer: { write: () => undefined } as unknown as NdjsonWriter<Sample>,
@@ -75,6 +76,20 @@ describe('failed /metrics scrapes', () => {
     expect((error as TargetError).message).toMatch(/8 samples in a row/);
     expect(out.samples).toHaveLength(scrapeFailureLimit(config));
     expect(out.samples.every((s) => s.scrapeError && s.store?.connections === 13)).toBe(true);
+  });
+
+  it('a server without /metrics is never scraped: empty metrics, no scrapeError, the run goes to its end', async () => {
+    const { out, error, logs } = await loop(null);
+    expect(error).toBeNull();
+    // Far past the failure limit (8 here): nothing was asked, so nothing failed.
+    expect(out.samples.length).toBeGreaterThan(scrapeFailureLimit(config));
+    expect(out.samples.at(-1)?.phase).toBe('cooldown');
+    for (const s of out.samples) {
+      expect(s.metrics).toEqual({});
+      expect(s).not.toHaveProperty('scrapeError');
+      expect(s.store?.connections).toBe(13);
+    }
+    expect(logs.some((l) => l.includes('/metrics'))).toBe(false);
   });
 
   it('a failed store read is recorded as null with its error', async () => {
