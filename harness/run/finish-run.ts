@@ -29,6 +29,7 @@ import type { HttpRunInfo } from '../load/http-plan.js';
 import type { PhaseWindow } from '../analysis/phase-fidelity.js';
 import { loadSegments } from './plan-time-scale.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { loadCommandPart, type LoadCommandRecord } from '../analysis/load-command-fidelity.js';
 
 export interface SnapshotRecord {
   readonly label: string;
@@ -54,6 +55,8 @@ export interface RunRecord {
   readonly wallSeconds?: number;
   /** The HTTP load's plan or why there was none (absent in runs from before it existed). */
   readonly http?: HttpRunInfo;
+  /** The `--load-command` process: command, PID, exit (absent without one). */
+  readonly loadCommand?: LoadCommandRecord;
 }
 
 /** The idle baseline checkpoint of a run folder (one JSON sample), beside samples.ndjson. */
@@ -77,6 +80,7 @@ export interface FinishInput {
   /** Wall seconds of the original run (kept when reports are rebuilt later). */
   readonly wallSeconds?: number;
   readonly http?: HttpRunInfo;
+  readonly loadCommand?: LoadCommandRecord;
 }
 
 /** Rules that read only client counts: without virtual users (outside load) nobody reports them. */
@@ -149,6 +153,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     interrupted: input.interrupted,
     wallSeconds,
     ...(input.http ? { http: input.http } : {}),
+    ...(input.loadCommand ? { loadCommand: input.loadCommand } : {}),
   });
   const diff = await snapshotDiff(input.snapshots).catch(() => undefined);
   const analysis = analyse(input.samples, {
@@ -162,6 +167,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     ...(diff ? { snapshotDiff: diff } : {}),
     // Without virtual users (outside load) there are no client counts to judge.
     ...(config.load === 'external' ? { optionalRules: CLIENT_ONLY_RULES, fidelityOptional: true } : {}),
+    // A load command that stopped before the soak's end left hours unloaded: a failing part (load-command-fidelity.ts).
+    ...(input.loadCommand ? { fidelityParts: [loadCommandPart(input.loadCommand, config.budgets.fidelityMinRatio)] } : {}),
     // The reference app's timers, counted against production rate (not a --target's: unknown).
     ...(config.target === null && config.load === 'vus' ? { timers: timerOptions(config, input.timeScale) } : {}),
   });
@@ -221,6 +228,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       error: input.error ? input.error.message : null,
       snapshots: input.snapshots.map((s) => basename(s.path)),
       ...(input.profiles && input.profiles.length > 0 ? { profiles: input.profiles } : {}),
+      ...(input.loadCommand ? { loadCommand: input.loadCommand } : {}),
     },
   });
   writeFileSync(join(input.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
