@@ -16,8 +16,9 @@ export function loadCommandSentence(r: LoadCommandRecord): string {
     case 'teardown':
       return `${head}: stopped by the harness when the run ended, ${ran} (SIGTERM to its process group${r.killed ? ', then SIGKILL after the grace' : ''}; ${exit}).`;
     case 'itself':
-      return r.exitCode === 0
-        ? `${head}: exited 0 on its own ${ran}, before the cool-down: the soak hours after that ran without its load.`
-        : `${head}: failed on its own ${ran} (${exit}), before the cool-down.`;
+      if (r.exitCode !== 0) return `${head}: failed on its own ${ran} (${exit}), before the cool-down.`;
+      // Past the soak's end the harness was only late to stop it (its cool-down sample): nothing unloaded.
+      if (r.ranSeconds !== null && r.ranSeconds >= r.soakRealSeconds) return `${head}: exited 0 on its own at the soak's end, ${ran}.`;
+      return `${head}: exited 0 on its own ${ran}, before the cool-down: the soak hours after that ran without its load.`;
   }
 }

@@ -62,6 +62,7 @@ describe('loadCommandSentence', () => {
       "Load command `k6 run office-day.ts` (pid 4242, output in load-command.log): stopped at the cool-down after 3601.0 s (the soak's real length from its start: 3600.0 s) (SIGTERM to its process group; signal SIGTERM).",
     );
     expect(loadCommandSentence(early)).toMatch(/exited 0 on its own after 1800\.0 s .*before the cool-down: the soak hours after that ran without its load\.$/);
+    expect(loadCommandSentence({ ...early, ranSeconds: 3600.5 })).toMatch(/exited 0 on its own at the soak's end, after 3600\.5 s/);
     expect(loadCommandSentence({ ...early, exitCode: 1 })).toMatch(/failed on its own after 1800\.0 s .*\(exit code 1\), before the cool-down\.$/);
     expect(loadCommandSentence({ ...base, endedBy: null, stoppedAt: null, ranSeconds: null, signal: null })).toMatch(/still running when this was written\.$/);
   });
