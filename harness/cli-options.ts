@@ -27,6 +27,7 @@ export interface RunFlags {
   http?: boolean;
   store?: string;
   load?: string;
+  loadCommand?: string;
   target?: string;
   inspect?: string;
   metrics?: string;
@@ -56,6 +57,11 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--no-http', 'no HTTP load (autocannon on the REST endpoints at the scenario rate; env SOAK_HTTP=0)', 'http'],
   ['--store <mode>', 'auto | uri | memory-server | wire (default auto; env SOAK_STORE)', 'store'],
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
+  [
+    '--load-command <cmd>',
+    'an outside load the harness runs: started after the idle baseline checkpoint with /bin/sh -c (as npm scripts are) in its own process group, env SOAK_TARGET_URL, SOAK_METRICS_URL, SOAK_DURATION_S (real seconds until the cool-down), SOAK_RUN_ID, SOAK_RUN_DIR; output in reports/<run>/load-command.log; stopped at the cool-down (SIGTERM to its group, SIGKILL 5 s later). Exit 0 before then makes the verdict at best inconclusive; a non-zero exit or a signal fails the run (exit 4). Implies --load external',
+    'loadCommand',
+  ],
   ['--profile <kind>', 'none | heap (server.heapprofile for DevTools) | clinic-doctor | clinic-heapprofiler (server under clinic, Node < 21.7) (default none; env SOAK_PROFILE)', 'profile'],
   [
     '--synthetic-leak <spec>',
@@ -64,7 +70,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ],
   ['--timer-floor <ms>', 'reduced fidelity for quick checks: periodic timers fire at most every <ms> real ms; the report states each timer\'s share of production rate and the rules left uncovered (default off: every timer at production rate; env SOAK_TIMER_FLOOR_MS)', 'timerFloorMs'],
   ['--headroom <MiB>', 'heap headroom of your production server, for the report\'s "runs out in D days" at the measured heap slope (default 1024: half the ~2 GiB heap limit Node picks on an 8 GB machine; env SOAK_HEADROOM_MIB)', 'productionHeadroomMiB'],
-  ['--target <url>', 'soak an already-running server at this URL (with --inspect, and --metrics when it has one), loaded by --scenario FILE or --load external', null],
+  ['--target <url>', 'soak an already-running server at this URL (with --inspect, and --metrics when it has one), loaded by --scenario FILE, --load-command CMD or --load external', null],
   ['--inspect <host:port>', "the target's inspector address", null],
   ['--metrics <url>', "the target's Prometheus endpoint (http/https); without it an inspector-only soak: rules that need the server's own metrics cannot be judged", null],
   ['--config <file>', 'config file (default soak.config.ts when present)', null],
@@ -107,6 +113,7 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   if (flags.http === false) layer.http = false;
   if (flags.store !== undefined) layer.store = flags.store as SoakUserConfig['store'];
   if (flags.load !== undefined) layer.load = flags.load as SoakUserConfig['load'];
+  if (flags.loadCommand !== undefined) layer.loadCommand = flags.loadCommand;
   // Checked against the known kinds in resolveConfig, with every other problem.
   if (flags.profile !== undefined) layer.profile = flags.profile as SoakUserConfig['profile'];
   if (flags.syntheticLeak !== undefined) layer.syntheticLeak = syntheticLeakFlag(flags.syntheticLeak);

@@ -24,7 +24,8 @@ Exit codes:
   1    a leak was found or a rule failed (compare: head regressed)
   2    usage or config error
   3    inconclusive (too few samples, planned load not reached, server could not keep up)
-  4    target or harness failure (server crashed, store unreachable or restarted mid-run);
+  4    target or harness failure (server crashed, store unreachable or restarted mid-run,
+       --load-command exited non-zero or died of a signal before the cool-down);
        1 instead when the samples taken before it already name a leak
   130  interrupted (a partial report is written)
 
@@ -36,9 +37,14 @@ Examples:
   npm run soak -- --target http://127.0.0.1:3000 --inspect 127.0.0.1:9229 \
     --metrics http://127.0.0.1:3000/metrics --scenario ./board.scenario.ts
                                                 # your own server, driven by your scenario file
-                                                # (or --load external when k6 or another tool loads it)
                                                 # (leave out --metrics for a server without /metrics:
                                                 # inspector only, app-metric rules not judged)
+  npm run soak -- --target http://127.0.0.1:3000 --inspect 127.0.0.1:9229 \
+    --metrics http://127.0.0.1:3000/metrics --load-command "k6 run scenarios/k6/office-day.ts"
+                                                # loaded by a command the harness starts after the
+                                                # idle baseline and stops at the cool-down (/bin/sh -c;
+                                                # output in reports/<run>/load-command.log)
+                                                # (or --load external when you run the load yourself)
   npm run soak -- compare base/report.json head/report.json
 `;
 

@@ -125,6 +125,9 @@ export function createProgress(stream: NodeJS.WriteStream, plain: boolean): Prog
       case 'load':
         log(`load: ${event.users} virtual users (pid ${event.pid})`);
         break;
+      case 'load-command':
+        log(`load command: ${event.command} (pid ${event.pid}, SOAK_DURATION_S=${event.durationS}; its output: ${event.log})`);
+        break;
       case 'sample':
         onSample(event);
         break;

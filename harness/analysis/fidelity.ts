@@ -5,7 +5,9 @@
  *  - `phases`: each scenario phase's server load, ack latency, failures and REST (phase-fidelity.ts);
  *  - `clock`: the load's simulated clock against the harness's (clock-drift.ts);
  *  - `timers`: periodic-timer events fired vs their production rate — a part another module adds
- *    (its place is kept in FidelityPartName; nothing here produces it).
+ *    (its place is kept in FidelityPartName; nothing here produces it);
+ *  - `load-command`: an outside load started by `--load-command` that stopped before the soak's
+ *    end (load-command-fidelity.ts), also added by the caller.
  * A run that could not keep up says nothing trustworthy about leaks (overload looks like leaks,
  * and lost load hides them): a saturated phase makes the fidelity `saturated`, any other part
  * that failed makes it `too-low`; either way the verdict is never pass. Pure.
@@ -18,7 +20,7 @@ import { assessPhases, saturationReasons, type PhaseFidelity, type PhaseOptions,
 
 export { MAX_CLOCK_SKEW } from './clock-drift.js';
 
-export type FidelityPartName = 'actions' | 'phases' | 'clock' | 'timers';
+export type FidelityPartName = 'actions' | 'phases' | 'clock' | 'timers' | 'load-command';
 
 /** One part's judgement; `insufficient-data` of a part other than `actions` does not block alone. */
 export interface FidelityPart {

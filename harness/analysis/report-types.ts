@@ -22,6 +22,7 @@ import type { CheckpointSummary } from './checkpoint-rules.js';
 import type { Analysis, SamplesSummary, Verdict } from './verdict.js';
 import type { HttpSummary } from './latency-rules.js';
 import type { HttpRunInfo } from '../load/http-plan.js';
+import type { LoadCommandRecord } from './load-command-fidelity.js';
 
 export const REPORT_SCHEMA_VERSION = 1 as const;
 
@@ -108,6 +109,8 @@ export interface ReportRun {
   readonly snapshots?: readonly string[];
   /** Profiler output handed off (`--profile`): files or folders relative to the run folder. */
   readonly profiles?: readonly ProfileFile[];
+  /** The `--load-command` process: command, PID, how and when it ended (absent without one). */
+  readonly loadCommand?: LoadCommandRecord;
 }
 
 export interface ProfileFile {

@@ -28,6 +28,8 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   snapshots: true,
   store: 'auto',
   load: 'vus',
+  // No outside command; `--load-command` sets one (and with it load 'external').
+  loadCommand: null,
   target: null,
   // REST load alongside the virtual users (only with --load vus, and only where the scenario plans some).
   http: true,

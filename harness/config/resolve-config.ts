@@ -57,6 +57,7 @@ const schema = z
     snapshots: z.boolean(),
     store: z.enum(['auto', 'uri', 'memory-server', 'wire']),
     load: z.enum(['vus', 'external']),
+    loadCommand: z.string({ error: 'loadCommand must be a command line (text)' }).trim().min(1, 'loadCommand must not be empty').nullable(),
     target: z
       .object({
         url: z.url(),
@@ -181,10 +182,27 @@ export function resolveConfig(layers: ConfigLayers, machine: ConfigEnvironment =
   // Said plainly, on its own, before anything starts: clinic would otherwise fail obscurely.
   const clinicProblem = isClinicKind(parsed.data.profile) ? clinicUnsupportedReason(machine.nodeVersion) : null;
   if (clinicProblem) throw new UsageError(clinicProblem);
+  const load = impliedLoad(parsed.data, sources);
   for (const [key, value] of Object.entries(budgets)) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new UsageError(`invalid configuration:\n  - budgets.${key}: must be a non-negative number`);
     }
   }
-  return Object.freeze({ ...parsed.data, leaks: Object.freeze(leaks), budgets: Object.freeze(budgets), sources: Object.freeze(sources) });
+  return Object.freeze({ ...parsed.data, ...load, leaks: Object.freeze(leaks), budgets: Object.freeze(budgets), sources: Object.freeze(sources) });
+}
+
+/**
+ * A load command is an outside load: it sets `load: 'external'` (whose source becomes the
+ * command's) unless `load: 'vus'` was asked for somewhere, which contradicts it (UsageError).
+ */
+function impliedLoad(c: { load: 'vus' | 'external'; loadCommand: string | null }, sources: Record<string, ConfigSource>): { load: 'vus' | 'external' } {
+  if (c.loadCommand === null) return { load: c.load };
+  if (c.load === 'vus' && sources.load !== 'default') {
+    throw new UsageError(
+      `--load vus (from ${String(sources.load)}) and --load-command (from ${String(sources.loadCommand)}) both describe the load: ` +
+        'the command is an outside load (--load external); drop one of them',
+    );
+  }
+  if (c.load === 'vus') sources.load = sources.loadCommand ?? 'default';
+  return { load: 'external' };
 }

@@ -85,6 +85,12 @@ export interface SoakUserConfig {
   store?: StoreMode;
   /** Where the load comes from: the built-in virtual users or an outside tool (k6...). @default 'vus' */
   load?: LoadMode;
+  /**
+   * An outside load as a command line (`k6 run script.ts`), run by `/bin/sh -c` after the idle
+   * baseline and stopped at the cool-down (harness/run/load-command.ts); implies `load:
+   * 'external'`. With `--target` or the reference server. @default null
+   */
+  loadCommand?: string | null;
   /** Soak an already-running server instead of starting the reference one. @default null */
   target?: TargetConfig | null;
   /** HTTP load (autocannon on the REST endpoints at the scenario's rate) alongside the virtual users. @default true */
@@ -151,6 +157,7 @@ export interface ResolvedSoakConfig {
   readonly snapshots: boolean;
   readonly store: StoreMode;
   readonly load: LoadMode;
+  readonly loadCommand: string | null;
   readonly target: ResolvedTargetConfig | null;
   readonly http: boolean;
   readonly profile: ProfileKind;

@@ -12,6 +12,7 @@ import { attributionRow, formatBytes, formatSlope, formatTrend, formatValue, htm
 import { buildCharts } from './html-charts.js';
 import { fidelitySentence, PHASE_HEADER, phaseRows } from './fidelity-text.js';
 import { checkpointSentence } from './checkpoint-text.js';
+import { loadCommandSentence } from './load-command-text.js';
 import { PRODUCTION_TERMS_LABEL, productionTermsSentence } from './production-terms.js';
 import { badge, chartDivs, htmlPage, table, type UplotAssets } from './html-page.js';
 
@@ -64,6 +65,7 @@ export function renderHtml(report: Report, samples: readonly Sample[], assets: U
   if (probe) parts.push(`<p>${e(probe)}</p>`);
   if (report.checkpoints) parts.push(`<h2>Quiet checkpoints</h2><p>${e(checkpointSentence(report.checkpoints))}</p>`);
   parts.push(`<h2>HTTP load</h2><p>${e(httpSentence(report.http))}</p>`);
+  if (report.run.loadCommand) parts.push(`<h2>Load command</h2><p>${e(loadCommandSentence(report.run.loadCommand))}</p>`);
   parts.push('<h2>Charts</h2>', chartDivs(charts));
   parts.push('<h2>Heap snapshot diff</h2>');
   const diff = report.snapshotDiff;

@@ -4,6 +4,7 @@
  * a PR comment or a CI job summary. Pure: a function of the report.
  */
 import { checkpointSentence } from './checkpoint-text.js';
+import { loadCommandSentence } from './load-command-text.js';
 import { PRODUCTION_TERMS_LABEL, productionTermsSentence } from './production-terms.js';
 import { LEAKS } from '../../common/leaks.js';
 import type { Report } from '../analysis/report-types.js';
@@ -66,6 +67,7 @@ export function renderSummaryMd(report: Report): string {
   lines.push('', `Heap after GC: ${formatTrend(heap, true)} per simulated hour.`);
   if (report.checkpoints) lines.push('', checkpointSentence(report.checkpoints));
   lines.push('', httpSentence(report.http));
+  if (report.run.loadCommand) lines.push('', loadCommandSentence(report.run.loadCommand));
   if (report.snapshotDiff && report.snapshotDiff.topGrowing.length > 0) {
     lines.push('', '## Top growing constructors (heap snapshots)', '', '| constructor | objects | size | retainer path |', '|---|---|---|---|');
     for (const e of report.snapshotDiff.topGrowing.slice(0, TOP_CULPRITS)) {

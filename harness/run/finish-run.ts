@@ -31,6 +31,7 @@ import { loadSegments } from './plan-time-scale.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { withContractNames } from '../analysis/sample-read.js';
 import { isScenarioFile } from '../../scenarios/scenario-file.js';
+import { loadCommandPart, type LoadCommandRecord } from '../analysis/load-command-fidelity.js';
 
 export interface SnapshotRecord {
   readonly label: string;
@@ -56,6 +57,8 @@ export interface RunRecord {
   readonly wallSeconds?: number;
   /** The HTTP load's plan or why there was none (absent in runs from before it existed). */
   readonly http?: HttpRunInfo;
+  /** The `--load-command` process: command, PID, exit (absent without one). */
+  readonly loadCommand?: LoadCommandRecord;
 }
 
 /** The idle baseline checkpoint of a run folder (one JSON sample), beside samples.ndjson. */
@@ -79,6 +82,7 @@ export interface FinishInput {
   /** Wall seconds of the original run (kept when reports are rebuilt later). */
   readonly wallSeconds?: number;
   readonly http?: HttpRunInfo;
+  readonly loadCommand?: LoadCommandRecord;
 }
 
 /** Rules that read only client counts: without virtual users (outside load) nobody reports them. */
@@ -151,6 +155,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
     interrupted: input.interrupted,
     wallSeconds,
     ...(input.http ? { http: input.http } : {}),
+    ...(input.loadCommand ? { loadCommand: input.loadCommand } : {}),
   });
   const diff = await snapshotDiff(input.snapshots).catch(() => undefined);
   // A run.json from before rules/metricNames existed has neither: every rule on, contract names.
@@ -174,6 +179,8 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       domClients: config.load === 'vus' && !isScenarioFile(config.scenario),
       off: Object.entries(config.rules ?? {}).filter(([, v]) => v === 'off').map(([id]) => id as RuleId),
     },
+    // A load command that stopped before the soak's end left hours unloaded: a failing part (load-command-fidelity.ts).
+    ...(input.loadCommand ? { fidelityParts: [loadCommandPart(input.loadCommand, config.budgets.fidelityMinRatio)] } : {}),
     // The reference app's timers, counted against production rate (not a --target's: unknown).
     ...(config.target === null && config.load === 'vus' ? { timers: timerOptions(config, input.timeScale) } : {}),
   });
@@ -234,6 +241,7 @@ export async function finishRun(input: FinishInput): Promise<Report> {
       error: input.error ? input.error.message : null,
       snapshots: input.snapshots.map((s) => basename(s.path)),
       ...(input.profiles && input.profiles.length > 0 ? { profiles: input.profiles } : {}),
+      ...(input.loadCommand ? { loadCommand: input.loadCommand } : {}),
     },
   });
   writeFileSync(join(input.runDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

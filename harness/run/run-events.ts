@@ -23,6 +23,8 @@ export type RunEvent =
   | { type: 'store'; engine: string; version: string; uri: string }
   | { type: 'server'; url: string; pid: number; inspectorUrl: string; wrapper?: { name: string; pid: number } }
   | { type: 'load'; pid: number; users: number }
+  /** `--load-command` started: its shell's PID, the real seconds it was given (SOAK_DURATION_S) and its output file. */
+  | { type: 'load-command'; command: string; pid: number; durationS: number; log: string }
   | { type: 'phase'; phase: Phase; simMs: number }
   | { type: 'sample'; sample: Sample; totalSimMs: number }
   | { type: 'snapshot'; label: string; path: string; bytes: number; pauseMs: number }

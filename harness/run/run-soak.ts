@@ -1,6 +1,7 @@
 /**
  * One soak run, start to end: the target (run-target.ts: the reference server with its store, or
- * a `--target`) → buddy seeding, baseline snapshot and checkpoint → load process and HTTP load →
+ * a `--target`) → buddy seeding, baseline snapshot and checkpoint → load process and HTTP load,
+ * or the `--load-command` (load-command.ts) →
  * sampling loop (soak-loop.ts) → analysis and report files (finish-run.ts). Everything started
  * here is registered on one teardown stack (teardown.ts) and stopped in reverse order by the
  * handle that started it — also on error and on SIGINT (abort signal), in which case the
@@ -38,6 +39,9 @@ import { BASELINE_FILE, finishRun, writeRunRecord } from './finish-run.js';
 import { preflightProfile, RunProfiler } from '../profile/run-profiler.js';
 import { isScenarioFile } from '../../scenarios/scenario-file.js';
 import { loadRunScenario } from './target-load.js';
+import { startLoadCommand, type LoadCommandHandle } from './load-command.js';
+import { loadCommandSentence } from '../report/load-command-text.js';
+import { loadCommandPart } from '../analysis/load-command-fidelity.js';
 import { planUserScenario } from './plan-user-scenario.js';
 
 /** Real ms between forking the load and simulated time 0: 100 users' workers were up in 1.1–1.9 s here; a later start shows in the log and the warm-up absorbs it. */
@@ -97,6 +101,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
   let error: Error | null = null;
   let storeInfo: { engine: string; version: string } | null = null;
   let httpInfo: HttpRunInfo = { plan: null, note: null };
+  let loadCommand: LoadCommandHandle | null = null;
   const teardown = new Teardown();
   const profiler = new RunProfiler(config.profile, runDir, clinicBin, emit);
   // A profiler's failure becomes the run's error unless the run already has one (then it is logged).
@@ -145,8 +150,10 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     }
 
     // The idle baseline checkpoint: the heap collected until stable and every gauge read, with
-    // no user on yet. The end checkpoint, after the cool-down, is judged against it.
-    if (plan.checkpoints.length > 0) baseline = await readBaselineCheckpoint({ config, runDir, inspector, scrape, target, emit, startedAt });
+    // no user on yet. The end checkpoint, after the cool-down, is judged against it. A load
+    // command starts after it, so the server is known to be idle here; a plain `--load external`
+    // may already be running, so it gets none.
+    if (plan.checkpoints.length > 0 || config.loadCommand !== null) baseline = await readBaselineCheckpoint({ config, runDir, inspector, scrape, target, emit, startedAt });
 
     // Simulated time 0 lies LOAD_START_ALLOWANCE_MS ahead, so the load's workers are up before
     // the scenario's day begins and no planned action is late from the start.
@@ -173,6 +180,21 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
       failure = Promise.race([failure, started.failed]);
       failure.catch(() => undefined);
     }
+    if (config.loadCommand !== null) {
+      // After the idle baseline (above) and with the clock set: it runs until the cool-down's start.
+      const soakRealSeconds = Math.max(0, clock.realUntil(config.hours * 3_600_000)) / 1000;
+      const command = startLoadCommand(config.loadCommand, { targetUrl: target.serverUrl, metricsUrl: target.metricsUrl, soakRealSeconds, runId, runDir }, options.cwd);
+      loadCommand = command;
+      teardown.push('load command', () => command.stop('teardown'));
+      emit({ type: 'load-command', command: config.loadCommand, pid: command.pid, durationS: Math.ceil(soakRealSeconds), log: command.logPath });
+      writeRunRecord(runDir, { ...record, store: storeInfo, loadCommand: command.record() });
+      failure = Promise.race([failure, command.failed]);
+      failure.catch(() => undefined);
+      void command.endedEarly.then((r) => {
+        const early = loadCommandPart(r, config.budgets.fidelityMinRatio).status === 'too-low';
+        emit({ type: 'log', message: `${loadCommandSentence(r)}${early ? ' The verdict is at best inconclusive (fidelity part load-command).' : ''}` });
+      });
+    }
     const started = await startHttp(config, target.serverUrl, clock, emit);
     const http = started.http;
     httpInfo = started.info;
@@ -192,6 +214,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
         ...(target.readStore ? { readStore: target.readStore } : {}),
         load,
         http,
+        loadCommand,
         writer: new NdjsonWriter<Sample>(join(runDir, 'samples.ndjson')),
         signal: options.signal,
         failure,
@@ -205,6 +228,12 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     error = caught instanceof Error ? caught : new Error(String(caught));
   } finally {
     await teardown.run();
+  }
+  // Its exit is known now (the teardown stopped it if nothing else had): run.json keeps it even if no report follows.
+  const loadCommandRecord = loadCommand?.record();
+  if (loadCommandRecord) {
+    writeRunRecord(runDir, { ...record, store: storeInfo, http: httpInfo, loadCommand: loadCommandRecord });
+    emit({ type: 'log', message: loadCommandSentence(loadCommandRecord) });
   }
 
   const interrupted = error instanceof InterruptedError;
@@ -226,6 +255,7 @@ export async function runSoak(config: ResolvedSoakConfig, options: RunOptions): 
     interrupted,
     error,
     http: httpInfo,
+    ...(loadCommandRecord ? { loadCommand: loadCommandRecord } : {}),
   });
   const exitCode: ExitCode = runExitCode({ interrupted, errorCode: error ? exitCodeOf(error) : null, status: report.verdict.status, leaks: report.verdict.leaks });
   return { exitCode, runDir, report, error };

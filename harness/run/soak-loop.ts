@@ -13,6 +13,7 @@ import { InterruptedError, TargetError } from '../errors.js';
 import { ProbeError } from '../probes/probe-error.js';
 import type { LoadHandle, LoadReport } from './load-process.js';
 import type { HttpLoadHandle } from '../load/http-load.js';
+import type { LoadCommandHandle } from './load-command.js';
 import type { NdjsonWriter } from './ndjson-writer.js';
 import type { RunEvent } from './run-events.js';
 
@@ -38,6 +39,8 @@ export interface LoopDeps {
   readonly load: LoadHandle | null;
   /** The HTTP load (autocannon on the REST endpoints), or null when the run has none. */
   readonly http?: HttpLoadHandle | null;
+  /** The outside load started by `--load-command` (load-command.ts), stopped with the others at the cool-down. */
+  readonly loadCommand?: Pick<LoadCommandHandle, 'stop' | 'record'> | null;
   readonly writer: Pick<NdjsonWriter<Sample>, 'write'>;
   readonly signal: AbortSignal;
   /** Rejects when the server or the load process fails; raced against every wait. */
@@ -136,7 +139,7 @@ interface ReadSpec {
  * streams it to samples.ndjson and returns it. Throws (after writing) when the store restarted or
  * /metrics failed too often in a row: the samples so far stay evidence.
  */
-export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'onPhase' | 'checkpoints' | 'http'> & Pick<LoopDeps, 'http'>, state: ReadState, spec: ReadSpec): Promise<Sample> {
+export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'onPhase' | 'checkpoints' | 'http' | 'loadCommand'> & Pick<LoopDeps, 'http'>, state: ReadState, spec: ReadSpec): Promise<Sample> {
   const { clock } = deps;
   const t0 = performance.now();
   const { lr } = spec;
@@ -287,10 +290,18 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       await deps.onPhase?.(phase);
     }
     // The load stops when the soak hours are over: cool-down shows whether the server returns to baseline.
-    if (phase === 'cooldown' && (deps.load || deps.http) && !loadStopped) {
+    if (phase === 'cooldown' && (deps.load || deps.http || deps.loadCommand) && !loadStopped) {
       loadStopped = true;
-      await Promise.all([deps.load?.stop(), deps.http?.stop()]);
-      deps.emit({ type: 'log', message: `load stopped${deps.http ? ' (virtual users and HTTP)' : ''}; cool-down` });
+      await Promise.all([deps.load?.stop(), deps.http?.stop(), deps.loadCommand?.stop('cooldown')]);
+      const command = deps.loadCommand?.record();
+      const what = command
+        ? command.endedBy === 'itself'
+          ? ' (the load command had already ended by itself)'
+          : ' (load command: SIGTERM to its process group)'
+        : deps.http
+          ? ' (virtual users and HTTP)'
+          : '';
+      deps.emit({ type: 'log', message: `load stopped${what}; cool-down` });
     }
 
     // The load reports on its own every second (real); asking it for a fresh report costs a

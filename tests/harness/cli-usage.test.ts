@@ -9,7 +9,7 @@ describe('soak CLI usage', () => {
   it('prints help with the flags and the exit-code table, exit 0', async () => {
     const run = await runCli(['run', '--help']);
     expect(run.code).toBe(0);
-    for (const flag of ['--scenario', '--users', '--hours', '--time-scale', '--leaks', '--seed', '--out', '--ci', '--config', '--target', '--inspect', '--metrics', '--load', '--profile', '--synthetic-leak <spec>', 'action:im.send:64KiB']) {
+    for (const flag of ['--scenario', '--users', '--hours', '--time-scale', '--leaks', '--seed', '--out', '--ci', '--config', '--target', '--inspect', '--metrics', '--load', '--load-command <cmd>', 'SOAK_DURATION_S', '/bin/sh -c', 'load-command.log', '--profile', '--synthetic-leak <spec>', 'action:im.send:64KiB']) {
       expect(run.stdout).toContain(flag);
     }
     const top = await runCli(['--help']);
@@ -34,7 +34,9 @@ describe('soak CLI usage', () => {
     [['--synthetic-leak', 'tick:weather:1KiB'], /--synthetic-leak: unknown timer 'weather' in 'tick:weather:1KiB' \(timers: presence-ping, request-poll, server-heartbeat\)/],
     [['--profile', 'flame'], /unknown profile 'flame' \(known: none, heap, clinic-doctor, clinic-heapprofiler\)/],
     [['--profile', 'clinic-doctor', '--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'http://127.0.0.1:1/metrics'], /with --target the harness does not start the server/],
-    [['--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'http://127.0.0.1:1/metrics'], /pass --scenario \.\/your\.scenario\.ts .* or --load external/],
+    [['--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--metrics', 'http://127.0.0.1:1/metrics'], /pass --scenario \.\/your\.scenario\.ts .*--load-command "k6 run script\.ts".* or --load external/],
+    [['--load', 'vus', '--load-command', 'k6 run x.ts'], /--load vus \(from cli\) and --load-command \(from cli\) both describe the load/],
+    [['--load-command', ''], /loadCommand must not be empty/],
     [['--scenario', 'examples/board/board.scenario.ts'], /a scenario file drives your own server: add --target/],
     [['--scenario', 'tests/scenarios/fixtures/invalid.scenario.ts'], /phases\[1\]\.rates\.post: .*expected number/],
     [['--scenario', './no-such.scenario.ts'], /scenario file not found/],

@@ -131,6 +131,26 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ file: { target: { url: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: 'ws://127.0.0.1:7/metrics' } } })).toThrow(/http\(s\) URL/);
   });
 
+  it('takes --load-command from the command line or soak.config.ts, implying the outside load with its source', () => {
+    expect(resolveConfig({})).toMatchObject({ loadCommand: null, load: 'vus', sources: { loadCommand: 'default', load: 'default' } });
+    expect(resolveConfig({ cli: cliLayer({ loadCommand: 'k6 run scenarios/k6/office-day.ts' }) })).toMatchObject({
+      loadCommand: 'k6 run scenarios/k6/office-day.ts',
+      load: 'external',
+      sources: { loadCommand: 'cli', load: 'cli' },
+    });
+    expect(resolveConfig({ file: { loadCommand: './load.sh' } })).toMatchObject({ load: 'external', sources: { loadCommand: 'file', load: 'file' } });
+    // Saying --load external as well is no contradiction (its own source is kept).
+    expect(resolveConfig({ env: configFromEnv({}), cli: cliLayer({ load: 'external', loadCommand: 'k6 run x.ts' }) }).sources.load).toBe('cli');
+    expect(() => resolveConfig({ cli: cliLayer({ loadCommand: '   ' }) })).toThrow(/loadCommand must not be empty/);
+  });
+
+  it('refuses --load-command together with the built-in virtual users asked for explicitly', () => {
+    expect(() => resolveConfig({ cli: cliLayer({ load: 'vus', loadCommand: 'k6 run x.ts' }) })).toThrow(UsageError);
+    expect(() => resolveConfig({ file: { load: 'vus' }, cli: cliLayer({ loadCommand: 'k6 run x.ts' }) })).toThrow(
+      /--load vus \(from file\) and --load-command \(from cli\) both describe the load/,
+    );
+  });
+
   it('rejects unknown keys and negative budgets', () => {
     expect(() => resolveConfig({ file: { userz: 3 } as never })).toThrow(/unknown config key 'userz'/);
     expect(() => resolveConfig({ cli: { budgets: { heapSlopeBytesPerHour: -1 } } })).toThrow(/budgets.heapSlopeBytesPerHour/);

@@ -60,6 +60,14 @@ describe("a run's load", () => {
     await expect(loadRunScenario({ scenario: 'office-day', target: TARGET, load: 'vus' }, CWD)).rejects.toThrow(TARGET_NEEDS_LOAD);
     await expect(loadRunScenario({ scenario: 'office-day', target: TARGET, load: 'external' }, CWD)).resolves.toBeNull();
     await expect(loadRunScenario({ scenario: 'office-day', target: null, load: 'vus' }, CWD)).resolves.toBeNull();
+    await expect(loadRunScenario({ scenario: 'office-day', target: TARGET, load: 'external', loadCommand: 'k6 run x.ts' }, CWD)).resolves.toBeNull();
+    expect(TARGET_NEEDS_LOAD).toMatch(/--load-command "k6 run script\.ts"/);
+  });
+
+  it('is not both a scenario file and a load command', async () => {
+    await expect(loadRunScenario({ scenario: 'examples/board/board.scenario.ts', target: TARGET, load: 'external', loadCommand: 'k6 run x.ts' }, CWD)).rejects.toThrow(
+      /--load-command and a scenario file both describe the load/,
+    );
   });
 
   it('is a scenario file only against --target', async () => {

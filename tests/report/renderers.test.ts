@@ -23,6 +23,28 @@ describe('renderSummaryMd', () => {
     expect(md.length).toBeLessThan(65_000); // GitHub comment limit
   });
 
+  it('says in one line how a --load-command ended, in summary.md and report.html alike', () => {
+    const { report, samples } = fixedReport();
+    const loadCommand = {
+      command: 'k6 run office-day.ts',
+      pid: 77,
+      log: 'load-command.log',
+      startedAt: '2026-12-03T10:00:00.000Z',
+      soakRealSeconds: 60,
+      stoppedAt: '2026-12-03T10:01:01.000Z',
+      ranSeconds: 61,
+      exitCode: 0,
+      signal: null,
+      endedBy: 'cooldown' as const,
+      killed: false,
+    };
+    const withCommand = { ...report, run: { ...report.run, loadCommand } };
+    const line = 'Load command `k6 run office-day.ts` (pid 77, output in load-command.log): stopped at the cool-down after 61.0 s';
+    expect(renderSummaryMd(withCommand)).toContain(line);
+    expect(renderSummaryMd(report)).not.toContain('Load command');
+    expect(renderHtml(withCommand, samples, ASSETS)).toContain('<h2>Load command</h2><p>Load command `k6 run office-day.ts` (pid 77');
+  });
+
   it('a passing run says PASS with no leaks', () => {
     const md = renderSummaryMd(fixedReport().report);
     expect(md.startsWith('# rol-soak: ✅ PASS')).toBe(true);
