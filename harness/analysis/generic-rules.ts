@@ -39,15 +39,30 @@ export const TCP_SOCKET = 'TCPSocketWrap';
 export function genericRules(samples: readonly Sample[], o: GenericRuleOptions): RuleResult[] {
   const b = o.budgets;
   const heapBudget = heapSlopeBudget(b, o.users);
+  const unread = resourcesUnread(samples, o.baseline);
+  const resourceRule = (id: RuleId, metric: string, unit: string, judge: () => RuleResult): RuleResult =>
+    unread === null ? judge() : { id, status: 'not-applicable', evidence: { metric, value: null, budget: null, unit, text: `not applicable: ${unread}` } };
   return [
     slopeRule(samples, o, { id: 'rss-slope', metric: 'server.rss', budget: heapBudget * b.rssSlopeHeapBudgetFactor, factor: b.rssSlopeHeapBudgetFactor, read: (s) => s.server.rss, what: 'resident memory (RSS)' }),
     slopeRule(samples, o, { id: 'external-slope', metric: 'server.external', budget: heapBudget, factor: 1, read: (s) => s.server.external, what: 'off-heap memory (external + array buffers)' }),
     loopDriftRule(samples, o),
-    tcpSocketsRule(samples, o),
-    handlesCooldownRule(samples, o),
-    socketsCooldownRule(samples, o),
-    fdsCooldownRule(samples, o),
+    resourceRule('tcp-sockets', `server.resources.${TCP_SOCKET}`, 'sockets', () => tcpSocketsRule(samples, o)),
+    resourceRule('handles-cooldown', 'server.resources', 'handles', () => handlesCooldownRule(samples, o)),
+    resourceRule('sockets-cooldown', `server.resources.${TCP_SOCKET}`, 'sockets', () => socketsCooldownRule(samples, o)),
+    resourceRule('fds-cooldown', 'server.openFds', 'fds', () => fdsCooldownRule(samples, o)),
   ];
+}
+
+/**
+ * Why the handle and descriptor rules cannot apply to this run at all, or null when they can:
+ * no idle baseline was read (an outside load without --load-command plans no checkpoints), or no
+ * reading carries the server's handles (samples from before rol-soak read them: a rebuilt old
+ * report). A run that read them but lost one reading is judged, and inconclusive where it must be.
+ */
+function resourcesUnread(samples: readonly Sample[], baseline: Sample | null | undefined): string | null {
+  if (!baseline) return 'no idle baseline checkpoint in this run (an outside load without --load-command plans none), so nothing to come back to';
+  if (!baseline.server.resources && !samples.some((s) => s.server.resources)) return 'the server\'s handles were not read in this run (its samples are from before rol-soak read them)';
+  return null;
 }
 
 /** Rules of this file, in the order genericRules returns them. */

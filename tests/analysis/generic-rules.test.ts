@@ -105,10 +105,21 @@ describe('generic rules catch one planted fault each', () => {
     expect(r.get('fds-cooldown')?.status).toBe('fail');
   });
 
-  it('is inconclusive, not pass, when the server could not be read (no resources in the samples)', () => {
+  it('is inconclusive, not pass, when the server was read at the baseline and then no more', () => {
     const { samples, baseline } = run(11);
     const strip = (s: Sample): Sample => ({ ...s, server: { ...s.server, resources: undefined, openFds: undefined } as Sample['server'] });
-    const rules = genericRules(samples.map(strip), { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * HOUR, baseline: strip(baseline), users: 100 });
-    for (const id of ['tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown']) expect(rules.find((r) => r.id === id)?.status).toBe('inconclusive');
+    const rules = genericRules(samples.map(strip), { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * HOUR, baseline, users: 100 });
+    for (const id of ['tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown']) expect(rules.find((r) => r.id === id)?.status, id).toBe('inconclusive');
+  });
+
+  it('does not apply when the run never read the server\'s handles (a report rebuilt from before they were read) or had no baseline', () => {
+    const { samples, baseline } = run(12);
+    const strip = (s: Sample): Sample => ({ ...s, server: { ...s.server, resources: undefined, openFds: undefined } as Sample['server'] });
+    const old = genericRules(samples.map(strip), { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * HOUR, baseline: strip(baseline), users: 100 });
+    const noBaseline = genericRules(samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * HOUR, baseline: null, users: 100 });
+    for (const id of ['tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown']) {
+      expect(old.find((r) => r.id === id)?.evidence.text).toMatch(/not applicable: the server's handles were not read/);
+      expect(noBaseline.find((r) => r.id === id)?.status).toBe('not-applicable');
+    }
   });
 });
