@@ -30,6 +30,8 @@ export interface ConfigEnvironment {
 
 const ORDER: readonly Exclude<ConfigSource, 'default'>[] = ['file', 'scenario', 'env', 'cli'];
 
+const ALL_RULE_IDS = [...RULE_IDS, ...HTTP_RULE_IDS] as const;
+
 /** A Prometheus metric name (the text exposition format's grammar). */
 const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -86,16 +88,17 @@ const schema = z
     timerFloorMs: z.number({ error: 'timerFloorMs must be a number of ms' }).finite().min(1).max(3_600_000).nullable(),
     // Up to 1 TiB: past any Node heap (the report's figure only; no rule reads it).
     productionHeadroomMiB: positive('productionHeadroomMiB').max(1024 * 1024),
-    rules: z.partialRecord(
-      z.enum([...RULE_IDS, ...HTTP_RULE_IDS], { error: (issue) => `unknown rule '${String(issue.input)}' (known: ${[...RULE_IDS, ...HTTP_RULE_IDS].join(', ')})` }),
-      z.literal('off', { error: "a rule's setting is 'off' (budgets are set under budgets)" }),
-    ),
-    metricNames: z.record(
-      z.string().regex(PROMETHEUS_NAME, 'a metric name of the contract (docs/metrics-contract.md)'),
-      z.string().regex(PROMETHEUS_NAME, 'must be a Prometheus metric name'),
-    ),
+    // Keys are checked in superRefine, so each bad one is named with its own message.
+    rules: z.record(z.string(), z.literal('off', { error: "a rule's setting is 'off' (budgets are set under budgets)" })),
+    metricNames: z.record(z.string(), z.string().regex(PROMETHEUS_NAME, 'must be a Prometheus metric name')),
   })
   .superRefine((c, ctx) => {
+    for (const id of Object.keys(c.rules)) {
+      if (!(ALL_RULE_IDS as readonly string[]).includes(id)) ctx.addIssue({ code: 'custom', path: ['rules', id], message: `unknown rule (known: ${ALL_RULE_IDS.join(', ')})` });
+    }
+    for (const name of Object.keys(c.metricNames)) {
+      if (!PROMETHEUS_NAME.test(name)) ctx.addIssue({ code: 'custom', path: ['metricNames', name], message: 'must be a metric name of the contract (docs/metrics-contract.md)' });
+    }
     // clinic wraps the server process it profiles; a --target server was started by someone else.
     if (c.target && isClinicKind(c.profile)) {
       ctx.addIssue({

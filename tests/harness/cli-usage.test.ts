@@ -40,6 +40,8 @@ describe('soak CLI usage', () => {
     [['--scenario', 'examples/board/board.scenario.ts'], /a scenario file drives your own server: add --target/],
     [['--scenario', 'tests/scenarios/fixtures/invalid.scenario.ts'], /phases\[1\]\.rates\.post: .*expected number/],
     [['--scenario', './no-such.scenario.ts'], /scenario file not found/],
+    // A target runs no simulated clock: a fixed scale would read a leak per real hour S× smaller.
+    [['--target', 'http://127.0.0.1:1', '--inspect', '127.0.0.1:2', '--scenario', 'examples/board/board-stress.scenario.ts', '--time-scale', '60'], /timeScale: a --target does not run rol-soak's simulated clock, so it runs in real time \(S = 1\), not --time-scale 60/],
   ])('rejects %j with exit 2 and a clear message', async (args, message) => {
     const run = await runCli(args as string[]);
     expect(run.code).toBe(2);

@@ -151,6 +151,16 @@ describe('resolveConfig', () => {
     );
   });
 
+  it('switches rules off and maps metric names from soak.config.ts, naming a bad rule or name', () => {
+    const c = resolveConfig({ file: { rules: { 'presence-maps': 'off' }, metricNames: { rol_connected_sockets: 'chat_sockets' } } });
+    expect(c.rules).toEqual({ 'presence-maps': 'off' });
+    expect(c.metricNames).toEqual({ rol_connected_sockets: 'chat_sockets' });
+    expect(c.sources).toMatchObject({ rules: 'file', metricNames: 'file' });
+    expect(() => resolveConfig({ file: { rules: { 'heap-bloat': 'off' } } as never })).toThrow(/rules\.heap-bloat: unknown rule \(known: heap-slope/);
+    expect(() => resolveConfig({ file: { rules: { 'presence-maps': 'on' } } as never })).toThrow(/rules\.presence-maps: a rule's setting is 'off'/);
+    expect(() => resolveConfig({ file: { metricNames: { rol_connected_sockets: 'chat sockets' } } })).toThrow(/metricNames\.rol_connected_sockets: must be a Prometheus metric name/);
+  });
+
   it('rejects unknown keys and negative budgets', () => {
     expect(() => resolveConfig({ file: { userz: 3 } as never })).toThrow(/unknown config key 'userz'/);
     expect(() => resolveConfig({ cli: { budgets: { heapSlopeBytesPerHour: -1 } } })).toThrow(/budgets.heapSlopeBytesPerHour/);
