@@ -1,7 +1,7 @@
 /**
  * The example board driven far above production, to soak it in a minute and a half rather than
- * a day: every user lists eight times a second, posts every second and drops off Wi-Fi every 5 s
- * (~1,400× board.scenario.ts's day; ~200 actions a second from 20 users). Why so many: a quiet
+ * a day: every user lists eight times a second, posts every second and drops off Wi-Fi every 2 s
+ * (~1,400× board.scenario.ts's day; ~200 actions and ~10 reconnections a second from 20 users). Why so many: a quiet
  * checkpoint's heap reading varies by ~100 KiB on this board, so bytes per action are told apart
  * from the 64 B budget only over ~10,000 actions. A server of the user's runs in real time (it does
  * not join rol-soak's simulated clock), so speed comes from rates, not from a time scale; the
@@ -16,10 +16,11 @@ export default defineScenario({
   name: 'board-stress',
   description: 'The board at stress rates: list, post, switch rooms, drop and reconnect, over and over.',
   population: { users: 20, rampMs: 5_000 },
-  // 90 real seconds: 15 s warm-up, then 75 s with a checkpoint every 4.5 s (16 checkpoints, 8 in
-  // the later half for the level-off test), 10 s of cool-down. Hours are real at S = 1.
-  hours: 0.025,
-  soak: { warmupHours: 15 / 3600, sampleEveryMinutes: 0.05, cooldownHours: 10 / 3600, checkpointEveryHours: 4.5 / 3600, checkpointHoldSeconds: 1 },
+  // 108 real seconds: 30 s of warm-up (the heap's ramp as the JIT, the rooms' post lists and the
+  // sockets of users mid-reconnect fill), then 78 s with a checkpoint every 3.5 s (22 checkpoints,
+  // 11 in the later half for the level-off test), 10 s of cool-down. Hours are real at S = 1.
+  hours: 0.03,
+  soak: { warmupHours: 30 / 3600, sampleEveryMinutes: 0.05, cooldownHours: 10 / 3600, checkpointEveryHours: 3.5 / 3600, checkpointHoldSeconds: 1 },
   usernamePrefix: 'stress',
   auth: {
     login: { path: '/login', body: (user) => ({ name: user.name }), token: (reply) => (reply as { token: string }).token },
@@ -57,7 +58,7 @@ export default defineScenario({
       await s.reconnect();
     },
   },
-  // Rates per user per hour (real hours here): list 8/s, post 1/s, switch every 2 s, drop every 5 s.
-  phases: [{ name: 'stress', startHour: 0, rates: { list: 28_800, post: 3_600, 'switch-room': 1_800, 'wifi-drop': 720 } }],
+  // Rates per user per hour (real hours here): list 8/s, post 1/s, switch and drop every 2 s.
+  phases: [{ name: 'stress', startHour: 0, rates: { list: 28_800, post: 3_600, 'switch-room': 1_800, 'wifi-drop': 1_800 } }],
   thinkTimeMs: { min: 20, max: 100 },
 });

@@ -58,4 +58,15 @@ describe('heap growth judged in real time', () => {
     expect(g.status).not.toBe('pass');
     expect(g.tests.every((t) => t.laterHalf === undefined)).toBe(true);
   });
+
+  it('a ramp per real hour that its later half cannot resolve passes only when the whole run is within the per-action budget', () => {
+    // 300 KiB over the first 12 checkpoints (an hourly slope that fails on all 20), 25 B per action over them.
+    const slow = points(3, (i) => Math.min(i, 12) * 25 * KiB);
+    const g = judgeHeapGrowth(slow, 64 * KiB, undefined, BUDGETS);
+    expect(g.tests.find((t) => t.against === 'actions')?.status).toBe('pass');
+    expect(g.status).not.toBe('fail');
+    // The same growth with a tenth of the actions is 250 B per action: never a pass.
+    const fewActions = slow.map((p) => ({ ...p, actions: Math.round((p.actions ?? 0) / 10) }));
+    expect(judgeHeapGrowth(fewActions, 64 * KiB, undefined, BUDGETS).status).not.toBe('pass');
+  });
 });
