@@ -87,9 +87,14 @@ export function productionTermsSentence(report: Report): string | null {
   const x = exhaustion({ slope: e.slope, lo: e.lo, hi: e.hi }, users, headroomMiB * MiB);
   const bounds = `${formatDays(x.shortestDays)}, ${formatDays(x.longestDays)}`;
   const server = `a server with ${formatHeadroom(headroomMiB)} of heap headroom`;
+  // A target runs no simulated clock: its hours are real, at whatever pace its scenario drove it.
+  const hours =
+    report.config.target === 'reference' || report.config.target === undefined
+      ? "a simulated hour carries a production hour's events"
+      : "real hours at this scenario's pace: a server of yours runs no simulated clock, so a day here is a day of this load, not of production";
   const parts = [
     `the heap grows ${formatBytes(e.slope)} per hour [${formatBytes(e.lo)}, ${formatBytes(e.hi)}] with ${users} users, ` +
-      `${formatBytes(x.bytesPerDay)} a day (${formatBytes(x.bytesPerUserDay)} per user a day; a simulated hour carries a production hour's events).`,
+      `${formatBytes(x.bytesPerDay)} a day (${formatBytes(x.bytesPerUserDay)} per user a day; ${hours}).`,
     Number.isFinite(x.days)
       ? `At this slope ${server} runs out in ${formatDays(x.days)} [${bounds}].`
       : `At this slope ${server} never runs out (at the 95% bounds: ${bounds}).`,
