@@ -180,6 +180,13 @@ export interface Budgets {
    */
   readonly loopDriftPerHour: number;
   /**
+   * Generic rule `cpu-per-event`: the server's CPU per event driven (actions + client timer
+   * ticks) may rise by this share of the run's median per hour. Why 0.02: +50% over a 25-hour
+   * day, the road to the seed's 99% CPU; the clean default run's slope was at most +1.1% of its
+   * median (0.46 ms) per hour. Share per hour. @default 0.02
+   */
+  readonly cpuPerEventDriftPerHour: number;
+  /**
    * Generic rules `tcp-sockets` and `sockets-cooldown`: TCP sockets the server may hold above
    * its idle baseline besides one per connected user (during the soak) or none (after the
    * cool-down): a database pool that grew under load and keeps its idle connections, keep-alive
@@ -239,6 +246,7 @@ export const DEFAULT_BUDGETS: Budgets = Object.freeze({
   httpErrorRateMax: 0.01,
   rssSlopeHeapBudgetFactor: 2,
   loopDriftPerHour: 0.02,
+  cpuPerEventDriftPerHour: 0.02,
   tcpSocketsTolerance: 16,
   handlesCooldownTolerance: 8,
   fdsCooldownTolerance: 8,

@@ -46,6 +46,7 @@ export function genericRules(samples: readonly Sample[], o: GenericRuleOptions):
     slopeRule(samples, o, { id: 'rss-slope', metric: 'server.rss', budget: heapBudget * b.rssSlopeHeapBudgetFactor, factor: b.rssSlopeHeapBudgetFactor, read: (s) => s.server.rss, what: 'resident memory (RSS)' }),
     slopeRule(samples, o, { id: 'external-slope', metric: 'server.external', budget: heapBudget, factor: 1, read: (s) => s.server.external, what: 'off-heap memory (external + array buffers)' }),
     loopDriftRule(samples, o),
+    cpuPerEventRule(samples, o),
     resourceRule('tcp-sockets', `server.resources.${TCP_SOCKET}`, 'sockets', () => tcpSocketsRule(samples, o)),
     resourceRule('handles-cooldown', 'server.resources', 'handles', () => handlesCooldownRule(samples, o)),
     resourceRule('sockets-cooldown', `server.resources.${TCP_SOCKET}`, 'sockets', () => socketsCooldownRule(samples, o)),
@@ -66,7 +67,7 @@ function resourcesUnread(samples: readonly Sample[], baseline: Sample | null | u
 }
 
 /** Rules of this file, in the order genericRules returns them. */
-export const GENERIC_RULE_IDS = ['rss-slope', 'external-slope', 'loop-drift', 'tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown'] as const;
+export const GENERIC_RULE_IDS = ['rss-slope', 'external-slope', 'loop-drift', 'cpu-per-event', 'tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown'] as const;
 
 /**
  * Shortest real-time soak (hours) whose resident memory is judged. Measured on the clean example
@@ -165,6 +166,53 @@ function loopDriftRule(samples: readonly Sample[], o: GenericRuleOptions): RuleR
   if (t.lo > budget) return { id: 'loop-drift', status: 'fail', evidence: { ...evidence, text: `the event loop gets busier ${ci}: the interval lies above the budget` } };
   if (t.hi <= budget) return { id: 'loop-drift', status: 'pass', evidence: { ...evidence, text: `event loop busy share ${ci}` } };
   return { id: 'loop-drift', status: 'inconclusive', evidence: { ...evidence, text: `event loop busy share ${ci}: the interval straddles the budget` } };
+}
+
+/** Events a sample's load counts hold: actions done and the clients' periodic timer ticks (cumulative). */
+const eventsOf = (s: Sample): number | undefined =>
+  s.load ? s.load.doneActions + Object.values(s.load.timerEvents ?? {}).reduce((a, b) => a + b, 0) : undefined;
+
+/** Fewest events in a sample interval for its CPU per event to count (fewer: the quantum noise of idle CPU). */
+const MIN_EVENTS_PER_INTERVAL = 50;
+
+/**
+ * The server's CPU per event drifting up: the seed's server ended at 99% CPU because each event
+ * cost more as it retained more. Per regular soak interval (checkpoint intervals left out: their
+ * forced GCs are the measurer's), server CPU ms (the inspector's cpuPercent × the interval's real
+ * ms) over the events the load drove in it (actions done + client timer ticks), then the
+ * Theil–Sen slope per hour against `cpuPerEventDriftPerHour` × the run's median CPU per event.
+ * Advisory (verdict.ts): only a fail counts. Measured on the recorded clean default run: 0.46 ms
+ * per event, slope −0.003 ms/h [−0.011, 0.005], i.e. at most +1.1% of the median per hour.
+ */
+function cpuPerEventRule(samples: readonly Sample[], o: GenericRuleOptions): RuleResult {
+  const metric = 'server.cpuMsPerEvent';
+  const unit = 'ms/event/h';
+  const soak = soakSamples(samples, o.warmupEndsAtSimMs);
+  const points: Array<{ simMs: number; value: number }> = [];
+  for (let i = 1; i < soak.length; i++) {
+    const a = soak[i - 1] as Sample;
+    const b = soak[i] as Sample;
+    const ea = eventsOf(a);
+    const eb = eventsOf(b);
+    if (ea === undefined || eb === undefined || a.checkpoint || b.checkpoint) continue;
+    const events = eb - ea;
+    if (events < MIN_EVENTS_PER_INTERVAL) continue;
+    points.push({ simMs: b.simMs, value: ((b.realMs - a.realMs) * b.server.cpuPercent) / 100 / events });
+  }
+  if (!soak.some((s) => s.load)) {
+    return { id: 'cpu-per-event', status: 'not-applicable', evidence: { metric, value: null, budget: null, unit, text: 'not applicable: needs the load\'s own counts of the events it drove; an outside load gives none' } };
+  }
+  const sorted = points.map((p) => p.value).sort((x, y) => x - y);
+  const median = sorted.length > 0 ? (sorted[Math.floor(sorted.length / 2)] as number) : 0;
+  const budget = o.budgets.cpuPerEventDriftPerHour * median;
+  const t = trendPerHour(points);
+  if (t.status !== 'ok') return { id: 'cpu-per-event', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no trend of the server's CPU per event on ${points.length} sample intervals with ≥ ${MIN_EVENTS_PER_INTERVAL} events: ${t.reason}` } };
+  const us = (v: number) => `${(v * 1000).toFixed(1)} µs`;
+  const ci = `${us(t.slope)}/h [${us(t.lo)}, ${us(t.hi)}] on a median of ${us(median)} per event vs budget ${us(budget)}/h (${(o.budgets.cpuPerEventDriftPerHour * 100).toFixed(0)}% of the median per hour; ${points.length} sample intervals, n_eff=${t.nEff.toFixed(0)})`;
+  const evidence = { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
+  if (t.lo > budget) return { id: 'cpu-per-event', status: 'fail', evidence: { ...evidence, text: `the server's CPU per event grows ${ci}: the interval lies above the budget` } };
+  if (t.hi <= budget) return { id: 'cpu-per-event', status: 'pass', evidence: { ...evidence, text: `server CPU per event ${ci}` } };
+  return { id: 'cpu-per-event', status: 'inconclusive', evidence: { ...evidence, text: `server CPU per event ${ci}: the interval straddles the budget` } };
 }
 
 const tcp = (s: Sample): number | undefined => (s.server.resources ? (s.server.resources[TCP_SOCKET] ?? 0) : undefined);

@@ -23,6 +23,7 @@ export const RULE_IDS = [
   'rss-slope',
   'external-slope',
   'loop-drift',
+  'cpu-per-event',
   'tcp-sockets',
   'handles-cooldown',
   'sockets-cooldown',

@@ -113,14 +113,14 @@ export interface AnalyseOptions {
  * heap grows, and its response times and time-outs grow with the queue. Below full fidelity
  * their failures are reported as suspected, never as found.
  */
-const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'client-heap', 'rss-slope', 'external-slope', 'loop-drift', 'http-latency-drift', 'http-errors']);
+const OVERLOAD_SENSITIVE: ReadonlySet<RuleId> = new Set<RuleId>(['heap-slope', 'heap-cooldown', 'client-heap', 'rss-slope', 'external-slope', 'loop-drift', 'cpu-per-event', 'http-latency-drift', 'http-errors']);
 
 /**
  * Rules whose interval may straddle their budget without blocking a pass: their power is not
  * enough to tell a fixed run from its budget (budgets.ts clientHeapBytesPerVuHour and loopDriftPerHour say why), so
  * only a clear excess (fail) counts; the rule's row still shows its interval.
  */
-const ADVISORY_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['client-heap', 'loop-drift']);
+const ADVISORY_RULES: ReadonlySet<RuleId> = new Set<RuleId>(['client-heap', 'loop-drift', 'cpu-per-event']);
 
 /** How many snapshot-diff entries a failing heap rule quotes in its reasons. */
 const CULPRITS_IN_REASONS = 3;

@@ -26,6 +26,8 @@ interface Faults {
   socketsPerHour?: number;
   /** Descriptors (files) left open after the cool-down. */
   filesLeft?: number;
+  /** Server CPU per event growing by this share of its start per hour. */
+  cpuGrowthPerHour?: number;
 }
 
 /**
@@ -46,7 +48,7 @@ function run(seed: number, f: Faults = {}): { samples: Sample[]; baseline: Sampl
     const checkpoint: CheckpointInfo = { kind: end ? 'end' : 'cadence', atSimMs: s.simMs, settleRealMs: 5, inFlight: 0, overran: false, readRealMs: 150 };
     return {
       ...s,
-      server: { ...s.server, rss, resources: { TCPSocketWrap: sockets, Timeout: timers, TCPServerWrap: 1, PipeWrap: 2 }, openFds: sockets + files },
+      server: { ...s.server, rss, cpuPercent: 20 * (1 + (f.cpuGrowthPerHour ?? 0) * hour) * (1 + 0.05 * ((noise[i] ?? 0) / MiB)), resources: { TCPSocketWrap: sockets, Timeout: timers, TCPServerWrap: 1, PipeWrap: 2 }, openFds: sockets + files },
       client: s.client ? { ...s.client, socketsOpen: users } : null,
       ...(isCheckpoint ? { checkpoint } : {}),
     };
@@ -70,7 +72,7 @@ function judge(seed: number, f: Faults = {}): Map<string, RuleResult> {
 describe('generic rules on a day-shaped healthy run', () => {
   it.each([1, 2, 3, 4, 5])('pass every rule they can judge (seed %i)', (seed) => {
     const r = judge(seed);
-    for (const id of ['rss-slope', 'external-slope', 'tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown']) {
+    for (const id of ['rss-slope', 'external-slope', 'cpu-per-event', 'tcp-sockets', 'handles-cooldown', 'sockets-cooldown', 'fds-cooldown']) {
       expect(r.get(id)?.status, `${id}: ${r.get(id)?.evidence.text}`).toBe('pass');
     }
   });
@@ -81,6 +83,12 @@ describe('generic rules catch one planted fault each', () => {
     const r = judge(7, { rssPerHour: MiB }).get('rss-slope');
     expect(r?.status, r?.evidence.text).toBe('fail');
     expect(r?.evidence.text).toMatch(/on \d+ quiet checkpoints/);
+  });
+
+  it('cpu-per-event fails a server whose CPU per event grows 5% an hour (the seed\'s road to 99% CPU)', () => {
+    const r = judge(13, { cpuGrowthPerHour: 0.05 }).get('cpu-per-event');
+    expect(r?.status, r?.evidence.text).toBe('fail');
+    expect(r?.evidence.text).toMatch(/per event grows/);
   });
 
   it('handles-cooldown fails timers left after every user has gone, and names the type that grew', () => {
