@@ -122,6 +122,11 @@ function slopeRule(samples: readonly Sample[], o: GenericRuleOptions, spec: Slop
   }
   if (o.realTime && quiet.length >= MIN_TREND_POINTS) return realTimeSlopeRule(quiet, o, spec);
   const { points, basis, atMs } = trendPoints(samples, o.warmupEndsAtSimMs);
+  // On every soak sample (too few checkpoints), the heap's own fallback budget applies here too
+  // (rules.ts heapSlopeRule): a sample's memory follows the momentary load, which a short run's
+  // slope cannot tell from creep.
+  const budget = quiet.length >= MIN_TREND_POINTS ? spec.budget : o.budgets.heapSlopeBytesPerHour * spec.factor;
+  spec = { ...spec, budget };
   const unit = 'bytes/h';
   const t = trendPerHour(points.map((s) => ({ simMs: atMs(s), value: spec.read(s) })));
   if (t.status !== 'ok') return { id: spec.id, status: 'inconclusive', evidence: { metric: spec.metric, value: null, budget: spec.budget, unit, text: `no trend of ${spec.what} ${basis}: ${t.reason}` } };
