@@ -2,7 +2,7 @@
  * Soaking your own server, end to end through the real CLI, as the README's walkthrough does it:
  * the example board (a socket.io app that is not the reference one) runs in its own process with
  * its inspector; `--target` with its stress scenario file (examples/board/board-stress.scenario.ts,
- * ~200 actions a second from 20 socket-only users for ~2 minutes real) drives it. A target runs
+ * ~370 actions a second from 20 socket-only users for ~2 minutes real) drives it. A target runs
  * at S = 1, so the heap is judged per real hour and per action and connect. The two runs go side
  * by side (it.concurrent), each with its own board: the board is idle enough (event loop ~7%
  * busy) for both to fit on this machine, and CI's 20 minutes cannot take them one after another.
