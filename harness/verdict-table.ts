@@ -11,7 +11,9 @@ import { checkpointSentence } from './report/checkpoint-text.js';
 import { PRODUCTION_TERMS_LABEL, productionTermsSentence } from './report/production-terms.js';
 
 export function renderVerdictTable(report: Report): string {
-  const header = ['rule', 'status', 'leak', 'value', 'budget', 'slope/sim h [95% CI]'];
+  // A --target runs no simulated clock: its slopes are per real hour.
+  const realTime = report.config.target !== undefined && report.config.target !== 'reference';
+  const header = ['rule', 'status', 'leak', 'value', 'budget', `slope/${realTime ? 'real' : 'sim'} h [95% CI]`];
   const rows = report.verdict.rules.map((r) => {
     const e = r.evidence;
     const bytes = isByteUnit(e.unit);

@@ -2,7 +2,7 @@
  * Rules that judge any Node server, from what the inspector reads in every process (no app
  * metrics needed): resident memory and off-heap memory trends, live handles, open descriptors
  * and TCP sockets back to the idle baseline after the cool-down, TCP sockets against the users
- * the load has connected, and the event loop's busy share drifting up. The reference server
+ * the load has connected, and the event loop's busy share and the CPU per event drifting up. The reference server
  * keeps its own rules (rules.ts); these run beside them, and on a server of the user's they are
  * what can pass or fail besides the heap.
  *
@@ -126,14 +126,13 @@ function slopeRule(samples: readonly Sample[], o: GenericRuleOptions, spec: Slop
   // (rules.ts heapSlopeRule): a sample's memory follows the momentary load, which a short run's
   // slope cannot tell from creep.
   const budget = quiet.length >= MIN_TREND_POINTS ? spec.budget : o.budgets.heapSlopeBytesPerHour * spec.factor;
-  spec = { ...spec, budget };
   const unit = 'bytes/h';
   const t = trendPerHour(points.map((s) => ({ simMs: atMs(s), value: spec.read(s) })));
-  if (t.status !== 'ok') return { id: spec.id, status: 'inconclusive', evidence: { metric: spec.metric, value: null, budget: spec.budget, unit, text: `no trend of ${spec.what} ${basis}: ${t.reason}` } };
-  const ci = `${kib(t.slope)}/h [${kib(t.lo)}, ${kib(t.hi)}] vs budget ${kib(spec.budget)}/h ${basis} (n_eff=${t.nEff.toFixed(0)})`;
-  const evidence = { metric: spec.metric, value: t.slope, budget: spec.budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
-  if (t.lo > spec.budget) return { id: spec.id, status: 'fail', evidence: { ...evidence, text: `${spec.what} grows ${ci}: the interval lies above the budget` } };
-  if (t.hi <= spec.budget) return { id: spec.id, status: 'pass', evidence: { ...evidence, text: `${spec.what} ${ci}` } };
+  if (t.status !== 'ok') return { id: spec.id, status: 'inconclusive', evidence: { metric: spec.metric, value: null, budget, unit, text: `no trend of ${spec.what} ${basis}: ${t.reason}` } };
+  const ci = `${kib(t.slope)}/h [${kib(t.lo)}, ${kib(t.hi)}] vs budget ${kib(budget)}/h ${basis} (n_eff=${t.nEff.toFixed(0)})`;
+  const evidence = { metric: spec.metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit };
+  if (t.lo > budget) return { id: spec.id, status: 'fail', evidence: { ...evidence, text: `${spec.what} grows ${ci}: the interval lies above the budget` } };
+  if (t.hi <= budget) return { id: spec.id, status: 'pass', evidence: { ...evidence, text: `${spec.what} ${ci}` } };
   return { id: spec.id, status: 'inconclusive', evidence: { ...evidence, text: `${spec.what} ${ci}: the interval straddles the budget` } };
 }
 

@@ -41,11 +41,12 @@ export interface HeapTest {
   readonly budget: number;
   readonly status: 'pass' | 'fail' | 'inconclusive';
   /**
-   * Real-time judgement only: the test's interval lay above its budget on all the checkpoints and
-   * was judged again on their later half, with this outcome (the trend shown is the later half's
-   * unless it still grows).
+   * Real-time judgement only: the test did not pass on all the checkpoints and was judged again on
+   * their later half, with this outcome (the trend shown is the later half's unless it still
+   * grows). `later-only`: the later half grows but the whole run did not show it (no fail: a
+   * second look at the data may not double the false-alarm rate).
    */
-  readonly laterHalf?: 'levelled-off' | 'still-growing' | 'not-told-apart';
+  readonly laterHalf?: 'levelled-off' | 'still-growing' | 'not-told-apart' | 'later-only';
 }
 
 export interface HeapGrowth {
@@ -79,8 +80,9 @@ function covariate(points: readonly HeapPoint[], c: HeapCovariate): number[] | n
  *  - warm-up growth that levels off is told apart from growth that does not: a test that does
  *    not pass on all the checkpoints (its interval above the budget, or no line fitting a ramp
  *    that stopped) is judged again on their later half (MIN_HALF_POINTS there, else the first
- *    judgement stands). Growth that goes on fails there too; growth that has levelled off passes
- *    there (the test passes, and says it levelled off); neither is inconclusive.
+ *    judgement stands). Growth that goes on fails there too (a fail needs both looks to fail, so
+ *    the false-alarm rate stays α); growth that has levelled off passes there (the test passes,
+ *    and says it levelled off); a later half that tells neither leaves the test inconclusive.
  */
 export interface RealTimeJudgement {
   readonly bytesPerAction: number;
@@ -123,6 +125,7 @@ export function heapTestText(t: HeapTest): string {
     t.laterHalf === 'levelled-off' ? ', grew early and levelled off: later half shown'
     : t.laterHalf === 'still-growing' ? ', still growing in the later half'
     : t.laterHalf === 'not-told-apart' ? ', grew early; the later half is not told apart from the budget: run longer'
+    : t.laterHalf === 'later-only' ? ', grows in the later half, not shown on the whole run: run longer'
     : '';
   return `per ${per} ${fmt(tr.slope)} [${fmt(tr.lo)}, ${fmt(tr.hi)}] vs ${fmt(t.budget)} (${t.status}${later})`;
 }
@@ -149,8 +152,12 @@ function judgeRealTime(points: readonly HeapPoint[], budgetPerHour: number, leve
     if (xs.length - from < MIN_HALF_POINTS) return { against, unit: UNITS[against], trend: all.trend, budget, status: all.status };
     const later = judge(xs.slice(from), ys.slice(from), budget, testLevel);
     // A ramp that stops leaves residuals no line fits (the whole run's test has no trend, or
-    // fails); the later half alone says whether it stopped.
-    if (all.status === 'inconclusive' && later.status !== 'pass') return { against, unit: UNITS[against], trend: later.trend.status === 'ok' ? later.trend : all.trend, budget, status: later.status === 'fail' ? 'fail' : 'inconclusive', ...(later.status === 'fail' ? { laterHalf: 'still-growing' as const } : {}) };
+    // fails); the later half alone says whether it stopped. A fail needs the whole run to fail
+    // too, so the second look never adds false alarms (each stays ≤ α/k): growth in the later
+    // half alone only blocks a pass.
+    if (all.status === 'inconclusive' && later.status !== 'pass') {
+      return { against, unit: UNITS[against], trend: later.trend.status === 'ok' ? later.trend : all.trend, budget, status: 'inconclusive', ...(later.status === 'fail' ? { laterHalf: 'later-only' as const } : {}) };
+    }
     const levelledOff = later.status === 'pass';
     return { against, unit: UNITS[against], trend: later.status === 'fail' && all.trend.status === 'ok' ? all.trend : later.trend, budget, status: later.status, laterHalf: levelledOff ? 'levelled-off' : later.status === 'fail' ? 'still-growing' : 'not-told-apart' };
   });
@@ -163,7 +170,7 @@ function judgeRealTime(points: readonly HeapPoint[], budgetPerHour: number, leve
   // bounded per action. The evidence says how wide the hourly interval was.
   const actionsAll = tests.find((t) => t.against === 'actions');
   const boundedPerAction = actionsAll?.status === 'pass' && actionsAll.laterHalf === undefined;
-  const unresolved = tests.some((t) => t.laterHalf === 'not-told-apart' && !(t.against === 'time' && boundedPerAction));
+  const unresolved = tests.some((t) => (t.laterHalf === 'not-told-apart' || t.laterHalf === 'later-only') && !(t.against === 'time' && boundedPerAction));
   const status = tests.some((t) => t.status === 'fail') ? 'fail' : passed && !unresolved ? 'pass' : 'inconclusive';
   return { status, tests, level: testLevel };
 }
