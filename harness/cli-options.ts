@@ -42,7 +42,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--scenario <name|file>', 'office-day | reconnect-storm (default office-day), or a scenario file (./my.scenario.ts, defineScenario) for --target; its users, hours and run settings sit between soak.config.ts and env', 'scenario'],
   ['--users <n>', 'virtual users (default 100)', 'users'],
   ['--hours <h>', 'simulated hours, warm-up included (default 25)', 'hours'],
-  ['--time-scale <auto|n>', 'simulated ms per real ms, or auto (fits --max-wall within capacity)', 'timeScale'],
+  ['--time-scale <auto|n>', 'simulated ms per real ms, or auto (fits --max-wall within capacity); not with --target, which runs in real time (raise your scenario\'s rates instead)', 'timeScale'],
   ['--leaks <none|all|ids>', 'leak switches to turn on, comma-separated catalogue ids (default none)', 'leaks'],
   ['--seed <n>', 'scenario RNG seed (default 1)', 'seed'],
   ['--out <dir>', 'folder for reports/<run-id>/ (default reports)', 'out'],
