@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGETS } from '../../harness/analysis/budgets.js';
 import { genericRules } from '../../harness/analysis/generic-rules.js';
+import { analyse } from '../../harness/analysis/verdict.js';
 import type { RuleResult } from '../../harness/analysis/rule-types.js';
 import type { CheckpointInfo, Sample } from '../../harness/sample.js';
 import { HOUR, MiB, makeRun } from './samples.js';
@@ -129,5 +130,16 @@ describe('generic rules catch one planted fault each', () => {
       expect(old.find((r) => r.id === id)?.evidence.text).toMatch(/not applicable: the server's handles were not read/);
       expect(noBaseline.find((r) => r.id === id)?.status).toBe('not-applicable');
     }
+  });
+
+  it('an rss-slope that straddles its budget does not block a pass (advisory: the allocator\'s pages are noisy); a clear excess fails the run', () => {
+    const straddling = run(14, { rssPerHour: 225 * 1024 });
+    const a = analyse(straddling.samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * HOUR, baseline: straddling.baseline, users: 100 });
+    expect(a.verdict.rules.find((r) => r.id === 'rss-slope')?.status).toBe('inconclusive');
+    expect(a.verdict.reasons.join(' ')).not.toMatch(/rss-slope/);
+    const leaking = run(14, { rssPerHour: 4 * MiB });
+    const b = analyse(leaking.samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * HOUR, baseline: leaking.baseline, users: 100 });
+    expect(b.verdict.status).toBe('fail');
+    expect(b.verdict.reasons.join(' ')).toMatch(/^rss-slope: /);
   });
 });
