@@ -6,7 +6,7 @@
  */
 import { defineScenario } from 'rol-soak';
 
-const ROOMS = ['general', 'random', 'help', 'news'];
+export const ROOMS = ['general', 'random', 'help', 'news'];
 
 export default defineScenario({
   name: 'board',
