@@ -15,6 +15,7 @@ import { EXIT } from '../../harness/exit-codes.js';
 import type { LoadCommandRecord } from '../../harness/analysis/load-command-fidelity.js';
 import { startBoard, type BoardProcess } from '../helpers/board-process.js';
 import { runCli } from './run-cli.js';
+import { pidAlive } from '../helpers/pid-alive.js';
 
 const OUT = join(import.meta.dirname, '../../reports/e2e');
 const SCRIPT = fileURLToPath(new URL('../helpers/load-command-script.mjs', import.meta.url));
@@ -36,15 +37,6 @@ function targetArgs(): string[] {
   return ['--target', board.url, '--inspect', board.inspect, '--metrics', `${board.url}/metrics`];
 }
 
-/** Whether a process with this PID exists (signal 0 only checks). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 describe('--load-command', () => {
   it('starts the command after the idle baseline with the SOAK_* variables and stops it at the cool-down', async () => {
@@ -82,12 +74,12 @@ describe('--load-command', () => {
     // Stopped at the cool-down, by SIGTERM, and gone.
     expect(log).toMatch(/stopped by SIGTERM \(\d+ posts acknowledged\)/);
     expect(Number(/stopped by SIGTERM \((\d+) posts/.exec(log)![1])).toBeGreaterThan(0);
-    expect(alive(Number(scriptPid))).toBe(false);
+    expect(pidAlive(Number(scriptPid))).toBe(false);
     const record = report.run.loadCommand!;
     expect(record).toMatchObject({ command, log: 'load-command.log', endedBy: 'cooldown', killed: false });
     // The exit is /bin/sh's: dash does not exec the command, so the group's SIGTERM ends it too.
     expect([JSON.stringify([0, null]), JSON.stringify([null, 'SIGTERM'])]).toContain(JSON.stringify([record.exitCode, record.signal]));
-    expect(alive(record.pid)).toBe(false);
+    expect(pidAlive(record.pid)).toBe(false);
     expect(record.ranSeconds!).toBeGreaterThanOrEqual(record.soakRealSeconds - 1);
     expect(report.config.sources).toMatchObject({ loadCommand: 'cli', load: 'cli' });
     const runJson = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { loadCommand: LoadCommandRecord; config: { load: string } };
@@ -108,6 +100,6 @@ describe('--load-command', () => {
     const runDir = /^report(?: folder)?: (.+)$/m.exec(run.stdout)![1]!.trim();
     const record = (JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as { loadCommand: LoadCommandRecord }).loadCommand;
     expect(record).toMatchObject({ command, endedBy: 'itself', exitCode: 1 });
-    expect(alive(record.pid)).toBe(false);
+    expect(pidAlive(record.pid)).toBe(false);
   });
 });

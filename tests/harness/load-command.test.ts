@@ -10,19 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { TargetError } from '../../harness/errors.js';
 import { LOAD_COMMAND_LOG, LOAD_COMMAND_STOP_GRACE_MS, startLoadCommand, type LoadCommandHandle } from '../../harness/run/load-command.js';
 import { until } from '../helpers/until.js';
+import { pidAlive } from '../helpers/pid-alive.js';
 
 function env(runDir: string) {
   return { targetUrl: 'http://127.0.0.1:1', metricsUrl: 'http://127.0.0.1:1/metrics', soakRealSeconds: 12.3, runId: 'run-1', runDir };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 /** The PIDs the command wrote into its log, one `pid N` line each. */
 function pidsIn(runDir: string): number[] {
@@ -46,10 +39,10 @@ describe('startLoadCommand', () => {
     const handle = startLoadCommand('sleep 30 & echo "pid $!"; sleep 30', env(runDir), runDir);
     await until('the background pid in the log', () => pidsIn(runDir).length === 1);
     const [background] = pidsIn(runDir) as [number];
-    expect(alive(background)).toBe(true);
+    expect(pidAlive(background)).toBe(true);
     await handle.stop('cooldown');
-    expect(alive(handle.pid)).toBe(false);
-    expect(alive(background)).toBe(false);
+    expect(pidAlive(handle.pid)).toBe(false);
+    expect(pidAlive(background)).toBe(false);
     expect(handle.record()).toMatchObject({ endedBy: 'cooldown', signal: 'SIGTERM', exitCode: null, killed: false });
     // Stopping again (the teardown after the cool-down) does nothing more.
     await handle.stop('teardown');
@@ -64,7 +57,7 @@ describe('startLoadCommand', () => {
     await handle.stop('teardown');
     const waited = performance.now() - t0;
     expect(waited).toBeGreaterThanOrEqual(LOAD_COMMAND_STOP_GRACE_MS - 100);
-    expect(alive(handle.pid)).toBe(false);
+    expect(pidAlive(handle.pid)).toBe(false);
     expect(handle.record()).toMatchObject({ endedBy: 'teardown', signal: 'SIGKILL', killed: true });
   }, LOAD_COMMAND_STOP_GRACE_MS + 10_000);
 
