@@ -20,7 +20,8 @@
  * evidence of growth: a flat heap against a covariate that stood still all night gives wide
  * intervals); inconclusive otherwise.
  */
-import { DEFAULT_CONFIDENCE, theilSen, type TrendOk, type TrendResult } from './trend.js';
+import { pooledLag1Autocorrelation } from './stats.js';
+import { DEFAULT_CONFIDENCE, senResiduals, theilSen, type TrendOk, type TrendResult } from './trend.js';
 
 export interface HeapPoint {
   /** Simulated hour of the checkpoint. */
@@ -87,6 +88,12 @@ function covariate(points: readonly HeapPoint[], c: HeapCovariate): number[] | n
 export interface RealTimeJudgement {
   readonly bytesPerAction: number;
   readonly bytesPerConnect: number;
+  /**
+   * Where the later half's ρ1 comes from: pooled with the first half's residuals (the default),
+   * or the later half's own (before 2026-12-04; kept so bench/realtime-power-bench.ts measures
+   * the two side by side).
+   */
+  readonly laterHalfRho?: 'pooled' | 'own';
 }
 
 export function judgeHeapGrowth(points: readonly HeapPoint[], budgetPerHour: number, level = DEFAULT_CONFIDENCE, realTime?: RealTimeJudgement): HeapGrowth {
@@ -140,8 +147,8 @@ function judgeRealTime(points: readonly HeapPoint[], budgetPerHour: number, leve
   const testLevel = 1 - (1 - level) / k;
   const ys = points.map((p) => p.heapUsed);
   const budgetOf = (c: HeapCovariate) => (c === 'time' ? budgetPerHour : c === 'actions' ? rt.bytesPerAction : rt.bytesPerConnect);
-  const judge = (xs: readonly number[], y: readonly number[], budget: number, lv: number): { trend: TrendResult; status: HeapTest['status'] } => {
-    const trend = theilSen(xs, y, { level: lv });
+  const judge = (xs: readonly number[], y: readonly number[], budget: number, lv: number, rho?: number): { trend: TrendResult; status: HeapTest['status'] } => {
+    const trend = theilSen(xs, y, rho === undefined ? { level: lv } : { level: lv, rho });
     return { trend, status: trend.status !== 'ok' ? 'inconclusive' : trend.lo > budget ? 'fail' : trend.hi <= budget ? 'pass' : 'inconclusive' };
   };
   const tests = runs.map(([against, xs]): HeapTest => {
@@ -150,7 +157,11 @@ function judgeRealTime(points: readonly HeapPoint[], budgetPerHour: number, leve
     if (all.status === 'pass') return { against, unit: UNITS[against], trend: all.trend, budget, status: 'pass' };
     const from = Math.floor(xs.length / 2);
     if (xs.length - from < MIN_HALF_POINTS) return { against, unit: UNITS[against], trend: all.trend, budget, status: all.status };
-    const later = judge(xs.slice(from), ys.slice(from), budget, testLevel);
+    // The later half's own 8–15 residuals estimate ρ1 too loosely (white noise reads ρ1 ≥ 0.5
+    // about one time in ten, and no interval forms): ρ1 is pooled with the first half's, each
+    // half about its own line, so a ramp that stopped mid-run only widens the interval.
+    const rho = rt.laterHalfRho === 'own' ? undefined : pooledLag1Autocorrelation([senResiduals(xs.slice(0, from), ys.slice(0, from)), senResiduals(xs.slice(from), ys.slice(from))]);
+    const later = judge(xs.slice(from), ys.slice(from), budget, testLevel, rho);
     // A ramp that stops leaves residuals no line fits (the whole run's test has no trend, or
     // fails); the later half alone says whether it stopped. A fail needs the whole run to fail
     // too, so the second look never adds false alarms (each stays ≤ α/k): growth in the later

@@ -53,19 +53,38 @@ export function median(values: readonly number[]): number {
  * that bias back. Negative ρ would *narrow* the interval, so it is clamped at 0 (conservative).
  */
 export function lag1Autocorrelation(residuals: readonly number[]): number {
-  const n = residuals.length;
-  if (n < 3) return 0;
-  const m = mean(residuals);
+  return pooledLag1Autocorrelation([residuals]);
+}
+
+/**
+ * Lag-1 autocorrelation pooled over segments of one series, each with its own fit removed
+ * (residuals): lag products within a segment only, each segment centred on its own mean, and
+ * the bias correction of the mean segment length (each segment's estimate carries the bias of
+ * its own length, so pooling narrows the spread, not the bias). Why: an interval on a short
+ * stretch (a later half of 11 checkpoints) that estimates ρ1 from its own 11 residuals draws
+ * ρ1 ≥ 0.5 about one time in ten on white noise, and then cannot form an interval at all;
+ * the stretch before it, fitted apart, estimates the same noise.
+ */
+export function pooledLag1Autocorrelation(segments: ReadonlyArray<readonly number[]>): number {
   let num = 0;
   let den = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (residuals[i] as number) - m;
-    den += d * d;
-    if (i > 0) num += d * ((residuals[i - 1] as number) - m);
+  let points = 0;
+  let used = 0;
+  for (const seg of segments) {
+    const n = seg.length;
+    if (n < 3) continue;
+    used += 1;
+    points += n;
+    const m = mean(seg);
+    for (let i = 0; i < n; i++) {
+      const d = (seg[i] as number) - m;
+      den += d * d;
+      if (i > 0) num += d * ((seg[i - 1] as number) - m);
+    }
   }
-  if (den === 0) return 0;
+  if (used === 0 || den === 0) return 0;
   const raw = num / den;
-  const corrected = raw + (1 + 4 * raw) / n;
+  const corrected = raw + (1 + 4 * raw) / (points / used);
   return Math.min(Math.max(corrected, 0), MAX_LAG1_AUTOCORRELATION);
 }
 

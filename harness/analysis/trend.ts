@@ -40,7 +40,7 @@ export interface TrendOk {
   /** Points fitted (after thinning) and their effective number given ρ1. */
   readonly n: number;
   readonly nEff: number;
-  /** Bias-corrected lag-1 autocorrelation of the residuals, clamped to [0, 0.95]. */
+  /** Bias-corrected lag-1 autocorrelation of the residuals (or the one given in options), clamped to [0, 0.95]. */
   readonly rho: number;
   /** y at x = 0 on the fitted line (median of y − slope·x). */
   readonly intercept: number;
@@ -63,6 +63,11 @@ export type TrendResult = TrendOk | TrendInsufficient;
 export interface TrendOptions {
   /** Two-sided confidence level. @default 0.95 */
   readonly level?: number;
+  /**
+   * Lag-1 autocorrelation estimated elsewhere, over more residuals of the same noise (see
+   * pooledLag1Autocorrelation), used instead of this fit's own. @default this fit's residuals'
+   */
+  readonly rho?: number;
 }
 
 /** Theil–Sen fit of y on x with an autocorrelation-aware Sen interval. */
@@ -75,20 +80,11 @@ export function theilSen(xs: readonly number[], ys: readonly number[], options: 
   }
   const x = points.map((p) => p[0]);
   const y = points.map((p) => p[1]);
-  const slopes: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dx = (x[j] as number) - (x[i] as number);
-      if (dx !== 0) slopes.push(((y[j] as number) - (y[i] as number)) / dx);
-    }
-  }
-  const big = slopes.length;
-  if (big === 0) return { status: 'insufficient-data', reason: 'all points share one x (no time elapsed)', n };
-  const sorted = Float64Array.from(slopes).sort();
-  const slope = medianSorted(sorted);
-  const intercept = median(y.map((yi, i) => yi - slope * (x[i] as number)));
-  const residuals = y.map((yi, i) => yi - (intercept + slope * (x[i] as number)));
-  const rho = lag1Autocorrelation(residuals);
+  const fit = senLine(x, y);
+  if (fit === null) return { status: 'insufficient-data', reason: 'all points share one x (no time elapsed)', n };
+  const { sorted, slope, intercept, residuals } = fit;
+  const big = sorted.length;
+  const rho = options.rho ?? lag1Autocorrelation(residuals);
   const nEff = effectiveSampleSize(n, rho);
   if (nEff < MIN_EFFECTIVE_POINTS) {
     return {
@@ -106,7 +102,7 @@ export function theilSen(xs: readonly number[], ys: readonly number[], options: 
   if (lower < 1 || upper > big - 1) {
     return {
       status: 'insufficient-data',
-      reason: `too few effectively independent points for a ${level * 100}% interval (n=${n}, n_eff=${nEff.toFixed(1)})`,
+      reason: `too few effectively independent points for a ${Number((level * 100).toFixed(2))}% interval (n=${n}, n_eff=${nEff.toFixed(1)})`,
       n,
     };
   }
@@ -116,6 +112,31 @@ export function theilSen(xs: readonly number[], ys: readonly number[], options: 
   const xMin = x[0] as number;
   const xMax = x[n - 1] as number;
   return { status: 'ok', slope, lo, hi, n, nEff, rho, intercept, level, xMin, xMax, last: intercept + slope * xMax };
+}
+
+/** The Theil–Sen line through x-ordered points: its sorted pairwise slopes, slope, intercept, residuals. */
+function senLine(x: readonly number[], y: readonly number[]): { sorted: Float64Array; slope: number; intercept: number; residuals: number[] } | null {
+  const slopes: number[] = [];
+  for (let i = 0; i < x.length; i++) {
+    for (let j = i + 1; j < x.length; j++) {
+      const dx = (x[j] as number) - (x[i] as number);
+      if (dx !== 0) slopes.push(((y[j] as number) - (y[i] as number)) / dx);
+    }
+  }
+  if (slopes.length === 0) return null;
+  const sorted = Float64Array.from(slopes).sort();
+  const slope = medianSorted(sorted);
+  const intercept = median(y.map((yi, i) => yi - slope * (x[i] as number)));
+  return { sorted, slope, intercept, residuals: y.map((yi, i) => yi - (intercept + slope * (x[i] as number))) };
+}
+
+/**
+ * Residuals of a series from its own Theil–Sen line (finite points, x-ordered; none when all
+ * share one x): what a pooled autocorrelation is estimated from.
+ */
+export function senResiduals(xs: readonly number[], ys: readonly number[]): number[] {
+  const points = clean(xs, ys);
+  return senLine(points.map((p) => p[0]), points.map((p) => p[1]))?.residuals ?? [];
 }
 
 /** Trend per simulated hour: x = simMs / 3.6e6. */
