@@ -4,7 +4,7 @@ import { DEFAULT_BUDGETS } from '../../harness/analysis/budgets.js';
 import { summariseCheckpoints } from '../../harness/analysis/checkpoint-rules.js';
 import type { CheckpointInfo, Sample } from '../../harness/sample.js';
 import { gaussian, sawtooth } from './synthetic.js';
-import { HOUR, MiB, makeRun } from './samples.js';
+import { HOUR, MiB, load, makeRun } from './samples.js';
 
 const WARMUP_END = 2 * HOUR;
 
@@ -129,3 +129,21 @@ describe('client-heap: the load workers heaps at the checkpoints, per virtual us
     expect(a.verdict.notCovered?.join(' ')).toMatch(/client-heap: \d quiet checkpoints/);
   });
 });
+
+describe('heap-slope on a target (real time, judged per hour, per action and per connect)', () => {
+  it('names what the heap grows with even when the hourly test forms no interval', () => {
+    // Connects accelerate (i² of them) while time and actions go evenly: the heap follows the
+    // connects exactly, so per connect fails and no line in time fits (its residuals persist).
+    const run = makeRun({ warmup: 2, soak: 22, cooldown: 1 }).map((s, i) => {
+      if (s.phase !== 'soak') return s;
+      const k = i - 2;
+      const checkpoint: CheckpointInfo = { kind: 'cadence', atSimMs: s.simMs, settleRealMs: 3, inFlight: 0, overran: false, readRealMs: 130 };
+      return { ...s, server: { ...s.server, heapUsed: 8 * MiB + 16 * 1024 * k * k, gcRounds: 2, heapStable: true }, load: load({ doneActions: 5000 + 600 * k, reconnects: k * k, actions: { connect: 20 } }), checkpoint };
+    });
+    const r = evaluateRules(run, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 0, users: 20, realTime: true }).find((x) => x.id === 'heap-slope');
+    expect(r?.status).toBe('fail');
+    expect(r?.evidence.text).toMatch(/per h: no trend/);
+    expect(r?.evidence.text).toMatch(/^heap grows with [a-z ]*connects on 22 quiet checkpoints/);
+  });
+});
+
