@@ -25,14 +25,16 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'event-cost': () => import('./event-cost-bench.js'),
   detection: () => import('./detection-bench.js'),
   'checkpoint-power': () => import('./checkpoint-power-bench.js'),
+  'realtime-power': () => import('./realtime-power-bench.js'),
   'false-alarms': () => import('./false-alarms-bench.js'),
   'detection-floor': () => import('./detection-floor-bench.js'),
   'users-1000': () => import('./users-1000-bench.js'),
   'leaks-default': () => import('./leaks-default-bench.js'),
+  invariance: () => import('./invariance-bench.js'),
 };
 
 /** Whole soaks (minutes to an hour each): only with --only, never in a plain `npm run bench`. */
-const OPT_IN = new Set(['false-alarms', 'detection-floor', 'users-1000', 'leaks-default', 'event-cost']);
+const OPT_IN = new Set(['false-alarms', 'detection-floor', 'users-1000', 'leaks-default', 'event-cost', 'invariance']);
 
 /** bench/results/ in the repository, from dist/bench/run.js or bench/run.ts alike. */
 function resultsDir(): string {
