@@ -55,6 +55,17 @@ export async function startLoadProcess(config: LoadProcessConfig, readyTimeoutMs
   failed.catch(() => undefined); // observed by the orchestrator via race; never unhandled
   let stopping = false;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A message to a load that is dying (a terminal's Ctrl+C signals the whole process group, so the
+  // load may be exiting while the harness tears down) fails with EPIPE. With a callback the error
+  // comes back here instead of as an unhandled 'error' event that would end the harness before
+  // it writes the partial report; the load's exit is handled by its 'exit' listeners.
+  const post = (message: object): void => {
+    if (!child.connected) return;
+    child.send(message, (err) => {
+      if (err) tail.push(`harness: message to the load not delivered (${err.message})`);
+    });
+  };
+  child.on('error', (err) => tail.push(`harness: load process error (${err.message})`));
 
   const ready = new Promise<void>((resolve, reject) => {
     child.on('message', (raw) => {
@@ -108,7 +119,7 @@ export async function startLoadProcess(config: LoadProcessConfig, readyTimeoutMs
         resolve(r);
         return true;
       });
-      child.send(gc ? { type: 'report-now', gc } : { type: 'report-now' });
+      post(gc ? { type: 'report-now', gc } : { type: 'report-now' });
     });
 
   return {
@@ -124,7 +135,7 @@ export async function startLoadProcess(config: LoadProcessConfig, readyTimeoutMs
         waiters.push((r) => (resolve(r), true));
         void exited.then(() => resolve(latest));
       });
-      if (child.connected) child.send({ type: 'stop' });
+      post({ type: 'stop' });
       const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       const report = await final;
       await exited;
