@@ -23,15 +23,14 @@
  * fall as the rate grows). The detection floor of a shape is the smallest rate of RATES failed
  * in ≥ 95% of runs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
 import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
 import { theilSen } from '../harness/analysis/trend.js';
 import { judgeHeapGrowth } from '../harness/analysis/heap-growth.js';
 import { mulberry32 } from '../scenarios/rng.js';
-import type { RecordedSeries } from './checkpoint-series.js';
+import { blockResample, splitLine, type RecordedSeries } from './checkpoint-series.js';
+import { loadRecordedSeries, repoRoot } from './recorded-series-files.js';
 
 const REPS = 2000;
 const BLOCK = 3;
@@ -68,27 +67,15 @@ interface Cell {
 
 function runCell(series: RecordedSeries, shape: Shape, rateKiB: number, budget: number, seed: number): Cell {
   const x = series.points.map((p) => p.hour);
-  const y = series.points.map((p) => p.heapUsed);
-  const fit = theilSen(x, y);
-  if (fit.status !== 'ok') throw new Error(`${series.run}: no trend on the recorded series (${fit.reason})`);
-  const line = x.map((xi) => fit.intercept + fit.slope * xi);
-  const residuals = y.map((yi, i) => yi - (line[i] as number));
+  const { line, residuals, slope } = splitLine(series);
   const plant = planted(series, shape, rateKiB * KiB);
-  const truth = fit.slope + rateKiB * KiB;
-  const n = x.length;
+  const truth = slope + rateKiB * KiB;
   const rng = mulberry32(seed);
   let covered = 0;
   let failed = 0;
   let passed = 0;
   for (let r = 0; r < REPS; r++) {
-    const ys: number[] = [];
-    while (ys.length < n) {
-      const start = Math.floor(rng() * n);
-      for (let k = 0; k < BLOCK && ys.length < n; k++) {
-        const i = ys.length;
-        ys.push((line[i] as number) + (residuals[(start + k) % n] as number) + (plant[i] as number));
-      }
-    }
+    const ys = blockResample(line, residuals, plant, BLOCK, rng);
     // The rule's own judgement (time, actions and connects, Bonferroni), and the coverage of its
     // per-hour interval at the run's nominal 95% against the average planted slope.
     const g = judgeHeapGrowth(
@@ -103,24 +90,9 @@ function runCell(series: RecordedSeries, shape: Shape, rateKiB: number, budget: 
   return { shape, rateKiBPerHour: rateKiB, coverage: covered / REPS, failed: failed / REPS, inconclusive: (REPS - failed - passed) / REPS, passed: passed / REPS };
 }
 
-/** The repository root, from dist/bench/ or bench/ alike. */
-function repoRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
-}
-
-function loadSeries(dir: string): RecordedSeries[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RecordedSeries)
-    .filter((s) => s.leaks.length === 0 && s.points.length >= 8);
-}
-
 export default async function checkpointPowerBench(): Promise<object> {
   const dir = join(repoRoot(), 'bench', 'data', 'checkpoints');
-  const all = loadSeries(dir);
+  const all = loadRecordedSeries(dir, 8);
   if (all.length === 0) throw new Error(`no recorded fixed-server checkpoint series in ${dir} (scripts/record-checkpoints.ts makes them)`);
   const perSeries = all.map((series, si) => {
     const budget = heapSlopeBudget(DEFAULT_BUDGETS, series.users);

@@ -4,8 +4,10 @@
  * series on which bench/checkpoint-power-bench.ts measures the heap rule's coverage and power.
  * Each point: the hold's simulated hour, the heap after GC until stable, and the cumulative
  * actions done, connects (log-ons, reloads, log off/ons, reconnects) and presence-ping ticks, on
- * which the bench plants growth of the four shapes. Pure.
+ * which the bench plants growth of the four shapes; and the resampling the power benches share
+ * (splitLine, blockResample). Pure.
  */
+import { theilSen } from '../harness/analysis/trend.js';
 import type { Sample } from '../harness/sample.js';
 
 export interface RecordedPoint {
@@ -49,4 +51,31 @@ export function recordCheckpoints(run: string, config: RecordedRunConfig, sample
       };
     });
   return { run, users: config.users, seed: config.seed, scenario: config.scenario, hours: config.hours, warmupHours: config.warmupHours, leaks: config.leaks, points };
+}
+
+/** A recorded series split into its own Theil–Sen line in hours (its creep, part of "flat") and residuals. */
+export function splitLine(series: RecordedSeries): { readonly line: number[]; readonly residuals: number[]; readonly slope: number; readonly rho: number } {
+  const x = series.points.map((p) => p.hour);
+  const y = series.points.map((p) => p.heapUsed);
+  const fit = theilSen(x, y);
+  if (fit.status !== 'ok') throw new Error(`${series.run}: no trend on the recorded series (${fit.reason})`);
+  const line = x.map((xi) => fit.intercept + fit.slope * xi);
+  return { line, residuals: y.map((yi, i) => yi - (line[i] as number)), slope: fit.slope, rho: fit.rho };
+}
+
+/**
+ * One synthetic run: the line plus the residuals resampled by a circular moving-block bootstrap
+ * (blocks of `block` points keep their short-range correlation), plus the planted growth.
+ */
+export function blockResample(line: readonly number[], residuals: readonly number[], plant: readonly number[], block: number, rng: () => number): number[] {
+  const n = line.length;
+  const ys: number[] = [];
+  while (ys.length < n) {
+    const start = Math.floor(rng() * n);
+    for (let k = 0; k < block && ys.length < n; k++) {
+      const i = ys.length;
+      ys.push((line[i] as number) + (residuals[(start + k) % n] as number) + (plant[i] as number));
+    }
+  }
+  return ys;
 }

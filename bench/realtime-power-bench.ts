@@ -19,15 +19,14 @@
  * per-connect interval (at the rule's 98.3%) forms and covers the truth, and the share that
  * forms at all.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
 import { judgeHeapGrowth, type HeapPoint, type RealTimeJudgement } from '../harness/analysis/heap-growth.js';
 import { pooledLag1Autocorrelation } from '../harness/analysis/stats.js';
 import { senResiduals, theilSen } from '../harness/analysis/trend.js';
 import { mulberry32 } from '../scenarios/rng.js';
-import type { RecordedSeries } from './checkpoint-series.js';
+import { blockResample, splitLine, type RecordedSeries } from './checkpoint-series.js';
+import { loadRecordedSeries, repoRoot } from './recorded-series-files.js';
 
 const REPS = 2000;
 const BLOCK = 3;
@@ -48,20 +47,6 @@ const CASES: ReadonlyArray<{ readonly shape: 'none' | 'connects' | 'warmup'; rea
 ];
 const METHODS = ['pooled', 'own'] as const;
 
-function repoRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return basename(dirname(here)) === 'dist' ? join(here, '..', '..') : join(here, '..');
-}
-
-function loadSeries(dir: string): RecordedSeries[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RecordedSeries)
-    .filter((s) => s.leaks.length === 0 && s.points.length >= 16);
-}
-
 function planted(series: RecordedSeries, shape: (typeof CASES)[number]['shape'], size: number): number[] {
   const c0 = series.points[0]!.connects;
   return series.points.map((p, i) => (shape === 'connects' ? (p.connects - c0) * size : shape === 'warmup' ? (Math.min(i, 8) / 8) * size : 0));
@@ -78,13 +63,8 @@ function gaussian(seed: number): () => number {
 }
 
 function judgeCases(series: RecordedSeries, seed: number) {
-  const x = series.points.map((p) => p.hour);
-  const y = series.points.map((p) => p.heapUsed);
-  const fit = theilSen(x, y);
-  if (fit.status !== 'ok') throw new Error(`${series.run}: no trend on the recorded series (${fit.reason})`);
-  const line = x.map((xi) => fit.intercept + fit.slope * xi);
-  const residuals = y.map((yi, i) => yi - (line[i] as number));
-  const n = x.length;
+  const { line, residuals, rho } = splitLine(series);
+  const n = line.length;
   const residualSdKiB = Math.sqrt(residuals.reduce((a, r) => a + r * r, 0) / n) / KiB;
   const cells = CASES.flatMap((c, ci) => {
     const plant = planted(series, c.shape, c.size);
@@ -92,21 +72,14 @@ function judgeCases(series: RecordedSeries, seed: number) {
       const rng = mulberry32(seed + ci * 7919);
       const counts = { fail: 0, pass: 0, inconclusive: 0 };
       for (let r = 0; r < REPS; r++) {
-        const ys: number[] = [];
-        while (ys.length < n) {
-          const start = Math.floor(rng() * n);
-          for (let k = 0; k < BLOCK && ys.length < n; k++) {
-            const i = ys.length;
-            ys.push((line[i] as number) + (residuals[(start + k) % n] as number) + (plant[i] as number));
-          }
-        }
+        const ys = blockResample(line, residuals, plant, BLOCK, rng);
         const points: HeapPoint[] = series.points.map((p, i) => ({ hour: p.hour, heapUsed: ys[i] as number, actions: p.actions, connects: p.connects }));
         counts[judgeHeapGrowth(points, DEFAULT_BUDGETS.heapSlopeBytesPerHour, undefined, budgets(method)).status] += 1;
       }
       return { shape: c.shape, sizeKiB: c.size / KiB, method, failed: counts.fail / REPS, passed: counts.pass / REPS, inconclusive: counts.inconclusive / REPS };
     });
   });
-  return { run: series.run, checkpoints: n, residualSdKiB: Number(residualSdKiB.toFixed(1)), ownRho: Number(fit.rho.toFixed(2)), cells };
+  return { run: series.run, checkpoints: n, residualSdKiB: Number(residualSdKiB.toFixed(1)), ownRho: Number(rho.toFixed(2)), cells };
 }
 
 /** Coverage of the later half's per-connect interval on AR(1) noise, own vs pooled ρ1. */
@@ -139,7 +112,7 @@ function coverage(series: RecordedSeries, rho: number, seed: number) {
 
 export default async function realtimePowerBench(): Promise<object> {
   const dir = join(repoRoot(), 'bench', 'data', 'board-checkpoints');
-  const all = loadSeries(dir);
+  const all = loadRecordedSeries(dir, 16);
   if (all.length === 0) throw new Error(`no recorded clean board series in ${dir} (scripts/record-checkpoints.ts makes them from an own-server e2e run)`);
   const perSeries = all.map((s, si) => judgeCases(s, 1 + si * 100_000));
   // Medians over the series of each (case, method) cell: the figure to quote.
