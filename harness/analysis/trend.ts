@@ -93,9 +93,10 @@ export function theilSen(xs: readonly number[], ys: readonly number[], options: 
       n,
     };
   }
-  // Var(S) of Kendall's S with the tie correction on y (counts are integers and tie a lot),
-  // inflated by n/n_eff for serial correlation.
-  const varS = (kendallVariance(n) - tieTerm(y)) / 18;
+  // Var(S) of Kendall's S corrected for ties in y (counts are integers and tie a lot) and in x
+  // (a cumulative count that stood still all night ties many points), inflated by n/n_eff for
+  // serial correlation.
+  const varS = kendallVarianceWithTies(n, x, y);
   const c = zTwoSided(level) * Math.sqrt(Math.max(varS, 0) * (n / nEff));
   const lower = Math.floor((big - c) / 2);
   const upper = Math.ceil((big + c) / 2);
@@ -160,16 +161,36 @@ export function exceedsBudget(trend: TrendResult, budget: number): boolean {
   return trend.status === 'ok' && trend.lo > budget;
 }
 
-function kendallVariance(n: number): number {
-  return n * (n - 1) * (2 * n + 5);
+/**
+ * Var(S) of Kendall's S with ties in both variables (Kendall 1970, eq. 4.4): t runs over the tie
+ * groups of x, u over those of y. Without the x term, a series whose x stood still for a stretch
+ * (cumulative actions through the night) got the variance of n distinct x values while only the
+ * pairs with distinct x enter Sen's order statistics: its interval came out too wide, often too
+ * wide to form at all.
+ */
+export function kendallVarianceWithTies(n: number, x: readonly number[], y: readonly number[]): number {
+  const tx = tieSums(x);
+  const ty = tieSums(y);
+  const base = (n * (n - 1) * (2 * n + 5) - tx.a - ty.a) / 18;
+  const cubic = n > 2 ? (tx.b * ty.b) / (9 * n * (n - 1) * (n - 2)) : 0;
+  const square = (tx.c * ty.c) / (2 * n * (n - 1));
+  return base + cubic + square;
 }
 
-function tieTerm(y: readonly number[]): number {
+/** Over the tie groups (sizes t > 1) of `v`: a = Σt(t−1)(2t+5), b = Σt(t−1)(t−2), c = Σt(t−1). */
+function tieSums(v: readonly number[]): { a: number; b: number; c: number } {
   const counts = new Map<number, number>();
-  for (const v of y) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let sum = 0;
-  for (const t of counts.values()) if (t > 1) sum += t * (t - 1) * (2 * t + 5);
-  return sum;
+  for (const value of v) counts.set(value, (counts.get(value) ?? 0) + 1);
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  for (const t of counts.values()) {
+    if (t < 2) continue;
+    a += t * (t - 1) * (2 * t + 5);
+    b += t * (t - 1) * (t - 2);
+    c += t * (t - 1);
+  }
+  return { a, b, c };
 }
 
 function medianSorted(sorted: Float64Array): number {
