@@ -9,7 +9,8 @@
 import { LEAK_IDS, type LeakId } from '../common/leaks.js';
 import { formatSyntheticLeak, type SyntheticLeakSpec } from '../common/synthetic-leak-spec.js';
 import { PRESENCE_PING_SIM_MS } from '../scenarios/event-rate.js';
-import { phaseAt, type ActionType, type Scenario } from '../scenarios/scenario.js';
+import { ActionPlan } from '../scenarios/plan.js';
+import type { ActionType, Scenario } from '../scenarios/scenario.js';
 import { resolveScenario, type ScenarioName } from '../scenarios/scenarios.js';
 import type { RuleId } from './analysis/rule-types.js';
 import { EXIT } from './exit-codes.js';
@@ -38,9 +39,10 @@ export function isCorrect(expected: LeakId | 'none', status: string, named: read
 }
 
 /**
- * The rule a synthetic leak must fail. Today the heap slope judges every shape; a checkpoint-based
- * heap rule (retained bytes per event between quiet checkpoints) is being written to judge the
- * per-action, per-connect and per-tick shapes: when it lands, point the event shapes at its id.
+ * The rule a synthetic leak must fail: the heap rule on quiet checkpoints, which tests the heap
+ * against simulated time, cumulative actions and connects (heap-growth.ts), so one rule judges
+ * all four shapes. (heap-cooldown fails them too; a row right only by it would not show that
+ * the trend test has the power the default run relies on.)
  */
 export const SYNTHETIC_RULE: RuleId = 'heap-slope';
 
@@ -62,20 +64,24 @@ export function renderMatrix(rows: readonly ValidateRow[]): string {
 const HOUR_MS = 3_600_000;
 
 /**
- * Pure: actions of `types` per user per simulated hour, averaged over [fromHour, toHour) after the
- * load starts, from the scenario's phases (bursts not counted; office-day has none).
+ * Pure: actions of `types` per simulated hour over [fromHour, toHour), all `users` together, as the
+ * run's own seeded plan schedules them (scenarios/plan.ts: same scenario, seed and user index,
+ * same actions). The plan, not the phases' mean rates: at validate's 6 users a rare type's count
+ * is small and varies by seed (seed 1 plans 19 reloads, log off/ons and network drops in
+ * 1.5–5 h, where the mean rates give 34.5), and a leak sized from the mean planted half what
+ * it was meant to.
  */
-export function meanRatePerUserHour(s: Scenario, types: readonly ActionType[], fromHour: number, toHour: number): number {
-  let t = fromHour * HOUR_MS;
-  const end = toHour * HOUR_MS;
-  let actions = 0;
-  while (t < end) {
-    const { phase, endsAtMs } = phaseAt(s, t);
-    const until = Math.min(endsAtMs, end);
-    actions += ((until - t) / HOUR_MS) * types.reduce((sum, type) => sum + (phase.rates[type] ?? 0), 0);
-    t = until;
+export function plannedPerHour(opts: { scenario: Scenario; seed: number; users: number }, types: readonly ActionType[], fromHour: number, toHour: number): number {
+  if (toHour <= fromHour) return 0;
+  const wanted = new Set<ActionType>(types);
+  let count = 0;
+  for (let user = 0; user < opts.users; user++) {
+    const plan = new ActionPlan(opts.scenario, opts.seed, user);
+    for (let a = plan.next(); a !== null && a.atMs < toHour * HOUR_MS; a = plan.next()) {
+      if (a.atMs >= fromHour * HOUR_MS && wanted.has(a.type)) count++;
+    }
   }
-  return end > fromHour * HOUR_MS ? actions / (toHour - fromHour) : 0;
+  return count / (toHour - fromHour);
 }
 
 /** How many times the heap budget a synthetic case plants, averaged over the trend window. */
@@ -89,22 +95,22 @@ export interface SyntheticCase {
 
 /**
  * Pure: one synthetic case per shape, each sized to plant SYNTHETIC_BUDGET_FACTOR × the heap
- * budget per simulated hour, averaged over the trend window (warm-up end to the end of the soak):
+ * budget per simulated hour, averaged over the trend window (warm-up end to the end of the soak),
+ * from the events the run's seeded plan schedules there (plannedPerHour):
  *  - time: that many bytes per simulated hour;
- *  - action:im.send: users × the scenario's im.send rate over the window;
- *  - connect: users × (reload + network.drop + logoff-on), each a new socket.io connection
+ *  - action:im.send: the plan's im.send;
+ *  - connect: the plan's reload + network.drop + logoff-on, each a new socket.io connection
  *    (the arrivals fall in the warm-up);
  *  - tick:presence-ping: users × 360 (one ping per 10 simulated s, every phase, the night too).
- * For validate's defaults (office-day from 08:00, 6 users, 5 h, 1.5 h warm-up, 1 MiB/h budget)
- * the window is 2.5 h of morning and 1 h of lunch: im.send 23.14 per user-hour (30 and 6) →
- * 2 MiB/h ÷ (6 × 23.14) = 15,103 B per send; connections 1.643 per user-hour (0.9 and 3.5) →
- * 212,755 B per connect; pings 360 per user-hour → 971 B per ping. The planted slope follows
- * the events, so it is steeper in some phases than others (im.send: 2.6 MiB/h in the morning,
- * 0.5 at lunch; connect: 1.1 and 4.3). Shapes whose events the window lacks are left out.
+ * For validate's defaults (office-day from 08:00, seed 1, 6 users, 5 h, 1.5 h warm-up, 1 MiB/h
+ * budget) the window is 2.5 h of morning and 1 h of lunch: 438 im.send → 2 MiB/h ÷ 125.1/h =
+ * 16,758 B per send; 19 new connections (5.43 an hour) → 386,317 B per connect; 2,160 pings an hour → 971 B per
+ * ping. The planted slope follows the events, so it is steeper in some phases than others.
+ * Shapes whose events the window lacks are left out.
  */
-export function syntheticCases(opts: { scenario: Scenario; users: number; hours: number; warmupHours: number; budgetBytesPerHour: number }): SyntheticCase[] {
+export function syntheticCases(opts: { scenario: Scenario; seed: number; users: number; hours: number; warmupHours: number; budgetBytesPerHour: number }): SyntheticCase[] {
   const target = SYNTHETIC_BUDGET_FACTOR * opts.budgetBytesPerHour;
-  const rate = (types: readonly ActionType[]) => opts.users * meanRatePerUserHour(opts.scenario, types, opts.warmupHours, opts.hours);
+  const rate = (types: readonly ActionType[]) => plannedPerHour(opts, types, opts.warmupHours, opts.hours);
   const perEvent = (eventsPerHour: number) => Math.round(target / eventsPerHour);
   const cases: SyntheticCase[] = [{ spec: { shape: 'time', bytesPerSimHour: Math.round(target) }, eventsPerHour: null }];
   const sends = rate(['im.send']);
@@ -118,6 +124,13 @@ export function syntheticCases(opts: { scenario: Scenario; users: number; hours:
 
 /** validate's run settings besides users and hours (the synthetic sizes depend on the warm-up). */
 const WARMUP_HOURS = 1.5;
+/**
+ * A quiet checkpoint every simulated quarter hour: validate's 3.5-hour soak window then has 13–14
+ * of them, past the 8 the heap trend needs (at the default hourly cadence it had 3, and heap-slope
+ * fell back to every sample, where the per-action and per-connect shapes, which follow the day,
+ * came out inconclusive). Each hold adds ~2 s real: ~30 s a run.
+ */
+const CHECKPOINT_EVERY_HOURS = 0.25;
 
 interface Case {
   readonly expected: string;
@@ -131,6 +144,7 @@ export async function runValidate(flags: { users: string; hours: string; out: st
   const base = resolveConfig({ file: file.config, cli: { ...cliLayer({ users: flags.users, hours: flags.hours }), warmupHours: WARMUP_HOURS } });
   const synthetic = syntheticCases({
     scenario: resolveScenario(base.scenario as ScenarioName),
+    seed: base.seed,
     users: base.users,
     hours: base.hours,
     warmupHours: base.warmupHours,
@@ -151,6 +165,12 @@ export async function runValidate(flags: { users: string; hours: string; out: st
         ...cliLayer({ users: flags.users, hours: flags.hours, out: flags.out, leaks: c.leaks }),
         warmupHours: WARMUP_HOURS,
         sampleEveryMinutes: 10,
+        checkpointEveryHours: CHECKPOINT_EVERY_HOURS,
+        // The checkpoint heap budget scales with users (1.125 KiB per user-hour: 6.75 KiB/h for 6
+        // users, floored at 64 KiB/h), set from the creep of a 100-user day. validate's 6 users over
+        // a first 5 hours are judged against the per-hour budget its synthetic leaks are sized by
+        // (SYNTHETIC_BUDGET_FACTOR × heapSlopeBytesPerHour): one budget for the whole matrix.
+        budgets: { heapSlopeMinBytesPerHour: base.budgets.heapSlopeBytesPerHour },
         // Snapshots only help a human read a heap leak; the matrix needs the rules.
         snapshots: false,
         ci: flags.ci ?? false,

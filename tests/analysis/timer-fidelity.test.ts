@@ -133,6 +133,28 @@ describe('timer fidelity', () => {
     expect(assessTimerFidelity(withRemounts(0.8), { specs: [weather] }).status).toBe('too-low');
   });
 
+  it('the server heartbeat: each new socket starts its own and may cost a beat, so planned leaves those out, and a starved heartbeat is still too low', () => {
+    const heartbeat = referenceTimerSpecs({ leaks: [], keepaliveRealMs: 1_000 }).find((s) => s.type === 'server-heartbeat')!;
+    // 100 sockets, 120 beats an hour each; 200 new sockets an hour (100 reloads, 40 log off/ons,
+    // 60 reconnects), each delaying its socket's next beat by 0.75 of a period; `share` of the rest fire.
+    const withNewSockets = (share: number) =>
+      makeRun({
+        at: (_phase, hour) => ({
+          metrics: { rol_presence_heartbeats_total: Math.round((100 * 120 * hour - 200 * hour * 0.75) * share) },
+          load: { actions: { reload: Math.round(100 * hour), 'logoff-on': Math.round(40 * hour) }, reconnects: Math.round(60 * hour) },
+        }),
+      });
+    const ok = assessTimerFidelity(withNewSockets(1), { specs: [heartbeat] });
+    const row = ok.rows[0]!;
+    // 91 quarter-hours × 100 sockets × 30 beats = 273,000 before the 4,550 new sockets and the 100 at the window's start.
+    expect(row.restarts).toBe(4550);
+    expect(row.planned).toBeCloseTo(273_000 - 4550 - 100, 6);
+    expect(ok.status).toBe('ok');
+    // Against the plain 120 an hour per socket the same beats read 98.75%: too low, for a run that drove every beat.
+    expect(row.fired! / 273_000).toBeLessThan(0.99);
+    expect(assessTimerFidelity(withNewSockets(0.9), { specs: [heartbeat] }).status).toBe('too-low');
+  });
+
   it('expects no sweeper under presence-maps, where the seed has none', () => {
     expect(referenceTimerSpecs({ leaks: ['presence-maps'], keepaliveRealMs: 1_000 }).some((s) => s.type === 'sweeper')).toBe(false);
     expect(referenceTimerSpecs({ leaks: [], keepaliveRealMs: 1_000 }).some((s) => s.type === 'sweeper')).toBe(true);
