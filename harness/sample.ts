@@ -25,6 +25,12 @@ export interface ServerProbe {
   /** How long the forced GC + reads blocked the server, ms (the measurer's own cost). */
   readonly probeMs: number;
   /**
+   * The server process's CPU (all threads) from the probe's first read to the end of its forced
+   * GCs, ms: the measurer's CPU cost, without the waits and round trips in `probeMs` (an upper
+   * bound: app work run between the probe's calls counts too). Absent in older samples.
+   */
+  readonly probeCpuMs?: number;
+  /**
    * Live libuv handles and requests by type (`process.getActiveResourcesInfo()`), read after the
    * GC; absent in samples from before it was read. The probe's own timer is one `Timeout` in each.
    */

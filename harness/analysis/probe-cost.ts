@@ -3,16 +3,31 @@ import { median } from './stats.js';
 
 /**
  * The sampler's own cost on the server: each sample forces a full GC and reads through the
- * inspector, which blocks the server's thread for `probeMs` (wall ms, an upper bound on the CPU
- * it costs). Compared with the server's CPU time over the same samples (each sample's CPU share
- * × the real time since the previous one), which includes those probes.
+ * inspector (a quiet checkpoint forces GCs until the heap is stable). Measured as the server's
+ * own CPU over each probe (`probeCpuMs`: the process's CPU from the probe's first read to the end
+ * of its GCs, an upper bound since app work between the calls counts too), compared with the
+ * server's CPU time over the same samples (each sample's CPU share × the real time since the
+ * previous one: the intervals between probes, so the ratio is the measurer's CPU over the app's).
+ * Samples from before `probeCpuMs` existed fall back to `probeMs`, the probe's wall time, which
+ * also spans the waits for the target's timers (~20 ms a sample) and the round trips: `basis`
+ * says which one a figure uses.
  */
-export interface ProbeCost {
+export interface ProbeShare {
+  /** Median and total cost per probe, ms (CPU, or wall time for `basis: 'wall'`). */
   readonly medianMs: number;
   readonly totalMs: number;
-  readonly serverCpuMs: number;
-  /** totalMs / serverCpuMs: the share of the server's CPU time the sampler took, 0–1. */
+  /** totalMs / serverCpuMs, 0–1. */
   readonly shareOfServerCpu: number;
+}
+
+export interface ProbeCost extends ProbeShare {
+  readonly basis: 'cpu' | 'wall';
+  readonly serverCpuMs: number;
+  /** Wall time of the probes, median ms: how long each one held the server's attention. */
+  readonly medianWallMs: number;
+  /** The regular samples (charts, latency, saturation) and the quiet checkpoints' reads, apart. */
+  readonly samples: ProbeShare | null;
+  readonly checkpoints: ProbeShare | null;
 }
 
 /** The sampler's cost over a run's samples (null with fewer than two, or no CPU measured). Pure. */
@@ -23,8 +38,23 @@ export function probeCost(samples: readonly Sample[]): ProbeCost | null {
     const s = samples[i] as Sample;
     serverCpuMs += (s.server.cpuPercent / 100) * (s.realMs - (samples[i - 1] as Sample).realMs);
   }
-  const probes = samples.slice(1).map((s) => s.server.probeMs);
-  const totalMs = probes.reduce((a, b) => a + b, 0);
   if (!(serverCpuMs > 0)) return null;
-  return { medianMs: median(probes), totalMs, serverCpuMs, shareOfServerCpu: totalMs / serverCpuMs };
+  const probed = samples.slice(1);
+  const basis = probed.every((s) => s.server.probeCpuMs !== undefined) ? 'cpu' : 'wall';
+  const costOf = (s: Sample) => (basis === 'cpu' ? (s.server.probeCpuMs as number) : s.server.probeMs);
+  const share = (of: readonly Sample[]): ProbeShare | null => {
+    if (of.length === 0) return null;
+    const costs = of.map(costOf);
+    const totalMs = costs.reduce((a, b) => a + b, 0);
+    return { medianMs: median(costs), totalMs, shareOfServerCpu: totalMs / serverCpuMs };
+  };
+  const all = share(probed) as ProbeShare;
+  return {
+    ...all,
+    basis,
+    serverCpuMs,
+    medianWallMs: median(probed.map((s) => s.server.probeMs)),
+    samples: share(probed.filter((s) => !s.checkpoint)),
+    checkpoints: share(probed.filter((s) => s.checkpoint)),
+  };
 }

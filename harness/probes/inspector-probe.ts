@@ -155,6 +155,10 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
       eventLoopDelayMaxMs: r.max ?? Number.NaN,
       eventLoopUtilization: r.elu,
       probeMs,
+      // The target's own CPU from the first read to the reset after the GCs: what the probe cost
+      // it, without the waits and round trips probeMs also spans (an upper bound still: app work
+      // that ran between the calls counts too).
+      ...(r.cpuAtUs !== undefined && mem.cpuAtUs !== undefined ? { probeCpuMs: Math.max(0, (mem.cpuAtUs - r.cpuAtUs) / 1000) } : {}),
       ...(heapStable === undefined ? {} : { gcRounds, heapStable }),
       ...(mem.resources ? { resources: mem.resources } : {}),
       ...(mem.openFds === undefined ? {} : { openFds: mem.openFds }),

@@ -55,6 +55,7 @@ export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
   const n = h ? h.count : 0;
   return {
     cpuUs: cpu.user - s.cpu.user + cpu.system - s.cpu.system,
+    cpuAtUs: cpu.user + cpu.system,
     wallMs: now - s.t,
     elu: util,
     p50: h ? (n > 0 ? h.percentile(50) / 1e6 : 0) : null,
@@ -94,7 +95,8 @@ export const afterGcExpression = (id: string): string => `new Promise((resolve) 
   if (s.h) s.h.reset();
   s.elu = s.perf.eventLoopUtilization(); s.cpu = process.cpuUsage(); s.t = s.perf.now();
   const mem = process.memoryUsage();
-  setTimeout(() => resolve({ ...mem, ...resources() }), ${String(2 * DELAY_RESOLUTION_MS)});
+  const cpuAtUs = s.cpu.user + s.cpu.system;
+  setTimeout(() => resolve({ ...mem, ...resources(), cpuAtUs }), ${String(2 * DELAY_RESOLUTION_MS)});
 }, 0))`;
 
 /** Disables this probe's histogram and deletes its entry; the last probe out removes the registry. */
@@ -118,12 +120,16 @@ export interface TargetMemory {
   resources?: Record<string, number>;
   /** Open file descriptors, or null where /proc/self/fd cannot be read. */
   openFds?: number | null;
+  /** The process's CPU (user + system, all threads) when the new interval started, after the GC, µs. */
+  cpuAtUs?: number;
 }
 
 /** What `readExpression` returns by value. */
 export interface TargetReading {
   /** user + system CPU since the last read, µs. */
   readonly cpuUs: number;
+  /** The process's CPU (user + system, all threads) at this read, µs: where the probe's own CPU starts. */
+  readonly cpuAtUs?: number;
   /** Target's monotonic wall time since the last read, ms. */
   readonly wallMs: number;
   readonly elu: number;

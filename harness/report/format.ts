@@ -165,9 +165,15 @@ export function httpSentence(http: ReportHttp | undefined): string {
 /** One sentence on what sampling cost the server; null for reports without the figure. */
 export function probeSentence(probe: ProbeCost | null | undefined): string | null {
   if (!probe) return null;
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  // Reports written before the probe measured its CPU carry neither the split nor a basis.
+  const split = probe.samples && probe.checkpoints ? ` (regular samples ${pct(probe.samples.shareOfServerCpu)}, quiet checkpoints ${pct(probe.checkpoints.shareOfServerCpu)})` : '';
+  if (probe.basis !== 'cpu') {
+    return `Sampling held the server a median ${probe.medianMs.toFixed(0)} ms per sample (forced GC, reads and waits: wall time), ${pct(probe.shareOfServerCpu)} of its CPU time over the run${split}.`;
+  }
   return (
-    `Sampling cost the server a median ${probe.medianMs.toFixed(0)} ms per sample (forced GC and reads), ` +
-    `${(probe.shareOfServerCpu * 100).toFixed(1)}% of its CPU time over the run.`
+    `Sampling cost the server a median ${probe.medianMs.toFixed(0)} ms of CPU per sample (forced GC and reads; ${probe.medianWallMs.toFixed(0)} ms wall), ` +
+    `${pct(probe.shareOfServerCpu)} of its CPU time over the run${split}.`
   );
 }
 

@@ -119,6 +119,7 @@ describe('InspectorProbe on a real child process', () => {
     expect(s.eventLoopUtilization).toBeGreaterThanOrEqual(0);
     expect(s.eventLoopUtilization).toBeLessThanOrEqual(1);
     expect(s.probeMs).toBeGreaterThan(0);
+    expect(s.probeCpuMs).toBeGreaterThan(0);
     expect(probe.result().samples).toBeGreaterThan(0);
     expect(probe.result().probeMsMax).toBeGreaterThanOrEqual(s.probeMs);
   });
@@ -154,6 +155,9 @@ describe('InspectorProbe on a real child process', () => {
     const s = await probe.sample();
     // The GC did block the target (probeMs spans it) ...
     expect(s.probeMs).toBeGreaterThan(20);
+    // ... and cost it CPU, which the probe reads in the target: a full GC of 500,000 live
+    // objects is milliseconds of work.
+    expect(s.probeCpuMs).toBeGreaterThan(5);
     // ... and the loop reading, taken before it over an idle stretch, holds no stall of that size.
     // (Read after the GC, as before, its max delay was the pause itself, ~probeMs.)
     expect(s.eventLoopDelayMaxMs).toBeLessThan(s.probeMs / 2);

@@ -69,7 +69,7 @@ describe('renderSummaryMd', () => {
     const tick = { ...report, config: { ...report.config, syntheticLeak: { shape: 'tick', timer: 'presence-ping', bytesPerEvent: 1_024 } as const } };
     expect(renderSummaryMd(tick)).toContain('synthetic calibration leak 1 KiB per presence-ping tick (server event presence:ping)');
     // The fixture's samples: 8 ms probes against 20% of a core.
-    expect(md).toMatch(/Sampling cost the server a median 8 ms per sample \(forced GC and reads\), \d+\.\d% of its CPU time/);
+    expect(md).toMatch(/Sampling held the server a median 8 ms per sample \(forced GC, reads and waits: wall time\), \d+\.\d% of its CPU time/);
     expect(renderHtml({ ...report, config: { ...report.config, timeScale: 312, timeScalePhases: phases } }, samples, ASSETS)).toContain('×152–600 by phase (mean ×312)');
   });
 
