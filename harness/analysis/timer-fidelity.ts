@@ -74,6 +74,15 @@ export interface TimerFidelity {
 
 export interface TimerFidelityOptions {
   readonly specs: readonly TimerSpec[];
+  /**
+   * Simulated ms at which the load stopped (the soak's end). Counters of simulated-clock timers
+   * read after it are left out: the server's last soak scrape can come after the stop (0.08
+   * simulated h after it at the cool-down's S = 600: a 0.5 s scrape), and its socket count, read
+   * then as 0, says nothing of when in the interval before it the sockets went, so the basis of
+   * that interval would plan a whole interval's beats for sockets that were closing (a 4-hour
+   * 100-user run read its heartbeat at 98.1% that way). Absent: every soak reading counts.
+   */
+  readonly loadStopSimMs?: number;
   /** The interval floor the user asked for (`--timer-floor`), real ms; absent = production mode. */
   readonly floorMs?: number;
 }
@@ -134,23 +143,26 @@ function plannedBetween(points: readonly Point[], from: number, to: number, peri
 }
 
 /** Planned and fired between the first and the last soak sample that have the counter. */
-function count(soak: readonly Sample[], spec: TimerSpec): { planned: number | null; fired: number | null; restarts?: number } {
+function count(soak: readonly Sample[], spec: TimerSpec, loadStopSimMs?: number): { planned: number | null; fired: number | null; restarts?: number } {
   const read = BASIS[spec.per];
   const at = spec.clock === 'sim' ? serverTime : (s: Sample) => s.realMs;
   const points = soak.flatMap((s) => {
     const n = read(s);
     return n === undefined || !Number.isFinite(n) ? [] : [{ t: at(s), n }];
   });
+  const before = (t: number) => spec.clock !== 'sim' || loadStopSimMs === undefined || t <= loadStopSimMs;
   const counted = soak.flatMap((s) => {
     const v = COUNTERS[spec.type](s);
-    return v === undefined || !Number.isFinite(v) ? [] : [{ v, t: READ_AT[spec.type](s) }];
+    const t = READ_AT[spec.type](s);
+    return v === undefined || !Number.isFinite(v) || !before(t) ? [] : [{ v, t, s }];
   });
   const first = counted[0];
   const last = counted[counted.length - 1];
   const fired = counted.length >= 2 && first && last ? last.v - first.v : null;
   const full = points.length >= 2 && first && last && last.t > first.t ? plannedBetween(points, first.t, last.t, spec.periodMs) : null;
   if (!spec.restartedBy || full === null) return { planned: full, fired };
-  const restartCounts = soak.flatMap((s) => {
+  // Restarts over the same samples as the fires.
+  const restartCounts = counted.map((c) => c.s).flatMap((s) => {
     const v = spec.restartedBy?.(s);
     return v === undefined || !Number.isFinite(v) ? [] : [v];
   });
@@ -162,7 +174,7 @@ function count(soak: readonly Sample[], spec: TimerSpec): { planned: number | nu
 export function assessTimerFidelity(samples: readonly Sample[], options: TimerFidelityOptions): TimerFidelity {
   const soak = samples.filter((s) => s.phase === 'soak');
   const rows: TimerRow[] = options.specs.map((spec) => {
-    const { planned, fired, restarts } = count(soak, spec);
+    const { planned, fired, restarts } = count(soak, spec, options.loadStopSimMs);
     const ratio = planned !== null && fired !== null && planned > 0 ? fired / planned : null;
     return { type: spec.type, periodMs: spec.periodMs, clock: spec.clock, planned, fired, ratio, judged: spec.type !== 'transport-keepalive', ...(restarts === undefined ? {} : { restarts }) };
   });

@@ -119,7 +119,7 @@ function timerOptions(config: ResolvedSoakConfig, plan: TimeScaleChoice): TimerF
   // The floor the clocks ran with (run.json records from before --timer-floor have only this).
   const floor = config.timerFloorMs ?? ((plan.intervalFloorMs ?? 1) > 1 ? plan.intervalFloorMs : null);
   const keepaliveRealMs = heartbeatFor(plan.schedule?.[0]?.scale ?? plan.scale, floor ?? 0).pingIntervalMs;
-  return { specs: referenceTimerSpecs({ leaks: config.leaks, keepaliveRealMs }), ...(floor !== null ? { floorMs: floor } : {}) };
+  return { specs: referenceTimerSpecs({ leaks: config.leaks, keepaliveRealMs }), loadStopSimMs: config.hours * 3_600_000, ...(floor !== null ? { floorMs: floor } : {}) };
 }
 
 export function writeRunRecord(runDir: string, record: RunRecord): void {

@@ -75,6 +75,25 @@ describe('timer fidelity', () => {
     for (const r of t.rows) expect(r.ratio).toBeCloseTo(1, 3);
   });
 
+  it("leaves out a server counter read after the load stopped: its socket count of 0 does not say when the sockets went", () => {
+    // The load stops at the last soak sample's stamp; that sample's scrape comes 0.3 simulated h
+    // later (a slow scrape at the cool-down's scale), reads 0 sockets and the beats as of the stop.
+    const samples = run({ ping: 1, heartbeat: 1 });
+    const lastSoak = samples.map((x) => x.phase).lastIndexOf('soak');
+    const stopAt = samples[lastSoak]!.simMs;
+    const late = samples.map((x, i) =>
+      i === lastSoak
+        ? { ...x, metrics: { ...x.metrics, rol_sim_time_ms: stopAt + 0.3 * HOUR, rol_connected_sockets: 0, rol_presence_heartbeats_total: Math.round((100 * 120 * stopAt) / HOUR) } }
+        : x,
+    );
+    const heartbeat = (o: { loadStopSimMs?: number }) => assessTimerFidelity(late, { specs: [HEARTBEAT], ...o }).rows[0]!;
+    // Without the stop: the 100 sockets of the scrape before are planned until 0.3 h past it.
+    expect(heartbeat({}).ratio!).toBeLessThan(0.99);
+    // With it: the window ends at the last reading before the stop, and every beat was there.
+    expect(heartbeat({ loadStopSimMs: stopAt }).ratio).toBeCloseTo(1, 3);
+    expect(assessTimerFidelity(late, { specs: [HEARTBEAT], loadStopSimMs: stopAt }).status).toBe('ok');
+  });
+
   it('never judges the real-time keepalive, however low', () => {
     const t = assessTimerFidelity(run({ ping: 1, heartbeat: 1, keepalive: 0.1 }), { specs: [PING, KEEPALIVE] });
     expect(t.status).toBe('ok');
