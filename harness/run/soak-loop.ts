@@ -276,7 +276,7 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
         }),
       });
       if (sample.checkpoint?.overran) {
-        deps.emit({ type: 'log', message: `checkpoint at ${(cp.simMs / HOUR).toFixed(2)} h overran its ${cp.holdSimMs} ms hold (settle ${settleRealMs.toFixed(0)} ms, reads ${sample.checkpoint.readRealMs.toFixed(0)} ms): the load had restarted during its reads` });
+        deps.emit({ type: 'log', message: `checkpoint at ${(cp.simMs / HOUR).toFixed(2)} h overran its ${cp.holdSimMs} ms hold (settle ${settleRealMs.toFixed(0)} ms, reads ${sample.checkpoint.readRealMs.toFixed(0)} ms): the load had restarted during its reads, and leak rules leave this checkpoint out (--checkpoint-hold ${Math.ceil((settleRealMs + sample.checkpoint.readRealMs) / 1000) + 1} or more keeps it quiet)` });
       }
       nextSim = Math.min(endSim, (Math.floor(holdEnd / stepSim) + 1) * stepSim);
       continue;
