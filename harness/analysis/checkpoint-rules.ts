@@ -11,6 +11,7 @@
 import type { Sample } from '../sample.js';
 import type { Budgets } from './budgets.js';
 import type { RuleResult } from './rule-types.js';
+import { newSockets } from './sample-read.js';
 import { MIN_TREND_POINTS, trendPerHour, type TrendResult } from './trend.js';
 import type { HeapPoint } from './heap-growth.js';
 
@@ -166,14 +167,11 @@ export function clientHeapRule(samples: readonly Sample[], warmupEndsAtSimMs: nu
 /** The soak's checkpoints as heap-growth points: hour, heap, cumulative actions done and connects. */
 export function checkpointHeapPoints(checkpoints: readonly Sample[]): HeapPoint[] {
   return checkpoints.map((s) => {
-    const l = s.load;
-    const a = l?.actions ?? {};
+    const connects = newSockets(s);
     return {
       hour: (s.checkpoint?.atSimMs ?? s.simMs) / 3_600_000,
       heapUsed: s.server.heapUsed,
-      // New sockets: the reference client's reloads and log-offs, a socket-only user's first
-      // connects (`connect`), and every automatic reconnection after a dropped link.
-      ...(l ? { actions: l.doneActions, connects: (a['reload'] ?? 0) + (a['logoff-on'] ?? 0) + (a['connect'] ?? 0) + l.reconnects } : {}),
+      ...(s.load && connects !== undefined ? { actions: s.load.doneActions, connects } : {}),
     };
   });
 }

@@ -10,6 +10,18 @@ import type { Phase, Sample } from '../sample.js';
 import { metricKey } from '../probes/prometheus-text.js';
 export { metricKey };
 
+/**
+ * New sockets the load opened up to this sample (cumulative), undefined without load counts: the
+ * reference client's reloads and log-offs, a socket-only user's first connects (`connect`), and
+ * every automatic reconnection after a dropped link. Each starts what the server runs per socket.
+ */
+export function newSockets(sample: Sample): number | undefined {
+  const l = sample.load;
+  if (!l) return undefined;
+  const a = l.actions;
+  return (a['reload'] ?? 0) + (a['logoff-on'] ?? 0) + (a['connect'] ?? 0) + l.reconnects;
+}
+
 /** One metric of one sample, or undefined when the server did not export it. */
 export function readMetric(
   sample: Sample,

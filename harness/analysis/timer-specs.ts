@@ -6,6 +6,7 @@
 import { HEARTBEAT_SIM_MS, SWEEP_INTERVAL_SIM_MS } from '../../common/app-timers.js';
 import type { LeakId } from '../../common/leaks.js';
 import { PRESENCE_PING_SIM_MS, REQUEST_POLL_SIM_MS, WEATHER_REFRESH_SIM_MS } from '../../scenarios/event-rate.js';
+import { newSockets } from './sample-read.js';
 import type { TimerSpec } from './timer-fidelity.js';
 
 export function referenceTimerSpecs(input: { readonly leaks: readonly LeakId[]; readonly keepaliveRealMs: number }): TimerSpec[] {
@@ -38,7 +39,7 @@ export function referenceTimerSpecs(input: { readonly leaks: readonly LeakId[]; 
       per: 'socket',
       clock: 'sim',
       drives: ['heap-slope'],
-      restartedBy: (s) => (s.load ? (s.load.actions['reload'] ?? 0) + (s.load.actions['logoff-on'] ?? 0) + s.load.reconnects : undefined),
+      restartedBy: newSockets,
     },
   ];
   // Under presence-maps (seed #2) the seed has no sweeper at all: nothing to count.
