@@ -28,7 +28,7 @@ export interface HarnessBenchResult {
   /** 1-minute load average at start and end: figures on a shared 2-core box scale with it. */
   readonly loadAvg1m: { start: number; end: number };
   readonly sample: Array<{ heapMb: number; heapUsedBytes: number; probeMsMedian: number; probeMsP90: number; n: number }>;
-  readonly snapshot: { heapMb: number; heapUsedBytes: number; bytes: number; pauseMs: number; maxBufferedBytes: number; targetPeakRssBytes: number | null };
+  readonly snapshot: { heapMb: number; heapUsedBytes: number; bytes: number; pauseMs: number; targetPeakRssBytes: number | null };
   readonly diff: { beforeBytes: number; afterBytes: number; parseMs: number; harnessMaxRssBytes: number; topConstructor: string };
 }
 

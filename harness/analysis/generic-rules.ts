@@ -77,6 +77,28 @@ export const GENERIC_RULE_IDS = ['rss-slope', 'external-slope', 'loop-drift', 'c
  */
 const RSS_MIN_REAL_HOURS = 1;
 
+/**
+ * Shortest real-time soak (hours) over which a drift per hour of a rate (loop-drift,
+ * cpu-per-event) is judged. A busy share or CPU per event read over a few minutes moves with
+ * whatever else the machine runs (a share of the loop counts wall time, so a starved process looks
+ * busier), and a per-hour slope extrapolates that minute-scale wobble 20-30×: the clean example
+ * board, soaked for ~2 real minutes next to a second soak, read 141 points/h [12, 268] of loop
+ * busy share against a budget of 2. A simulated-time run has hours on its axis, so no floor there.
+ */
+const DRIFT_MIN_REAL_HOURS = 1;
+
+/** The advisory result of a drift rule on a real-time soak too short to judge a per-hour drift, or null. */
+function tooShortForDrift(samples: readonly Sample[], o: GenericRuleOptions, id: RuleId, metric: string, unit: string): RuleResult | null {
+  if (!o.realTime) return null;
+  const hours = soakSpanHours(samples, o.warmupEndsAtSimMs);
+  if (hours >= DRIFT_MIN_REAL_HOURS) return null;
+  return {
+    id,
+    status: 'inconclusive',
+    evidence: { metric, value: null, budget: null, unit, text: `not judged: a real-time soak of ${(hours * 60).toFixed(1)} min, shorter than the ${DRIFT_MIN_REAL_HOURS} h a drift per hour is judged over (over minutes the figure follows the machine's other work, not the server)` },
+  };
+}
+
 /** Simulated hours from the warm-up's end to the last soak sample. */
 function soakSpanHours(samples: readonly Sample[], warmupEndsAtSimMs: number): number {
   const soak = soakSamples(samples, warmupEndsAtSimMs);
@@ -158,10 +180,12 @@ function realTimeSlopeRule(quiet: readonly Sample[], o: GenericRuleOptions, spec
  * a clear drift (fail) counts.
  */
 function loopDriftRule(samples: readonly Sample[], o: GenericRuleOptions): RuleResult {
-  const { points, basis, atMs } = trendPoints(samples, o.warmupEndsAtSimMs);
-  const budget = o.budgets.loopDriftPerHour;
   const metric = 'server.eventLoopUtilization';
   const unit = 'share busy/h';
+  const short = tooShortForDrift(samples, o, 'loop-drift', metric, unit);
+  if (short) return short;
+  const { points, basis, atMs } = trendPoints(samples, o.warmupEndsAtSimMs);
+  const budget = o.budgets.loopDriftPerHour;
   const t = trendPerHour(points.map((s) => ({ simMs: atMs(s), value: s.server.eventLoopUtilization })));
   if (t.status !== 'ok') return { id: 'loop-drift', status: 'inconclusive', evidence: { metric, value: null, budget, unit, text: `no trend of the event loop's busy share ${basis}: ${t.reason}` } };
   const pct = (v: number) => `${(v * 100).toFixed(2)}`;
@@ -206,6 +230,8 @@ function cpuPerEventRule(samples: readonly Sample[], o: GenericRuleOptions): Rul
   if (!soak.some((s) => s.load)) {
     return { id: 'cpu-per-event', status: 'not-applicable', evidence: { metric, value: null, budget: null, unit, text: 'not applicable: needs the load\'s own counts of the events it drove; an outside load gives none' } };
   }
+  const short = tooShortForDrift(samples, o, 'cpu-per-event', metric, unit);
+  if (short) return short;
   const sorted = points.map((p) => p.value).sort((x, y) => x - y);
   const median = sorted.length > 0 ? (sorted[Math.floor(sorted.length / 2)] as number) : 0;
   const budget = o.budgets.cpuPerEventDriftPerHour * median;

@@ -143,3 +143,43 @@ describe('generic rules catch one planted fault each', () => {
     expect(b.verdict.reasons.join(' ')).toMatch(/^rss-slope: /);
   });
 });
+
+describe('drift rules on a real-time target (no simulated clock)', () => {
+  /**
+   * A real-time soak of 30 samples `stepMs` apart whose loop busy share and CPU per event rise
+   * steadily, with a quiet checkpoint every third sample. At 10 s apart (5 minutes) that is a
+   * drift per hour the machine's other work can make; at 15 minutes apart (7.5 hours) it is the
+   * server's own.
+   */
+  function rising(stepMs: number): Sample[] {
+    return makeRun({ warmup: 2, soak: 30, cooldown: 1 }).map((s, i) => {
+      const k = Math.max(0, i - 2);
+      const at = (i + 1) * stepMs;
+      const noise = ((i * 7919) % 13) / 13 - 0.5; // deterministic ±0.5 wobble
+      const checkpoint: CheckpointInfo = { kind: 'cadence', atSimMs: at, settleRealMs: 3, inFlight: 0, overran: false, readRealMs: 130 };
+      return {
+        ...s,
+        simMs: at,
+        realMs: at,
+        server: { ...s.server, eventLoopUtilization: 0.2 + 0.01 * k + 0.002 * noise, cpuPercent: 20 * (1 + 0.03 * k + 0.002 * noise) },
+        ...(s.phase === 'soak' && i % 3 === 0 ? { checkpoint } : {}),
+      };
+    });
+  }
+  const judgeRealTime = (samples: Sample[]) =>
+    new Map(genericRules(samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * (samples[1] as Sample).simMs - (samples[0] as Sample).simMs, users: 20, realTime: true }).map((r) => [r.id, r]));
+
+  it('leaves a per-hour drift of a few minutes unjudged (advisory inconclusive), and says why', () => {
+    const r = judgeRealTime(rising(10_000));
+    for (const id of ['loop-drift', 'cpu-per-event']) {
+      expect(r.get(id)?.status, id).toBe('inconclusive');
+      expect(r.get(id)?.evidence.text, id).toMatch(/not judged: a real-time soak of \d\.\d min, shorter than the 1 h/);
+    }
+  });
+
+  it('judges the same rise over hours, and fails it', () => {
+    const r = judgeRealTime(rising(15 * 60_000));
+    expect(r.get('loop-drift')?.status, r.get('loop-drift')?.evidence.text).toBe('fail');
+    expect(r.get('cpu-per-event')?.status, r.get('cpu-per-event')?.evidence.text).toBe('fail');
+  });
+});
