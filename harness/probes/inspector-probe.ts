@@ -25,6 +25,11 @@ export type SamplingHeapProfile = Awaited<ReturnType<CDP.Client['HeapProfiler'][
 export interface InspectorProbeOptions {
   /** Per-protocol-call deadline, ms. @default 60000 */
   readonly callTimeoutMs?: number;
+  /**
+   * Says what the target process is doing (process-state.ts), for the message of a call that
+   * timed out; absent for a target whose process the harness cannot see (a remote --target).
+   */
+  readonly describeTarget?: () => string;
 }
 
 export interface HeapSnapshotResult {
@@ -62,15 +67,17 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
   readonly name = 'inspector';
   readonly #client: CDP.Client;
   readonly #callTimeoutMs: number;
+  readonly #describeTarget: (() => string) | undefined;
   /** This probe's key in the target's registry. */
   readonly #id = randomUUID();
   #delayAvailable = false;
   #closed = false;
   #cost = { samples: 0, probeMsTotal: 0, probeMsMax: 0, snapshots: 0, snapshotPauseMsTotal: 0 };
 
-  private constructor(client: CDP.Client, callTimeoutMs: number) {
+  private constructor(client: CDP.Client, callTimeoutMs: number, describeTarget: (() => string) | undefined) {
     this.#client = client;
     this.#callTimeoutMs = callTimeoutMs;
+    this.#describeTarget = describeTarget;
   }
 
   /** Connects to `ws://…` or `HOST:PORT` (resolved through `/json/list`) and installs the loop monitor. */
@@ -83,7 +90,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     } catch (err) {
       throw asProbeError('ERR_INSPECTOR_CONNECT', `inspector connect to ${target} failed`, err);
     }
-    const probe = new InspectorProbe(client, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS);
+    const probe = new InspectorProbe(client, options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, options.describeTarget);
     try {
       await probe.before();
     } catch (err) {
@@ -249,8 +256,10 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
   }
 
   async #evaluate<T>(expression: string, code: ProbeErrorCode): Promise<T> {
+    let res: Awaited<ReturnType<CDP.Client['Runtime']['evaluate']>>;
+    const release = () => this.#client.Runtime.releaseObjectGroup({ objectGroup: OBJECT_GROUP }).catch(() => undefined);
     try {
-      const res = await this.#call('evaluate', () =>
+      res = await this.#call('evaluate', () =>
         this.#client.Runtime.evaluate({
           expression,
           objectGroup: OBJECT_GROUP,
@@ -259,22 +268,36 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
           includeCommandLineAPI: true,
           silent: true,
         }), code);
-      if (res.exceptionDetails) {
-        const msg = res.exceptionDetails.exception?.description ?? res.exceptionDetails.text;
-        throw new ProbeError(code, `target threw: ${msg}`);
-      }
-      return res.result.value as T;
-    } finally {
-      await this.#client.Runtime.releaseObjectGroup({ objectGroup: OBJECT_GROUP }).catch(() => undefined);
+    } catch (err) {
+      // Not awaited: a target that did not answer the evaluate would hold the release (and this
+      // error) as long as it hangs; it is sent, and answered whenever the target runs again.
+      void release();
+      throw err;
+    }
+    // The target answered, so it answers this too; bounded all the same.
+    await this.#call('releaseObjectGroup', release, code).catch(() => undefined);
+    if (res.exceptionDetails) {
+      const msg = res.exceptionDetails.exception?.description ?? res.exceptionDetails.text;
+      throw new ProbeError(code, `target threw: ${msg}`);
+    }
+    return res.result.value as T;
+  }
+
+  /** `; <what the target process is doing>` when the harness can see it, else empty. */
+  #targetState(): string {
+    try {
+      return this.#describeTarget ? `; ${this.#describeTarget()}` : '';
+    } catch {
+      return '';
     }
   }
 
   async #call<T>(what: string, fn: () => Promise<T>, code: ProbeErrorCode = 'ERR_INSPECTOR_PROTOCOL'): Promise<T> {
-    if (this.#closed && what !== 'evaluate') throw new ProbeError(code, `${what}: probe is closed`);
+    if (this.#closed && what !== 'evaluate' && what !== 'releaseObjectGroup') throw new ProbeError(code, `${what}: probe is closed`);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ProbeError(code, `${what} took longer than ${this.#callTimeoutMs} ms`)),
+        () => reject(new ProbeError(code, `${what} took longer than ${this.#callTimeoutMs} ms${this.#targetState()}`)),
         this.#callTimeoutMs,
       );
       timer.unref();

@@ -10,6 +10,7 @@ import { resolveStore } from '../../store/resolve.js';
 import type { ResolvedSoakConfig } from '../config/types.js';
 import { TargetError } from '../errors.js';
 import { InspectorProbe } from '../probes/inspector-probe.js';
+import { describeProcess } from '../probes/process-state.js';
 import { StoreProbe } from '../probes/store-probe.js';
 import type { StoreReading } from '../sample.js';
 import type { RunProfiler } from '../profile/run-profiler.js';
@@ -98,7 +99,7 @@ export async function startReferenceTarget(deps: TargetDeps): Promise<RunTarget>
     inspectorUrl: server.inspectorUrl,
     ...(server.wrapperPid === null ? {} : { wrapper: { name: config.profile, pid: server.wrapperPid } }),
   });
-  const inspector = await InspectorProbe.connect(server.inspectorUrl);
+  const inspector = await InspectorProbe.connect(server.inspectorUrl, { describeTarget: () => describeProcess(server.pid) });
   teardown.push('inspector', () => inspector.close());
   const failure = server.exited.then(({ code, signal }) => {
     throw new TargetError('ERR_SERVER_CRASHED', `the server crashed mid-run (code ${code}, signal ${signal}):\n${server.tail()}`);
