@@ -31,6 +31,14 @@ export interface ServerProbe {
    */
   readonly probeCpuMs?: number;
   /**
+   * The server's main-thread time the probe took, ms: the GC pauses between its first read and
+   * the end of its GCs (a PerformanceObserver on 'gc' in the target) plus the CPU of its scripts.
+   * What the probe took from the server's event loop; the GC's helper threads are not in it
+   * (`probeCpuMs` counts them, and app work too). Absent in older samples and where the target
+   * has no PerformanceObserver.
+   */
+  readonly probeMainMs?: number;
+  /**
    * Live libuv handles and requests by type (`process.getActiveResourcesInfo()`), read after the
    * GC; absent in samples from before it was read. The probe's own timer is one `Timeout` in each.
    */

@@ -162,6 +162,11 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
       // it, without the waits and round trips probeMs also spans (an upper bound still: app work
       // that ran between the calls counts too).
       ...(r.cpuAtUs !== undefined && mem.cpuAtUs !== undefined ? { probeCpuMs: Math.max(0, (mem.cpuAtUs - r.cpuAtUs) / 1000) } : {}),
+      // The main thread's time the probe took: the GC pauses between the two reads (the forced
+      // ones, and any the app's own allocation set off in that window) and the probe's scripts.
+      ...(typeof r.gcMsAt === 'number' && typeof mem.gcMsAt === 'number'
+        ? { probeMainMs: Math.max(0, mem.gcMsAt - r.gcMsAt) + ((r.scriptUs ?? 0) + (mem.scriptUs ?? 0)) / 1000 }
+        : {}),
       ...(heapStable === undefined ? {} : { gcRounds, heapStable }),
       ...(mem.resources ? { resources: mem.resources } : {}),
       ...(mem.openFds === undefined ? {} : { openFds: mem.openFds }),

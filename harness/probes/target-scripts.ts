@@ -26,10 +26,19 @@ export const installExpression = (id: string): string => `(() => {
   const probes = (globalThis[key] ??= new Map());
   const old = probes.get(${idLiteral(id)});
   if (old?.h) old.h.disable();
+  if (old?.obs) old.obs.disconnect();
   const h = ph ? ph.monitorEventLoopDelay({ resolution: ${String(DELAY_RESOLUTION_MS)} }) : undefined;
   if (h) h.enable();
-  probes.set(${idLiteral(id)}, { h, perf, elu: perf.eventLoopUtilization(), cpu: process.cpuUsage(), t: perf.now() });
-  return { delay: Boolean(h), pid: process.pid, node: process.version };
+  const st = { h, perf, elu: perf.eventLoopUtilization(), cpu: process.cpuUsage(), t: perf.now(), gcMs: 0, obs: undefined };
+  // The main thread's GC pauses, summed (ms): what the forced GCs of a probe cost the server's loop.
+  try {
+    if (ph?.PerformanceObserver) {
+      st.obs = new ph.PerformanceObserver((list) => { for (const e of list.getEntries()) st.gcMs += e.duration; });
+      st.obs.observe({ entryTypes: ['gc'] });
+    }
+  } catch { st.obs = undefined; }
+  probes.set(${idLiteral(id)}, st);
+  return { delay: Boolean(h), gc: Boolean(st.obs), pid: process.pid, node: process.version };
 })()`;
 
 /**
@@ -50,6 +59,7 @@ export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
   if (!s) return null;
   const now = s.perf.now();
   const cpu = process.cpuUsage();
+  const selfUs = () => { const c = process.cpuUsage(cpu); return c.user + c.system; };
   const util = s.perf.eventLoopUtilization(s.perf.eventLoopUtilization(), s.elu).utilization;
   const h = s.h;
   const n = h ? h.count : 0;
@@ -61,6 +71,8 @@ export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
     p50: h ? (n > 0 ? h.percentile(50) / 1e6 : 0) : null,
     p99: h ? (n > 0 ? h.percentile(99) / 1e6 : 0) : null,
     max: h ? (n > 0 ? h.max / 1e6 : 0) : null,
+    gcMsAt: s.obs ? s.gcMs : null,
+    scriptUs: selfUs(),
   };
 })()), 0))`;
 
@@ -92,11 +104,18 @@ export const afterGcExpression = (id: string): string => `new Promise((resolve) 
   ${RESOURCES_FN}
   const s = globalThis[${KEY}]?.get(${idLiteral(id)});
   if (!s) return resolve(null);
+  const c0 = process.cpuUsage();
   if (s.h) s.h.reset();
   s.elu = s.perf.eventLoopUtilization(); s.cpu = process.cpuUsage(); s.t = s.perf.now();
   const mem = process.memoryUsage();
   const cpuAtUs = s.cpu.user + s.cpu.system;
-  setTimeout(() => resolve({ ...mem, ...resources(), cpuAtUs }), ${String(2 * DELAY_RESOLUTION_MS)});
+  const c1 = process.cpuUsage(c0);
+  setTimeout(() => {
+    const c2 = process.cpuUsage();
+    const read = resources();
+    const c3 = process.cpuUsage(c2);
+    resolve({ ...mem, ...read, cpuAtUs, gcMsAt: s.obs ? s.gcMs : null, scriptUs: c1.user + c1.system + c3.user + c3.system });
+  }, ${String(2 * DELAY_RESOLUTION_MS)});
 }, 0))`;
 
 /** Disables this probe's histogram and deletes its entry; the last probe out removes the registry. */
@@ -105,6 +124,7 @@ export const uninstallExpression = (id: string): string => `(() => {
   const probes = globalThis[key];
   const s = probes?.get(${idLiteral(id)});
   if (s?.h) s.h.disable();
+  if (s?.obs) s.obs.disconnect();
   probes?.delete(${idLiteral(id)});
   if (probes && probes.size === 0) delete globalThis[key];
   return true;
@@ -122,6 +142,10 @@ export interface TargetMemory {
   openFds?: number | null;
   /** The process's CPU (user + system, all threads) when the new interval started, after the GC, µs. */
   cpuAtUs?: number;
+  /** The main thread's GC pauses since the probe was installed, ms (null: no gc observer in the target). */
+  gcMsAt?: number | null;
+  /** CPU this expression's own code used, µs. */
+  scriptUs?: number;
 }
 
 /** What `readExpression` returns by value. */
@@ -137,4 +161,8 @@ export interface TargetReading {
   readonly p50: number | null;
   readonly p99: number | null;
   readonly max: number | null;
+  /** The main thread's GC pauses since the probe was installed, ms (null: no gc observer in the target). */
+  readonly gcMsAt?: number | null;
+  /** CPU this expression's own code used, µs. */
+  readonly scriptUs?: number;
 }

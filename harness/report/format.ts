@@ -171,9 +171,16 @@ export function probeSentence(probe: ProbeCost | null | undefined): string | nul
   if (probe.basis !== 'cpu') {
     return `Sampling held the server a median ${probe.medianMs.toFixed(0)} ms per sample (forced GC, reads and waits: wall time), ${pct(probe.shareOfServerCpu)} of its CPU time over the run${split}.`;
   }
-  return (
+  const cpu =
     `Sampling cost the server a median ${probe.medianMs.toFixed(0)} ms of CPU per sample (forced GC and reads; ${probe.medianWallMs.toFixed(0)} ms wall), ` +
-    `${pct(probe.shareOfServerCpu)} of its CPU time over the run${split}.`
+    `${pct(probe.shareOfServerCpu)} of its CPU time over the run${split}`;
+  const m = probe.mainThread;
+  if (!m) return `${cpu}.`;
+  const mainSplit = m.samples && m.checkpoints ? ` (regular samples ${pct(m.samples.shareOfServerCpu)}, quiet checkpoints ${pct(m.checkpoints.shareOfServerCpu)})` : '';
+  return (
+    `On the server's event loop, sampling took a median ${m.medianMs.toFixed(0)} ms per sample (its GC pauses and reads), ` +
+    `${pct(m.shareOfServerCpu)} of the loop's busy time over the run${mainSplit}. ` +
+    `${cpu}: an upper bound that also counts the GC's helper threads and the app's work between the probe's calls.`
   );
 }
 

@@ -167,11 +167,11 @@ describe('drift rules on a real-time target (no simulated clock)', () => {
     });
   }
   const judgeRealTime = (samples: Sample[]) =>
-    new Map(genericRules(samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * (samples[1] as Sample).simMs - (samples[0] as Sample).simMs, users: 20, realTime: true }).map((r) => [r.id, r]));
+    new Map(genericRules(samples, { budgets: DEFAULT_BUDGETS, warmupEndsAtSimMs: 2 * (samples[1] as Sample).simMs - (samples[0] as Sample).simMs, baseline: null, users: 20, realTime: true }).map((r) => [r.id, r]));
 
   it('leaves a per-hour drift of a few minutes unjudged (advisory inconclusive), and says why', () => {
     const r = judgeRealTime(rising(10_000));
-    for (const id of ['loop-drift', 'cpu-per-event']) {
+    for (const id of ['loop-drift', 'cpu-per-event'] as const) {
       expect(r.get(id)?.status, id).toBe('inconclusive');
       expect(r.get(id)?.evidence.text, id).toMatch(/not judged: a real-time soak of \d\.\d min, shorter than the 1 h/);
     }

@@ -158,6 +158,16 @@ describe('InspectorProbe on a real child process', () => {
     // ... and cost it CPU, which the probe reads in the target: a full GC of 500,000 live
     // objects is milliseconds of work.
     expect(s.probeCpuMs).toBeGreaterThan(5);
+    // ... and its pauses on the main thread, seen by a gc observer in the target: a full GC of
+    // that heap is milliseconds, and the probe's idle-heap sample before it was much cheaper.
+    expect(s.probeMainMs).toBeGreaterThan(5);
+    await target.get('/clear');
+    await probe.sample();
+    const small = await probe.sample();
+    expect(small.probeMainMs).toBeGreaterThan(0);
+    expect(small.probeMainMs).toBeLessThan(s.probeMainMs! / 2);
+    await target.get('/grow?n=500000&size=16');
+    await probe.sample();
     // ... and the loop reading, taken before it over an idle stretch, holds no stall of that size.
     // (Read after the GC, as before, its max delay was the pause itself, ~probeMs.)
     expect(s.eventLoopDelayMaxMs).toBeLessThan(s.probeMs / 2);
