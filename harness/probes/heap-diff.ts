@@ -1,7 +1,7 @@
 /**
  * Diffs two `.heapsnapshot` files by constructor name and names what grows: count and self-size
- * deltas per constructor, and for the top growers the shortest retainer path of one new instance
- * towards the GC roots (e.g. `Map (userSocketMap) → Object (presence) → …`). Parsing uses
+ * deltas per constructor, and for the top growers the shortest retainer path of their largest new
+ * instance towards the GC roots (e.g. `Map (userSocketMap) → Object (presence) → …`). Parsing uses
  * heap-snapshot-toolkit (the DevTools parser) one snapshot at a time, so peak memory is one
  * parsed snapshot plus the first one's per-class id lists, not two whole graphs.
  */
@@ -49,8 +49,8 @@ interface Grower {
   constructor: string;
   countDelta: number;
   sizeDelta: number;
-  /** Node index (in `after`) of one instance that is new since `before`, for its retainer path. */
-  sampleIndex: number | undefined;
+  /** Node indexes (in `after`) of the instances new since `before`, one list per DevTools class key. */
+  added: number[][];
 }
 
 export async function diffHeapSnapshots(beforePath: string, afterPath: string, options: HeapDiffOptions = {}): Promise<HeapDiff> {
@@ -67,12 +67,15 @@ export async function diffHeapSnapshots(beforePath: string, afterPath: string, o
       .filter((g) => options.includeInternal || !isInternal(g.constructor))
       .sort((a, b) => b.sizeDelta - a.sizeDelta || b.countDelta - a.countDelta)
       .slice(0, top);
-    const topGrowing = growers.map((g) => ({
-      constructor: g.constructor,
-      countDelta: g.countDelta,
-      sizeDelta: g.sizeDelta,
-      retainerPath: g.sampleIndex === undefined ? [] : retainerPath(after.createNode(g.sampleIndex), maxPath),
-    }));
+    const topGrowing = growers.map((g) => {
+      const sample = largestAdded(g.added, (i) => after.createNode(i).selfSize());
+      return {
+        constructor: g.constructor,
+        countDelta: g.countDelta,
+        sizeDelta: g.sizeDelta,
+        retainerPath: sample === undefined ? [] : retainerPath(after.createNode(sample), maxPath),
+      };
+    });
     return { topGrowing, parseMs: performance.now() - t0, beforeBytes: beforeStat.size, afterBytes: afterStat.size };
   } catch (err) {
     throw asProbeError('ERR_HEAP_DIFF', `diff of ${beforePath} → ${afterPath} failed`, err);
@@ -90,13 +93,36 @@ async function baseAggregates(path: string): Promise<{ uid: string; aggregates: 
 function byConstructor(diff: JSHeapSnapshotDiff): Grower[] {
   const groups = new Map<string, Grower>();
   for (const d of Object.values(diff) as Array<{ name: string; countDelta: number; sizeDelta: number; addedIndexes: number[] }>) {
-    const g = groups.get(d.name) ?? { constructor: d.name, countDelta: 0, sizeDelta: 0, sampleIndex: undefined };
+    const g = groups.get(d.name) ?? { constructor: d.name, countDelta: 0, sizeDelta: 0, added: [] };
     g.countDelta += d.countDelta;
     g.sizeDelta += d.sizeDelta;
-    g.sampleIndex ??= d.addedIndexes[d.addedIndexes.length - 1];
+    g.added.push(d.addedIndexes);
     groups.set(d.name, g);
   }
   return [...groups.values()];
+}
+
+/**
+ * The new instance whose path is shown: the largest by self size, the one that explains most of
+ * the growth. A class as common as `Array` gains thousands of small instances that any code
+ * makes (a live default run with a planted leak of 4 KiB+ arrays: its last new `Array` was held
+ * by compiled code's feedback, and the path named the MongoDB driver's module instead of the
+ * leak). Ties go to the last added of its class key, as DevTools lists them.
+ */
+export function largestAdded(added: readonly (readonly number[])[], selfSize: (index: number) => number): number | undefined {
+  let best: number | undefined;
+  let bestSize = -1;
+  for (const list of added) {
+    for (let k = list.length - 1; k >= 0; k--) {
+      const index = list[k] as number;
+      const size = selfSize(index);
+      if (size > bestSize) {
+        bestSize = size;
+        best = index;
+      }
+    }
+  }
+  return best;
 }
 
 function isInternal(name: string): boolean {

@@ -2,7 +2,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffHeapSnapshots } from '../../harness/probes/heap-diff.js';
+import { diffHeapSnapshots, largestAdded } from '../../harness/probes/heap-diff.js';
 import { InspectorProbe } from '../../harness/probes/inspector-probe.js';
 import { startTarget, type Target } from './target-process.js';
 
@@ -74,6 +74,27 @@ describe('heap snapshots and their diff on a real child process', () => {
     await target.get('/clear');
   }, 60_000);
 
+  it('names the payload arrays\' path when many small arrays are new too', async () => {
+    // 40 LeakyThing payloads of 4,096 numbers (32 KiB each) held through the Map, between 10,000
+    // one-element arrays held elsewhere: all are new Arrays; the bytes are the payloads'.
+    const before = join(dir, 'mixed-before.heapsnapshot');
+    const after = join(dir, 'mixed-after.heapsnapshot');
+    await probe.takeHeapSnapshot(before);
+    await target.get('/clutter?n=5000');
+    await target.get('/grow?n=40&size=4096');
+    await target.get('/clutter?n=5000');
+    await probe.takeHeapSnapshot(after);
+    const diff = await diffHeapSnapshots(before, after, { top: 10 });
+    const arrays = diff.topGrowing.find((g) => g.constructor === 'Array');
+    expect(arrays, JSON.stringify(diff.topGrowing, null, 1)).toBeDefined();
+    expect(arrays?.countDelta).toBeGreaterThanOrEqual(5040);
+    expect(arrays?.sizeDelta).toBeGreaterThan(40 * 4096 * 8);
+    const path = arrays?.retainerPath.join(' → ') ?? '';
+    expect(path).toMatch(/^LeakyThing\b.*Map \(userSocketMap\)/);
+    expect(path).not.toMatch(/clutter|items/);
+    await target.get('/clear');
+  }, 60_000);
+
   it('fails with ERR_HEAP_DIFF on a missing file', async () => {
     await expect(diffHeapSnapshots(join(dir, 'nope'), join(dir, 'nope2'))).rejects.toMatchObject({ code: 'ERR_HEAP_DIFF' });
   });
@@ -89,3 +110,14 @@ async function readHead(file: string, n: number): Promise<string> {
     await fh.close();
   }
 }
+
+describe('largestAdded: which new instance of a class a path is shown for', () => {
+  it('takes the largest by self size, wherever it sits, and the last added of its key on a tie', () => {
+    const sizes = new Map([[10, 16], [11, 16], [12, 32_768], [13, 16], [20, 16], [21, 4_096]]);
+    const size = (i: number) => sizes.get(i) ?? 0;
+    // Many small new arrays after the big one (the live run's case: the last new Array was compiled code's).
+    expect(largestAdded([[10, 11, 12, 13], [20, 21]], size)).toBe(12);
+    expect(largestAdded([[10, 11, 13]], size)).toBe(13);
+    expect(largestAdded([[], []], size)).toBeUndefined();
+  });
+});
