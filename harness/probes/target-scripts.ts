@@ -38,7 +38,7 @@ export const installExpression = (id: string): string => `(() => {
     }
   } catch { st.obs = undefined; }
   probes.set(${idLiteral(id)}, st);
-  return { delay: Boolean(h), gc: Boolean(st.obs), pid: process.pid, node: process.version };
+  return { delay: Boolean(h), pid: process.pid, node: process.version };
 })()`;
 
 /**
