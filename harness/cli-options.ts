@@ -20,6 +20,7 @@ export interface RunFlags {
   sampleEvery?: string;
   checkpointEvery?: string;
   checkpointHold?: string;
+  idleSettle?: string;
   warmup?: string;
   cooldown?: string;
   maxWall?: string;
@@ -50,6 +51,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--sample-every <min>', 'simulated minutes between samples (default 15)', 'sampleEveryMinutes'],
   ['--checkpoint-every <h>', 'simulated hours between quiet checkpoints, where leaks are judged (default 1; 0 = phase ends only)', 'checkpointEveryHours'],
   ['--checkpoint-hold <s>', 'real seconds each checkpoint holds the load at S = 1 (default 2)', 'checkpointHoldSeconds'],
+  ['--idle-settle <s>', 'real seconds the heap must stop falling under forced GCs before the idle baseline and the end are read (default 6; raise it above your server\'s longest idle timeout; env SOAK_IDLE_SETTLE_S)', 'idleSettleSeconds'],
   ['--warmup <h>', 'simulated hours kept out of trends (default 2)', 'warmupHours'],
   ['--cooldown <h>', 'simulated hours after the load stops (default 0.5)', 'cooldownHours'],
   ['--max-wall <min>', 'wall-clock budget for --time-scale auto, minutes (default 3)', 'maxWallMinutes'],
@@ -107,6 +109,7 @@ export function cliLayer(flags: RunFlags): SoakUserConfig {
   layer.warmupHours = num('--warmup', flags.warmup);
   layer.checkpointEveryHours = num('--checkpoint-every', flags.checkpointEvery);
   layer.checkpointHoldSeconds = num('--checkpoint-hold', flags.checkpointHold);
+  layer.idleSettleSeconds = num('--idle-settle', flags.idleSettle);
   layer.cooldownHours = num('--cooldown', flags.cooldown);
   layer.maxWallMinutes = num('--max-wall', flags.maxWall);
   if (flags.snapshots === false) layer.snapshots = false;

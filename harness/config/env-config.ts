@@ -35,6 +35,7 @@ export function configFromEnv(env: Record<string, string | undefined>): SoakUser
   // A spec (SOAK_SYNTHETIC_LEAK), or the older number of MiB per simulated hour.
   set('syntheticLeak', text('SOAK_SYNTHETIC_LEAK') ?? num('SOAK_SYNTHETIC_LEAK_MIB_PER_HOUR'));
   set('timerFloorMs', num('SOAK_TIMER_FLOOR_MS'));
+  set('idleSettleSeconds', num('SOAK_IDLE_SETTLE_S'));
   set('productionHeadroomMiB', num('SOAK_HEADROOM_MIB'));
   return layer as SoakUserConfig;
 }

@@ -55,6 +55,8 @@ const schema = z
     checkpointEveryHours: z.number({ error: 'checkpointEveryHours must be a number' }).finite().min(0).max(24),
     // At least the settle plus a stable GC; at most a minute (the hold is real time at S = 1).
     checkpointHoldSeconds: z.number({ error: 'checkpointHoldSeconds must be a number' }).finite().min(1).max(60),
+    // Up to 2 minutes: the idle readings wait that long for nothing else (once each per run).
+    idleSettleSeconds: z.number({ error: 'idleSettleSeconds must be a number' }).finite().min(0).max(120),
     maxWallMinutes: positive('maxWallMinutes'),
     snapshots: z.boolean(),
     store: z.enum(['auto', 'uri', 'memory-server', 'wire']),

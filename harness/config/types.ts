@@ -77,6 +77,12 @@ export interface SoakUserConfig {
   checkpointEveryHours?: number;
   /** Real seconds each quiet checkpoint holds the load (a stretch at S = 1). @default 2 */
   checkpointHoldSeconds?: number;
+  /**
+   * Real seconds the heap must stop falling, under forced GCs, before the idle baseline and the
+   * end checkpoint are read (harness/probes/inspector-probe.ts). Raise it above the longest idle
+   * timer of your server that releases memory (a keep-alive or session timeout). @default 6
+   */
+  idleSettleSeconds?: number;
   /** Wall-clock budget the auto time scale aims for, minutes. @default 3 */
   maxWallMinutes?: number;
   /** Heap snapshots at end of warm-up, mid-run and end. @default true */
@@ -153,6 +159,7 @@ export interface ResolvedSoakConfig {
   readonly sampleEveryMinutes: number;
   readonly checkpointEveryHours: number;
   readonly checkpointHoldSeconds: number;
+  readonly idleSettleSeconds: number;
   readonly maxWallMinutes: number;
   readonly snapshots: boolean;
   readonly store: StoreMode;

@@ -292,7 +292,7 @@ async function readBaselineCheckpoint(deps: {
     {
       seq: -1,
       phase: 'warmup',
-      stable: true,
+      settle: 'idle',
       lr: null,
       checkpoint: (_server, readRealMs) => ({ kind: 'baseline', atSimMs: 0, settleRealMs: 0, inFlight: 0, overran: false, readRealMs }),
     },

@@ -11,6 +11,7 @@ import type { CheckpointInfo, Phase, Sample, ServerProbe, StoreReading } from '.
 import type { PlannedCheckpoint } from './checkpoints.js';
 import { InterruptedError, TargetError } from '../errors.js';
 import { ProbeError } from '../probes/probe-error.js';
+import type { HeapSettle, SampleOptions } from '../probes/inspector-probe.js';
 import type { LoadHandle, LoadReport } from './load-process.js';
 import type { HttpLoadHandle } from '../load/http-load.js';
 import type { LoadCommandHandle } from './load-command.js';
@@ -18,8 +19,8 @@ import type { NdjsonWriter } from './ndjson-writer.js';
 import type { RunEvent } from './run-events.js';
 
 export interface ServerSampler {
-  /** `stable`: collect until the heap is stable (a checkpoint). */
-  sample(options?: { readonly stable?: boolean }): Promise<ServerProbe>;
+  /** `settle`: collect until the heap is stable, as a hold or an idle checkpoint (inspector-probe.ts). */
+  sample(options?: SampleOptions): Promise<ServerProbe>;
   takeHeapSnapshot(filePath: string): Promise<{ bytes: number; pauseMs: number }>;
 }
 
@@ -121,11 +122,11 @@ interface ReadState {
   readonly scrapeLimit: number;
 }
 
-/** What one reading needs besides the deps: its number, phase, whether the heap is collected until stable, and the load report to use. */
+/** What one reading needs besides the deps: its number, phase, how the heap is collected until stable (not at all on a regular sample), and the load report to use. */
 interface ReadSpec {
   readonly seq: number;
   readonly phase: Phase;
-  readonly stable: boolean;
+  readonly settle?: HeapSettle;
   readonly lr: LoadReport | null;
   readonly checkpoint?: (server: ServerProbe, readRealMs: number) => CheckpointInfo;
   /** Called with the sample as soon as it is written, before any error the reading ends with. */
@@ -146,7 +147,7 @@ export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'on
   // The load's clock read at the same wall-clock instant as the harness's (clock drift).
   const reading = lr?.load.clock;
   const loadClock = reading ? { offsetSimMs: reading.simMs - clock.simAt(reading.epochMs), ageRealMs: Date.now() - reading.epochMs } : undefined;
-  const server = spec.server ?? (await deps.inspector.sample({ stable: spec.stable }));
+  const server = spec.server ?? (await deps.inspector.sample(spec.settle ? { settle: spec.settle, quietMs: deps.config.idleSettleSeconds * 1000 } : {}));
   // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
   // error beside them; the inspector and store readings still make it evidence.
   // No /metrics at all (inspector-only): empty metrics, no error.
@@ -256,14 +257,14 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
       // The clients' memory too: every load worker's heap after forced GCs (scenarios/worker-heap.ts),
       // read alongside the server's collections (another process: the two do not wait for each other).
       const readsStart = performance.now();
-      const [quiet, server] = await Promise.all([deps.load ? deps.load.reportNow(CLIENT_HEAP_WAIT_MS, { gc: true }) : null, deps.inspector.sample({ stable: true })]);
+      const [quiet, server] = await Promise.all([deps.load ? deps.load.reportNow(CLIENT_HEAP_WAIT_MS, { gc: true }) : null, deps.inspector.sample({ settle: 'hold' })]);
       const lr = quiet ?? settled.lr;
       const sample = await readSample(deps, state, {
         seq,
         server,
         // The checkpoint closes the stretch before it (the one at the soak's end is the soak's).
         phase: phaseAt(Math.max(0, cp.simMs - 1), config),
-        stable: true,
+        settle: 'hold',
         lr,
         keep,
         checkpoint: () => ({
@@ -312,13 +313,13 @@ export async function runSoakLoop(deps: LoopDeps, out: LoopResult): Promise<void
     // heap collected until stable, to set against the idle baseline read before the first user.
     const last = nextSim >= endSim && (phase === 'cooldown' || config.cooldownHours <= 0);
     const endCheckpoint = (_s: ServerProbe, readRealMs: number): CheckpointInfo => ({ kind: 'end', atSimMs: endSim, settleRealMs: 0, inFlight: lr?.load.pendingActions ?? 0, overran: false, readRealMs });
-    const sample = await readSample(deps, state, { seq, phase, stable: last, lr, keep, ...(last ? { checkpoint: endCheckpoint } : {}) });
+    const sample = await readSample(deps, state, { seq, phase, lr, keep, ...(last ? { settle: 'idle' as const, checkpoint: endCheckpoint } : {}) });
 
     // The end comes after a cool-down sample: a slow sample that overshot the soak's end (a
     // saturated server) still gets the load stopped and the server's return to baseline read.
     if (last || (sample.simMs >= endSim && (phase === 'cooldown' || config.cooldownHours <= 0))) {
       // A regular sample that overshot the end is followed by the end checkpoint proper.
-      if (!last) await readSample(deps, state, { seq: ++seq, phase, stable: true, lr, keep, checkpoint: endCheckpoint });
+      if (!last) await readSample(deps, state, { seq: ++seq, phase, settle: 'idle', lr, keep, checkpoint: endCheckpoint });
       // The end snapshot, after cool-down: the load is gone, so what the heap still holds is
       // what the run retained. The server pause costs nothing here.
       if (config.snapshots) await snapshot(deps, out, 'end');

@@ -83,8 +83,19 @@ describe('heap-cooldown: the end checkpoint against the idle baseline', () => {
     expect(bad?.evidence.text).toMatch(/idle baseline 25\.00 MiB/);
   });
 
-  it('is inconclusive on a heap that never settled, and absent without a baseline', () => {
-    expect(rule(dayRun(() => 0, 26 * MiB), 'heap-cooldown', baseline(25 * MiB, false))?.status).toBe('inconclusive');
+  it('reads a heap that never settled as an upper bound: decides only the way the bound allows, and is absent without a baseline', () => {
+    const base = baseline(25 * MiB);
+    const unsettledEnd = (run: Sample[]): Sample[] => run.map((s, i) => (i === run.length - 1 ? { ...s, server: { ...s.server, gcRounds: 30, heapStable: false } } : s));
+    // An unsettled end within the budget passes (the settled end is lower); beyond it, no reading.
+    expect(rule(unsettledEnd(dayRun(() => 0, 26 * MiB)), 'heap-cooldown', base)?.status).toBe('pass');
+    const over = rule(unsettledEnd(dayRun(() => 0, 25 * MiB + budget + MiB)), 'heap-cooldown', base);
+    expect(over?.status).toBe('inconclusive');
+    expect(over?.evidence.text).toMatch(/end heap was still falling/);
+    // An unsettled baseline beyond the budget fails (the settled baseline is lower); within it, no reading.
+    const low = rule(dayRun(() => 0, 26 * MiB), 'heap-cooldown', baseline(25 * MiB, false));
+    expect(low?.status).toBe('inconclusive');
+    expect(low?.evidence.text).toMatch(/baseline was still falling/);
+    expect(rule(dayRun(() => 0, 25 * MiB + budget + MiB), 'heap-cooldown', baseline(25 * MiB, false))?.status).toBe('fail');
     expect(rule(dayRun(() => 0, 26 * MiB), 'heap-cooldown', null)).toBeUndefined();
   });
 

@@ -99,6 +99,18 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ cli: cliLayer({ headroom: '0' }) })).toThrow(/productionHeadroomMiB/);
   });
 
+  it('takes the idle settle from soak.config.ts, SOAK_IDLE_SETTLE_S or --idle-settle, 6 s by default, and names a bad one', () => {
+    expect(resolveConfig({}).idleSettleSeconds).toBe(6);
+    expect(resolveConfig({ file: { idleSettleSeconds: 70 } }).idleSettleSeconds).toBe(70);
+    const env = resolveConfig({ file: { idleSettleSeconds: 70 }, env: configFromEnv({ SOAK_IDLE_SETTLE_S: '0.5' }) });
+    expect(env.idleSettleSeconds).toBe(0.5);
+    expect(env.sources.idleSettleSeconds).toBe('env');
+    expect(resolveConfig({ env: configFromEnv({ SOAK_IDLE_SETTLE_S: '0.5' }), cli: cliLayer({ idleSettle: '12' }) }).idleSettleSeconds).toBe(12);
+    expect(() => cliLayer({ idleSettle: 'long' })).toThrow(/--idle-settle takes a number/);
+    expect(() => resolveConfig({ cli: cliLayer({ idleSettle: '-1' }) })).toThrow(/idleSettleSeconds/);
+    expect(() => resolveConfig({ cli: cliLayer({ idleSettle: '600' }) })).toThrow(/idleSettleSeconds/);
+  });
+
   it("keeps a target's metricsToken from soak.config.ts when the command line gives its URLs", () => {
     const fromFile = { url: 'http://127.0.0.1:1', inspect: '127.0.0.1:2', metrics: 'http://127.0.0.1:1/metrics', metricsToken: 'file-token' };
     const cli = cliLayer({ target: 'http://127.0.0.1:7', inspect: '127.0.0.1:8', metrics: 'http://127.0.0.1:7/metrics' });

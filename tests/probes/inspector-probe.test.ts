@@ -174,6 +174,22 @@ describe('InspectorProbe on a real child process', () => {
     await target.get('/clear');
   });
 
+  it("an idle checkpoint waits out what a timer releases seconds later; a hold's back-to-back rounds read it as settled", async () => {
+    await probe.sample();
+    const before = (await probe.sample({ settle: 'hold' })).heapUsed;
+    // About 8 MB of small objects, dropped by the target's own timer 3 s from now.
+    await target.get('/release-later?mb=8&ms=3000');
+    const hold = await probe.sample({ settle: 'hold' });
+    expect(hold.heapStable).toBe(true);
+    expect(hold.heapUsed - before).toBeGreaterThan(6_000_000);
+    const idle = await probe.sample({ settle: 'idle' });
+    expect(idle.heapStable).toBe(true);
+    // The idle reading saw the release and then at least 6 s without a fall (1 s apart): ≥ 4 rounds.
+    expect(hold.heapUsed - idle.heapUsed).toBeGreaterThan(6_000_000);
+    expect(idle.gcRounds).toBeGreaterThanOrEqual(4);
+    expect(Math.abs(idle.heapUsed - before)).toBeLessThan(1_000_000);
+  }, 60_000);
+
   it('sampling heap profile: what stays alive survives the forced GCs of sampling; what is freed drops out', async () => {
     // 20,000 LeakyThing of 16 doubles: payload arrays of 16 × 8 B + headers ≈ 3–4 MB retained.
     await probe.startHeapSampling(32_768);
