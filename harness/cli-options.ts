@@ -51,7 +51,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--sample-every <min>', 'simulated minutes between samples (default 15)', 'sampleEveryMinutes'],
   ['--checkpoint-every <h>', 'simulated hours between quiet checkpoints, where leaks are judged (default 1; 0 = phase ends only)', 'checkpointEveryHours'],
   ['--checkpoint-hold <s>', 'real seconds each checkpoint holds the load at S = 1 (default 2)', 'checkpointHoldSeconds'],
-  ['--idle-settle <s>', 'real seconds the heap must stop falling under forced GCs before the idle baseline and the end are read (default 6; raise it above your server\'s longest idle timeout; env SOAK_IDLE_SETTLE_S)', 'idleSettleSeconds'],
+  ['--idle-settle <s>', 'real seconds the heap must stop falling under forced GCs before the idle baseline and the end are read (default 10; raise it above your server\'s longest idle timeout; env SOAK_IDLE_SETTLE_S)', 'idleSettleSeconds'],
   ['--warmup <h>', 'simulated hours kept out of trends (default 2)', 'warmupHours'],
   ['--cooldown <h>', 'simulated hours after the load stops (default 0.5)', 'cooldownHours'],
   ['--max-wall <min>', 'wall-clock budget for --time-scale auto, minutes (default 3)', 'maxWallMinutes'],

@@ -24,9 +24,9 @@ export const DEFAULTS: Omit<ResolvedSoakConfig, 'sources'> = Object.freeze({
   // A hold's real length: the in-flight actions' settle (CHECKPOINT_SETTLE_MS) plus the stable
   // GC and the reads (~0.3–1 s at 100 users); 25 holds are 50 s of a ~31-minute default run.
   checkpointHoldSeconds: 2,
-  // Past the 4.6–5.8 s at which the reference server still released memory after the buddy
+  // Past the 5.8–7.7 s at which the reference server still released memory after the buddy
   // seeding (inspector-probe.ts; npm run bench -- --only idle-settle).
-  idleSettleSeconds: 6,
+  idleSettleSeconds: 10,
   maxWallMinutes: 3,
   snapshots: true,
   store: 'auto',

@@ -80,7 +80,7 @@ export interface SoakUserConfig {
   /**
    * Real seconds the heap must stop falling, under forced GCs, before the idle baseline and the
    * end checkpoint are read (harness/probes/inspector-probe.ts). Raise it above the longest idle
-   * timer of your server that releases memory (a keep-alive or session timeout). @default 6
+   * timer of your server that releases memory (a keep-alive or session timeout). @default 10
    */
   idleSettleSeconds?: number;
   /** Wall-clock budget the auto time scale aims for, minutes. @default 3 */

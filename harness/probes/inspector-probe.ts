@@ -64,15 +64,16 @@ export interface InspectorProbeCost {
  *    power and coverage are measured on (bench/checkpoint-power-bench.ts).
  *  - `idle` (the baseline before the first user and the end after the cool-down, which
  *    heap-cooldown sets against each other): rounds up to 1 s apart until the heap has not
- *    fallen for `quietMs` (config idleSettleSeconds, default 6 s), at most 40 rounds. An idle
- *    server still releases what its last clients held for seconds: 40 rounds 150 ms apart on the
- *    reference server right after seeding 100 users freed 1.5–2.5 MiB at 0.3 s and 90–480 KiB
- *    more at 4.6–5.8 s (not the logins' keep-alive sockets: closing those left it in place).
- *    Back-to-back rounds see none of the later release: a live run's baseline (seed 3) fell by
- *    more than 64 KiB in each of its 8 rounds and read 2.2 MiB below the other runs'.
- *    `npm run bench -- --only idle-settle` (4 fresh servers): with 6 s, 13 rounds in 12.8 s and
- *    10 more GCs over 10 s lowered the reading by at most 10 KiB; with 2 s, by 104–367 KiB.
- *    These two readings are taken once per run, so their seconds cost the run nothing.
+ *    fallen for `quietMs` (config idleSettleSeconds, default 10 s), at most 40 rounds. An idle
+ *    server still releases memory for seconds after its last clients left, and back-to-back
+ *    rounds see none of it: a live run's baseline (seed 3) fell by more than 64 KiB in each of
+ *    its 8 back-to-back rounds and read 2.2 MiB below the other runs'. On the reference server
+ *    right after seeding 100 users, GCs every 200 ms for 20 s saw 0.3–2.8 MiB freed by 0.5 s,
+ *    then one more release of 80–370 KiB at 5.8–7.7 s and nothing after it (8 seedings; its
+ *    source is not found: closing the logins' keep-alive sockets left it in place, and the app's
+ *    sweeper runs once a minute). 10 s covers it from the first round. With 6 s, a bench rep
+ *    read 359 KiB too high. These two readings are taken once per run, so their ~11–20 s cost
+ *    the run nothing; `npm run bench -- --only idle-settle` measures them.
  */
 export type HeapSettle = 'hold' | 'idle';
 export interface SampleOptions {
@@ -81,7 +82,7 @@ export interface SampleOptions {
   /** `idle`: real ms the heap must not fall before it is read. @default IDLE_QUIET_MS */
   readonly quietMs?: number;
 }
-export const IDLE_QUIET_MS = 6_000;
+export const IDLE_QUIET_MS = 10_000;
 interface SettleSpec {
   /** Real ms between rounds (the server does its deferred work in between). */
   readonly gapMs: number;

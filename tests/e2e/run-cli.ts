@@ -32,9 +32,9 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      // The idle readings wait 0.5 s of a quiet heap instead of 6: about 11 s less per soak, which
+      // The idle readings wait 0.5 s of a quiet heap instead of 10: about 20 s less per soak, which
       // the suite's dozens of soaks need to fit CI; tests/probes/inspector-probe.test.ts checks the
-      // default's wait on a real target.
+      // idle wait itself on a real target.
       env: { ...process.env, SOAK_STORE: 'wire', SOAK_IDLE_SETTLE_S: '0.5', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: options.processGroup ?? false,

@@ -99,8 +99,8 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ cli: cliLayer({ headroom: '0' }) })).toThrow(/productionHeadroomMiB/);
   });
 
-  it('takes the idle settle from soak.config.ts, SOAK_IDLE_SETTLE_S or --idle-settle, 6 s by default, and names a bad one', () => {
-    expect(resolveConfig({}).idleSettleSeconds).toBe(6);
+  it('takes the idle settle from soak.config.ts, SOAK_IDLE_SETTLE_S or --idle-settle, 10 s by default, and names a bad one', () => {
+    expect(resolveConfig({}).idleSettleSeconds).toBe(10);
     expect(resolveConfig({ file: { idleSettleSeconds: 70 } }).idleSettleSeconds).toBe(70);
     const env = resolveConfig({ file: { idleSettleSeconds: 70 }, env: configFromEnv({ SOAK_IDLE_SETTLE_S: '0.5' }) });
     expect(env.idleSettleSeconds).toBe(0.5);
