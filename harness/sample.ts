@@ -48,6 +48,12 @@ export interface ServerProbe {
   /** At a checkpoint: full GCs until the heap was stable (inspector-probe.ts), and whether it got there. */
   readonly gcRounds?: number;
   readonly heapStable?: boolean;
+  /**
+   * At a checkpoint: the heap used after each of its GC rounds, bytes, in order (the reading is
+   * their lowest). Evidence of how the heap settled: a hold that reads well below the regular
+   * samples around it shows here in which round the heap fell.
+   */
+  readonly gcHeaps?: readonly number[];
 }
 
 /** What made a sample a quiet checkpoint (harness/run/checkpoints.ts), and how quiet it was. */

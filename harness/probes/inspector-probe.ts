@@ -159,6 +159,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     // a checkpoint's reading is what leaks are judged on.
     let gcRounds = 1;
     let heapStable: boolean | undefined;
+    const gcHeaps = [heap.usedSize];
     if (options.settle) {
       const spec = settleSpec({ ...options, settle: options.settle });
       heapStable = false;
@@ -171,6 +172,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
         await this.#call('collectGarbage', () => this.#client.HeapProfiler.collectGarbage());
         const next = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
         gcRounds++;
+        gcHeaps.push(next.usedSize);
         if (next.usedSize < heap.usedSize) heap = next;
         if (fellTo - heap.usedSize > Math.max(STABLE_GC_ABS_BYTES, STABLE_GC_REL * fellTo)) {
           fellTo = heap.usedSize;
@@ -210,7 +212,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
       ...(typeof r.gcMsAt === 'number' && typeof mem.gcMsAt === 'number'
         ? { probeMainMs: Math.max(0, mem.gcMsAt - r.gcMsAt) + ((r.scriptUs ?? 0) + (mem.scriptUs ?? 0)) / 1000 }
         : {}),
-      ...(heapStable === undefined ? {} : { gcRounds, heapStable }),
+      ...(heapStable === undefined ? {} : { gcRounds, heapStable, gcHeaps }),
       ...(mem.resources ? { resources: mem.resources } : {}),
       ...(mem.openFds === undefined ? {} : { openFds: mem.openFds }),
     };

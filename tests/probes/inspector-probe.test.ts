@@ -187,6 +187,10 @@ describe('InspectorProbe on a real child process', () => {
     // The idle reading saw the release and then 4 s without a fall, rounds ≤ 1 s apart: ≥ 4 rounds.
     expect(hold.heapUsed - idle.heapUsed).toBeGreaterThan(6_000_000);
     expect(idle.gcRounds).toBeGreaterThanOrEqual(4);
+    // Every round's heap is kept, in order; the reading is their lowest, and the fall is in them.
+    expect(idle.gcHeaps).toHaveLength(idle.gcRounds as number);
+    expect(idle.heapUsed).toBe(Math.min(...(idle.gcHeaps as number[])));
+    expect((idle.gcHeaps as number[])[0]! - idle.heapUsed).toBeGreaterThan(6_000_000);
     expect(Math.abs(idle.heapUsed - before)).toBeLessThan(1_000_000);
   }, 60_000);
 
