@@ -99,7 +99,7 @@ export interface CheckpointSummary {
   readonly unstable: number;
   /** Actions still in flight when a hold's reading began, summed over the holds. */
   readonly inFlight: number;
-  /** Real ms the reads took (median, max) and the settle before them (median, max). */
+  /** Real ms a hold's reads took (median, max) and the settle before them (median, max). */
   readonly readRealMsMedian: number | null;
   readonly readRealMsMax: number | null;
   readonly settleRealMsMedian: number | null;
@@ -107,6 +107,11 @@ export interface CheckpointSummary {
   /** Heap of the idle baseline and the end checkpoint, bytes (null when not read). */
   readonly baselineHeap: number | null;
   readonly endHeap: number | null;
+  /** Real ms the idle baseline's and the end's reads took (they wait for the heap to stop falling), and their GC rounds. */
+  readonly baselineReadRealMs?: number | null;
+  readonly endReadRealMs?: number | null;
+  readonly baselineGcRounds?: number | null;
+  readonly endGcRounds?: number | null;
   /** The soak's checkpoint heap series: hold start (simulated h) and heap (bytes), for the report's chart. */
   readonly series: ReadonlyArray<{ readonly hour: number; readonly heapUsed: number; readonly overran: boolean }>;
 }
@@ -121,7 +126,8 @@ function medianOf(values: readonly number[]): number | null {
 export function summariseCheckpoints(samples: readonly Sample[], baseline: Sample | null | undefined): CheckpointSummary {
   const all = [...(baseline ? [baseline] : []), ...samples.filter((s) => s.checkpoint)];
   const holds = all.filter((s) => s.checkpoint && s.checkpoint.kind !== 'baseline' && s.checkpoint.kind !== 'end');
-  const reads = all.map((s) => s.checkpoint?.readRealMs ?? 0);
+  const reads = holds.map((s) => s.checkpoint?.readRealMs ?? 0);
+  const end = endCheckpoint(samples);
   const settles = holds.map((s) => s.checkpoint?.settleRealMs ?? 0);
   return {
     taken: all.length,
@@ -134,7 +140,11 @@ export function summariseCheckpoints(samples: readonly Sample[], baseline: Sampl
     settleRealMsMedian: medianOf(settles),
     settleRealMsMax: settles.length > 0 ? Math.max(...settles) : null,
     baselineHeap: baseline?.server.heapUsed ?? null,
-    endHeap: endCheckpoint(samples)?.server.heapUsed ?? null,
+    endHeap: end?.server.heapUsed ?? null,
+    baselineReadRealMs: baseline?.checkpoint?.readRealMs ?? null,
+    endReadRealMs: end?.checkpoint?.readRealMs ?? null,
+    baselineGcRounds: baseline?.server.gcRounds ?? null,
+    endGcRounds: end?.server.gcRounds ?? null,
     series: holds.map((s) => ({ hour: (s.checkpoint?.atSimMs ?? s.simMs) / 3_600_000, heapUsed: s.server.heapUsed, overran: s.checkpoint?.overran === true })),
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluateRules } from '../../harness/analysis/rules.js';
 import { DEFAULT_BUDGETS } from '../../harness/analysis/budgets.js';
 import { summariseCheckpoints } from '../../harness/analysis/checkpoint-rules.js';
+import { checkpointSentence } from '../../harness/report/checkpoint-text.js';
 import type { CheckpointInfo, Sample } from '../../harness/sample.js';
 import { gaussian, sawtooth } from './synthetic.js';
 import { HOUR, MiB, load, makeRun } from './samples.js';
@@ -67,6 +68,24 @@ describe('heap-slope on quiet checkpoints', () => {
     const r = rule(run, 'heap-slope');
     expect(r?.evidence.text).toMatch(/on 22 quiet checkpoints/);
     expect(summariseCheckpoints(run, null).overran).toBe(1);
+  });
+});
+
+describe('the checkpoint summary', () => {
+  it("gives a hold's reads apart from the idle baseline's and the end's, which wait for the heap to stop falling", () => {
+    const run = dayRun(() => 0, 30 * MiB).map((s, i, all) =>
+      i === all.length - 1 && s.checkpoint ? { ...s, server: { ...s.server, gcRounds: 17 }, checkpoint: { ...s.checkpoint, readRealMs: 17_500 } } : s,
+    );
+    const base = baseline(25 * MiB);
+    const idleBase = { ...base, server: { ...base.server, gcRounds: 12 }, checkpoint: { ...base.checkpoint!, readRealMs: 12_000 } };
+    const c = summariseCheckpoints(run, idleBase);
+    // Every hold in dayRun reads in 150 ms: the idle readings' 12 and 17.5 s are not among them.
+    expect(c.readRealMsMax).toBe(150);
+    expect(c.baselineReadRealMs).toBe(12_000);
+    expect(c.endReadRealMs).toBe(17_500);
+    const text = checkpointSentence({ ...c, everyHours: 1, holdSeconds: 2, holdRealSeconds: 46, addedWallSeconds: 46, shareOfRun: 0.024 });
+    expect(text).toMatch(/a hold's reads took a median 150 ms \(max 150 ms\)/);
+    expect(text).toMatch(/idle baseline 25\.0 MiB \(read in 12\.0 s, 12 GCs\), end 30\.0 MiB \(read in 17\.5 s, 17 GCs\)/);
   });
 });
 
