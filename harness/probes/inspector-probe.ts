@@ -56,12 +56,17 @@ export interface InspectorProbeCost {
  * only adds to it: back to back, readings of a settled server alternate by up to ±240 KiB here
  * when a timer ran in between). The heap is still falling while a round lowers that lowest
  * reading by more than the larger of 64 KiB and 0.1%; it is stable once it has not for 3 rounds
- * and `quietMs` real ms, and read anyway, flagged, after the last round.
- *  - `hold` (every simulated hour): back-to-back rounds, stable at the first quiet one, at most 8
- *    (right after seeding, successive forced GCs freed 1,475, 300, 453, 146 and 21 KB: at 5 the
- *    idle baseline was flagged unsettled). It costs the server's loop at every hold (issue 15's
- *    sampler budget); what it can miss is in the recorded checkpoint series the slope test's
- *    power and coverage are measured on (bench/checkpoint-power-bench.ts).
+ * in a row and `quietMs` real ms, and read anyway, flagged, after the last round.
+ *  - `hold` (every simulated hour): back-to-back rounds, at most 12. Why 3 quiet rounds and not
+ *    1: under load the server's heap falls by a further 0.5–1.3 MiB at the 2nd–4th forced GC in
+ *    a row (the round of the largest fall, in the 14 holds of a live run that fell ≥ 0.5 MiB:
+ *    2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4), then no more. Stopping at the first quiet round
+ *    read holds that stopped at rounds 2–3 a median 0.15 MiB below the regular samples around
+ *    them and holds that went on to 4–7 rounds 0.9–1.1 MiB below (two live runs of seed 4,
+ *    24 holds each; with and without V8's bytecode flushing, so it is not that): a two-level
+ *    checkpoint series whose lag-1 autocorrelation (0.79) left the slope test without power up
+ *    to 600 KiB/h (bench/results/live-default-runs.md). 3 quiet rounds go past the 4th.
+ *    It costs the server's loop at every hold (issue 15's sampler budget).
  *  - `idle` (the baseline before the first user and the end after the cool-down, which
  *    heap-cooldown sets against each other): rounds up to 1 s apart until the heap has not
  *    fallen for `quietMs` (config idleSettleSeconds, default 10 s), at most 40 rounds. An idle
@@ -91,7 +96,7 @@ interface SettleSpec {
   readonly maxRounds: number;
 }
 function settleSpec(options: SampleOptions & { readonly settle: HeapSettle }): SettleSpec {
-  if (options.settle === 'hold') return { gapMs: 0, quietRounds: 1, quietMs: 0, maxRounds: 8 };
+  if (options.settle === 'hold') return { gapMs: 0, quietRounds: 3, quietMs: 0, maxRounds: 12 };
   const quietMs = Math.max(0, options.quietMs ?? IDLE_QUIET_MS);
   // Six rounds in the quiet stretch, at most 1 s and at least 100 ms apart.
   return { gapMs: Math.min(1_000, Math.max(100, quietMs / 6)), quietRounds: 3, quietMs, maxRounds: 40 };
