@@ -58,15 +58,17 @@ export interface InspectorProbeCost {
  * reading by more than the larger of 64 KiB and 0.1%; it is stable once it has not for 3 rounds
  * in a row and `quietMs` real ms, and read anyway, flagged, after the last round.
  *  - `hold` (every simulated hour): back-to-back rounds, at most 12. Why 3 quiet rounds and not
- *    1: under load the server's heap falls by a further 0.5–1.3 MiB at the 2nd–4th forced GC in
- *    a row (the round of the largest fall, in the 14 holds of a live run that fell ≥ 0.5 MiB:
- *    2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4), then no more. Stopping at the first quiet round
- *    read holds that stopped at rounds 2–3 a median 0.15 MiB below the regular samples around
- *    them and holds that went on to 4–7 rounds 0.9–1.1 MiB below (two live runs of seed 4,
- *    24 holds each; with and without V8's bytecode flushing, so it is not that): a two-level
- *    checkpoint series whose lag-1 autocorrelation (0.79) left the slope test without power up
- *    to 600 KiB/h (bench/results/live-default-runs.md). 3 quiet rounds go past the 4th.
- *    It costs the server's loop at every hold (issue 15's sampler budget).
+ *    1: under a held load the server's heap falls by a further 0.5–1.3 MiB after a few forced
+ *    GCs in a row (the round of the largest fall: 2 to 4 in the 14 holds of a live run that
+ *    fell ≥ 0.5 MiB, 3 to 6 and once 12 in another), then no more. Stopping at the first quiet round read some holds
+ *    before that fall and some after it: in two live runs of seed 4 (24 holds each, with and
+ *    without V8's bytecode flushing, so it is not that), holds stopped by round 3 read a median
+ *    0.15 MiB below the regular samples around them, the others 0.9–1.1 MiB below. That
+ *    two-level series (lag-1 autocorrelation 0.79) left the slope test without power up to
+ *    600 KiB/h. With 3 quiet rounds, 11 of 12 holds of a 13-hour seed 4 run read the fallen
+ *    level and one did not fall in its 6 rounds (bench/results/live-default-runs.md). What
+ *    falls is not identified. Reads took a median 1.24 s of the 2 s hold; each hold costs the
+ *    server's loop (issue 15's sampler budget).
  *  - `idle` (the baseline before the first user and the end after the cool-down, which
  *    heap-cooldown sets against each other): rounds up to 1 s apart until the heap has not
  *    fallen for `quietMs` (config idleSettleSeconds, default 10 s), at most 40 rounds. An idle
@@ -77,7 +79,7 @@ export interface InspectorProbeCost {
  *    then one more release of 80–370 KiB at 5.8–7.7 s and nothing after it (8 seedings; its
  *    source is not found: closing the logins' keep-alive sockets left it in place, and the app's
  *    sweeper runs once a minute). 10 s covers it from the first round. With 6 s, a bench rep
- *    read 359 KiB too high. These two readings are taken once per run, so their ~11–20 s cost
+ *    read 359 KiB too high. These two readings are taken once per run, so their ~14–21 s cost
  *    the run nothing; `npm run bench -- --only idle-settle` measures them.
  */
 export type HeapSettle = 'hold' | 'idle';
@@ -160,7 +162,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     await this.#call('collectGarbage', () => this.#client.HeapProfiler.collectGarbage());
     let heap = await this.#call('getHeapUsage', () => this.#client.Runtime.getHeapUsage());
     // A checkpoint collects until the heap is stable: a full GC can leave garbage that only a
-    // later one frees (weak maps, finalizers, objects a first pass promoted, code going old), and
+    // later one frees (weak maps, finalizers, objects a first pass promoted), and
     // a checkpoint's reading is what leaks are judged on.
     let gcRounds = 1;
     let heapStable: boolean | undefined;
