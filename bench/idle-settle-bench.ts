@@ -1,7 +1,8 @@
 /**
- * The idle checkpoint's heap reading (harness/probes/inspector-probe.ts, settle 'idle'): right
- * after seeding 100 users (3 buddies each, as office-day) into the reference server, as a run's baseline is read, a hold's
- * back-to-back rounds against the idle rounds 1 s apart; then 10 more forced GCs over 10 s show
+ * The idle checkpoint's heap reading (harness/probes/inspector-probe.ts, settle 'idle', the
+ * default idleSettleSeconds): right after seeding 100 users (3 buddies each, as office-day) into
+ * the reference server, as a run's baseline is read, a hold's back-to-back rounds against the
+ * idle rounds up to 1 s apart; then 10 more forced GCs over 10 s show
  * whether the idle reading had really settled (what they still lower it by). Figures are medians
  * over IDLE_SETTLE_REPS (4) fresh servers. Knob: IDLE_SETTLE_REPS.
  */
@@ -10,6 +11,7 @@ import { spawnServer } from '../harness/run/spawn-server.js';
 import { InspectorProbe } from '../harness/probes/inspector-probe.js';
 import { seedBuddies } from '../scenarios/seed-buddies.js';
 import { VU_PASSWORD, VU_USERNAME_PREFIX } from '../scenarios/worker-protocol.js';
+import { DEFAULTS } from '../harness/config/defaults.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KiB = 1024;
@@ -35,7 +37,7 @@ async function rep(): Promise<Rep> {
     const probe = await InspectorProbe.connect(server.inspectorUrl);
     try {
       const hold = await probe.sample({ settle: 'hold' });
-      const idle = await probe.sample({ settle: 'idle' });
+      const idle = await probe.sample({ settle: 'idle', quietMs: DEFAULTS.idleSettleSeconds * 1000 });
       let lowest = idle.heapUsed;
       for (let i = 0; i < 10; i++) {
         await sleep(1_000);

@@ -60,8 +60,8 @@ export interface InspectorProbeCost {
  *  - `hold` (every simulated hour): back-to-back rounds, at most 12. Why 3 quiet rounds and not
  *    1: under a held load the server's heap falls by a further 0.5–1.3 MiB after a few forced
  *    GCs in a row (the round of the largest fall: 2 to 4 in the 14 holds of a live run that
- *    fell ≥ 0.5 MiB, 3 to 6 and once 12 in another), then no more. Stopping at the first quiet round read some holds
- *    before that fall and some after it: in two live runs of seed 4 (24 holds each, with and
+ *    fell ≥ 0.5 MiB, 3 to 6 and once 12 in another), then no more. Stopping at the first
+ *    quiet round read some holds before that fall and some after it: in two live runs of seed 4 (24 holds each, with and
  *    without V8's bytecode flushing, so it is not that), holds stopped by round 3 read a median
  *    0.15 MiB below the regular samples around them, the others 0.9–1.1 MiB below. That
  *    two-level series (lag-1 autocorrelation 0.79) left the slope test without power up to
@@ -83,13 +83,11 @@ export interface InspectorProbeCost {
  *    the run nothing; `npm run bench -- --only idle-settle` measures them.
  */
 export type HeapSettle = 'hold' | 'idle';
-export interface SampleOptions {
-  /** Collect until the heap is stable, as a hold or an idle checkpoint; a regular sample does not. */
-  readonly settle?: HeapSettle;
-  /** `idle`: real ms the heap must not fall before it is read. @default IDLE_QUIET_MS */
-  readonly quietMs?: number;
-}
-export const IDLE_QUIET_MS = 10_000;
+/**
+ * Collect until the heap is stable, as a hold or an idle checkpoint (a regular sample does not);
+ * `quietMs`: the real ms an idle heap must not fall before it is read (config idleSettleSeconds).
+ */
+export type SampleOptions = { readonly settle?: 'hold' } | { readonly settle: 'idle'; readonly quietMs: number };
 interface SettleSpec {
   /** Real ms between rounds (the server does its deferred work in between). */
   readonly gapMs: number;
@@ -97,9 +95,10 @@ interface SettleSpec {
   readonly quietMs: number;
   readonly maxRounds: number;
 }
-function settleSpec(options: SampleOptions & { readonly settle: HeapSettle }): SettleSpec {
-  if (options.settle === 'hold') return { gapMs: 0, quietRounds: 3, quietMs: 0, maxRounds: 12 };
-  const quietMs = Math.max(0, options.quietMs ?? IDLE_QUIET_MS);
+/** The rounds of a hold, or of an idle reading that waits `quietMs`. */
+function settleSpec(options: SampleOptions): SettleSpec {
+  if (options.settle !== 'idle') return { gapMs: 0, quietRounds: 3, quietMs: 0, maxRounds: 12 };
+  const quietMs = Math.max(0, options.quietMs);
   // Six rounds in the quiet stretch, at most 1 s and at least 100 ms apart.
   return { gapMs: Math.min(1_000, Math.max(100, quietMs / 6)), quietRounds: 3, quietMs, maxRounds: 40 };
 }
@@ -168,7 +167,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     let heapStable: boolean | undefined;
     const gcHeaps = [heap.usedSize];
     if (options.settle) {
-      const spec = settleSpec({ ...options, settle: options.settle });
+      const spec = settleSpec(options);
       heapStable = false;
       // The lowest reading when the heap last fell, and when: the quiet stretch runs from there.
       let fellTo = heap.usedSize;

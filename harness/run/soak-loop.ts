@@ -147,7 +147,7 @@ export async function readSample(deps: Omit<LoopDeps, 'signal' | 'failure' | 'on
   // The load's clock read at the same wall-clock instant as the harness's (clock drift).
   const reading = lr?.load.clock;
   const loadClock = reading ? { offsetSimMs: reading.simMs - clock.simAt(reading.epochMs), ageRealMs: Date.now() - reading.epochMs } : undefined;
-  const server = spec.server ?? (await deps.inspector.sample(spec.settle ? { settle: spec.settle, quietMs: deps.config.idleSettleSeconds * 1000 } : {}));
+  const server = spec.server ?? (await deps.inspector.sample(spec.settle === 'idle' ? { settle: 'idle', quietMs: deps.config.idleSettleSeconds * 1000 } : spec.settle === 'hold' ? { settle: 'hold' } : {}));
   // A failed scrape leaves the sample's metrics empty (read as missing, never as 0) with the
   // error beside them; the inspector and store readings still make it evidence.
   // No /metrics at all (inspector-only): empty metrics, no error.
