@@ -328,6 +328,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
       // Not awaited: a target that did not answer the evaluate would hold the release (and this
       // error) as long as it hangs; it is sent, and answered whenever the target runs again.
       void release();
+      if (err instanceof ProbeError && err.timedOut) throw new ProbeError(code, `${err.message}; ${await this.#answersPlainEvaluate()}`, { cause: err, timedOut: true });
       throw err;
     }
     // The target answered, so it answers this too; bounded all the same.
@@ -337,6 +338,28 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
       throw new ProbeError(code, `target threw: ${msg}`);
     }
     return res.result.value as T;
+  }
+
+  /**
+   * After an awaited evaluate timed out: does the target still answer a plain one? Tells a target
+   * whose loop is stuck or gone from one whose loop runs but never settled the probe's promise.
+   */
+  async #answersPlainEvaluate(): Promise<string> {
+    const boundMs = Math.min(5_000, this.#callTimeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), boundMs);
+      timer.unref();
+    });
+    try {
+      const r = await Promise.race([this.#client.Runtime.evaluate({ expression: '1', returnByValue: true, silent: true }), bound]);
+      if (r === 'late') return `nor did it answer a plain evaluate within ${boundMs} ms`;
+      return "it still answers a plain evaluate (its loop runs; the probe's promise never settled)";
+    } catch (e) {
+      return `a plain evaluate failed too: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** `; <what the target process is doing>` when the harness can see it, else empty. */
@@ -353,7 +376,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new ProbeError(code, `${what} took longer than ${this.#callTimeoutMs} ms${this.#targetState()}`)),
+        () => reject(new ProbeError(code, `${what} took longer than ${this.#callTimeoutMs} ms${this.#targetState()}`, { timedOut: true })),
         this.#callTimeoutMs,
       );
       timer.unref();

@@ -24,10 +24,13 @@ export type ProbeErrorCode =
 export class ProbeError extends Error {
   override readonly name = 'ProbeError';
   readonly code: ProbeErrorCode;
+  /** The call got no answer within its time-out (as opposed to an answer that was an error). */
+  readonly timedOut: boolean;
 
-  constructor(code: ProbeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ProbeErrorCode, message: string, options?: { cause?: unknown; timedOut?: boolean }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.timedOut = options?.timedOut ?? false;
   }
 }
 

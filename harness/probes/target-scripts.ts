@@ -42,28 +42,49 @@ export const installExpression = (id: string): string => `(() => {
 })()`;
 
 /**
- * Runs a function once the target's loop has passed its timers phase, as a promise (evaluated
- * with awaitPromise). The inspector dispatches our call by interrupt, possibly before the delay
- * histogram's own timer has fired to record a stall that just ended (a busy handler, the forced
- * GC): waiting one timers phase lets it record first, so a stall lands in the interval it ended in.
+ * A promise (evaluated with awaitPromise) that runs `run(resolve)` in a timer callback of the
+ * target, once its loop has passed a timers phase. Why a timer: the inspector dispatches our call by
+ * interrupt, possibly before the delay histogram's own timer has fired to record a stall that just
+ * ended (a busy handler, the forced GC); waiting one timers phase lets it record first, so a stall
+ * lands in the interval it ended in.
+ *
+ * Why two paths to that timer: Node runs an inspector call inside a V8 interrupt, at whatever
+ * point the target's JS had reached (nodejs/node#65028 calls calling back into JS from there
+ * unsafe), so a `setTimeout` made there can be inserted while Node's timer lists are mid-update and
+ * be dropped with a list being torn down. One CI run saw exactly that symptom: an evaluate never
+ * answered while the target sat idle in epoll_wait (not reproduced in 20,500 evaluations against a
+ * target keeping its 1 ms timer list busy). So the call also queues an immediate that sets the same
+ * timer from the check phase, a point where no timer code is running; whichever fires first runs
+ * `run` and clears the other, so the reading still happens in exactly one probe timer callback.
  */
-const AFTER_TIMERS = 'new Promise((resolve) => setTimeout(() => resolve(';
+const afterTimers = (run: string): string => `new Promise((resolve) => {
+  const run = ${run};
+  let done = false, first, im, second;
+  const fire = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(first); clearImmediate(im); clearTimeout(second);
+    run(resolve);
+  };
+  first = setTimeout(fire, 0);
+  im = setImmediate(() => { if (!done) second = setTimeout(fire, 0); });
+})`;
 
 /**
  * Reads CPU and loop figures over the interval since this probe's last restart (histogram
  * values are ns; returned as ms). Called before the sample's forced GC, so the interval holds the
  * server's own work and not the measurer's pause (see `afterGcExpression`).
  */
-export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
+export const readExpression = (id: string): string => afterTimers(`(resolve) => {
   const s = globalThis[${KEY}]?.get(${idLiteral(id)});
-  if (!s) return null;
+  if (!s) return resolve(null);
   const now = s.perf.now();
   const cpu = process.cpuUsage();
   const selfUs = () => { const c = process.cpuUsage(cpu); return c.user + c.system; };
   const util = s.perf.eventLoopUtilization(s.perf.eventLoopUtilization(), s.elu).utilization;
   const h = s.h;
   const n = h ? h.count : 0;
-  return {
+  resolve({
     cpuUs: cpu.user - s.cpu.user + cpu.system - s.cpu.system,
     cpuAtUs: cpu.user + cpu.system,
     wallMs: now - s.t,
@@ -73,8 +94,8 @@ export const readExpression = (id: string): string => `${AFTER_TIMERS}(() => {
     max: h ? (n > 0 ? h.max / 1e6 : 0) : null,
     gcMsAt: s.obs ? s.gcMs : null,
     scriptUs: selfUs(),
-  };
-})()), 0))`;
+  });
+}`);
 
 /**
  * The generic signals any Node server has, read with the memory: live libuv handles and requests
@@ -100,7 +121,7 @@ const RESOURCES_FN = `function resources() {
  * first tick (Node 20: a stall that starts before the first tick after `reset()` is never
  * recorded), so the reply waits two ticks (2 × 10 ms): from then on every stall counts.
  */
-export const afterGcExpression = (id: string): string => `new Promise((resolve) => setTimeout(() => {
+export const afterGcExpression = (id: string): string => afterTimers(`(resolve) => {
   ${RESOURCES_FN}
   const s = globalThis[${KEY}]?.get(${idLiteral(id)});
   if (!s) return resolve(null);
@@ -116,7 +137,7 @@ export const afterGcExpression = (id: string): string => `new Promise((resolve) 
     const c3 = process.cpuUsage(c2);
     resolve({ ...mem, ...read, cpuAtUs, gcMsAt: s.obs ? s.gcMs : null, scriptUs: c1.user + c1.system + c3.user + c3.system });
   }, ${String(2 * DELAY_RESOLUTION_MS)});
-}, 0))`;
+}`);
 
 /** Disables this probe's histogram and deletes its entry; the last probe out removes the registry. */
 export const uninstallExpression = (id: string): string => `(() => {

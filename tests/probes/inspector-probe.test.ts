@@ -194,6 +194,32 @@ describe('InspectorProbe on a real child process', () => {
     expect(Math.abs(idle.heapUsed - before)).toBeLessThan(1_000_000);
   }, 60_000);
 
+  it('a sample still arrives when the timer its evaluate set is lost (the immediate sets it again)', async () => {
+    const lostBefore = (JSON.parse(await target.get('/lose-timers?n=1')) as { lost: number }).lost;
+    const s = await probe.sample();
+    expect(s.heapUsed).toBeGreaterThan(0);
+    expect(s.eventLoopUtilization).toBeGreaterThanOrEqual(0);
+    // The read's first setTimeout was the one lost: the reading came through the other path.
+    expect((JSON.parse(await target.get('/lose-timers?n=0')) as { lost: number }).lost).toBe(lostBefore + 1);
+  });
+
+  it('an evaluate that never settles times out and says the target still answers (its loop runs)', async () => {
+    const short = await InspectorProbe.connect(target.wsUrl, { callTimeoutMs: 1_500 });
+    try {
+      await target.get('/lose-timers?n=1000000');
+      await expect(short.sample()).rejects.toMatchObject({
+        code: 'ERR_INSPECTOR_PROTOCOL',
+        timedOut: true,
+        message: expect.stringMatching(/evaluate took longer than 1500 ms.*it still answers a plain evaluate/),
+      });
+    } finally {
+      await target.get('/lose-timers?n=0');
+      await short.close();
+    }
+    // The probe that was not stuck samples on.
+    expect((await probe.sample()).heapUsed).toBeGreaterThan(0);
+  }, 20_000);
+
   it('sampling heap profile: what stays alive survives the forced GCs of sampling; what is freed drops out', async () => {
     // 20,000 LeakyThing of 16 doubles: payload arrays of 16 × 8 B + headers ≈ 3–4 MB retained.
     await probe.startHeapSampling(32_768);
