@@ -16,6 +16,8 @@ export interface RecordedPoint {
   readonly actions: number;
   readonly connects: number;
   readonly pingTicks: number;
+  /** The JIT's share of `heapUsed` at the checkpoint (compiled code + bytecode, bytes); absent in older recordings. */
+  readonly jitBytes?: number;
 }
 
 /** What a series keeps of its run's config. */
@@ -48,6 +50,7 @@ export function recordCheckpoints(run: string, config: RecordedRunConfig, sample
         actions: l.doneActions,
         connects: config.users + (a['reload'] ?? 0) + (a['logoff-on'] ?? 0) + l.reconnects,
         pingTicks: l.timerEvents?.['presence-ping'] ?? 0,
+        ...(s.server.codeBytes !== undefined && s.server.bytecodeBytes !== undefined ? { jitBytes: s.server.codeBytes + s.server.bytecodeBytes } : {}),
       };
     });
   return { run, users: config.users, seed: config.seed, scenario: config.scenario, hours: config.hours, warmupHours: config.warmupHours, leaks: config.leaks, points };

@@ -54,6 +54,15 @@ export interface ServerProbe {
    * samples around it shows here in which round the heap fell.
    */
   readonly gcHeaps?: readonly number[];
+  /**
+   * At a checkpoint, read after its last GC round: V8's compiled (optimised and baseline) code
+   * with its metadata, and bytecode with its metadata, bytes (`v8.getHeapCodeStatistics()`), both
+   * inside `heapUsed`. The JIT's share moves with the load, not with what the app keeps: under
+   * load, repeated GCs drop ~1 MiB of optimised code that comes back when the load resumes.
+   * Absent in regular samples and in samples from before it was read.
+   */
+  readonly codeBytes?: number;
+  readonly bytecodeBytes?: number;
 }
 
 /** What made a sample a quiet checkpoint (harness/run/checkpoints.ts), and how quiet it was. */

@@ -190,7 +190,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
         }
       }
     }
-    const mem = await this.#evaluate<TargetMemory | null>(afterGcExpression(this.#id), 'ERR_INSPECTOR_PROTOCOL');
+    const mem = await this.#evaluate<TargetMemory | null>(afterGcExpression(this.#id, options.settle !== undefined), 'ERR_INSPECTOR_PROTOCOL');
     const probeMs = performance.now() - t0;
     this.#cost.samples++;
     this.#cost.probeMsTotal += probeMs;
@@ -219,6 +219,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
         ? { probeMainMs: Math.max(0, mem.gcMsAt - r.gcMsAt) + ((r.scriptUs ?? 0) + (mem.scriptUs ?? 0)) / 1000 }
         : {}),
       ...(heapStable === undefined ? {} : { gcRounds, heapStable, gcHeaps }),
+      ...(typeof mem.codeBytes === 'number' && typeof mem.bytecodeBytes === 'number' ? { codeBytes: mem.codeBytes, bytecodeBytes: mem.bytecodeBytes } : {}),
       ...(mem.resources ? { resources: mem.resources } : {}),
       ...(mem.openFds === undefined ? {} : { openFds: mem.openFds }),
     };

@@ -115,14 +115,32 @@ const RESOURCES_FN = `function resources() {
 }`;
 
 /**
+ * The JIT's share of the heap (checkpoints only): `v8.getHeapCodeStatistics()`, compiled code with
+ * its metadata (deoptimisation data, relocation info, source positions) and bytecode with its
+ * metadata, bytes. Why: under load, back-to-back forced GCs make V8 drop optimised code it would
+ * rebuild as soon as the load resumes; a hold's heap read 1.1–1.2 MiB lower after it (three hold
+ * snapshot pairs of a live seed 4 run, 2026-12-04: "(compiled code)" was 1,061–1,177 KiB of what
+ * was freed between the first GC round and the last), which made the checkpoint series two-level.
+ * The call walks the heap (what it costs is in the script CPU), so regular samples skip it.
+ */
+const CODE_FN = `function code() {
+  try {
+    const v8 = globalThis.process?.getBuiltinModule?.('node:v8') ?? (typeof require === 'function' ? require('node:v8') : undefined);
+    const c = v8?.getHeapCodeStatistics?.();
+    return c ? { codeBytes: c.code_and_metadata_size, bytecodeBytes: c.bytecode_and_metadata_size } : {};
+  } catch { return {}; }
+}`;
+
+/**
  * After the forced GC: memory as it stands collected, and a new interval for CPU, delay and
  * utilisation that starts here, so the next reading leaves this sample's GC pause out (the
  * measurer's own cost is `probeMs`, reported apart). A reset histogram drops the delay of its
  * first tick (Node 20: a stall that starts before the first tick after `reset()` is never
  * recorded), so the reply waits two ticks (2 × 10 ms): from then on every stall counts.
  */
-export const afterGcExpression = (id: string): string => afterTimers(`(resolve) => {
+export const afterGcExpression = (id: string, readCode = false): string => afterTimers(`(resolve) => {
   ${RESOURCES_FN}
+  ${readCode ? CODE_FN : 'const code = () => ({});'}
   const s = globalThis[${KEY}]?.get(${idLiteral(id)});
   if (!s) return resolve(null);
   const c0 = process.cpuUsage();
@@ -134,8 +152,9 @@ export const afterGcExpression = (id: string): string => afterTimers(`(resolve) 
   setTimeout(() => {
     const c2 = process.cpuUsage();
     const read = resources();
+    const jit = code();
     const c3 = process.cpuUsage(c2);
-    resolve({ ...mem, ...read, cpuAtUs, gcMsAt: s.obs ? s.gcMs : null, scriptUs: c1.user + c1.system + c3.user + c3.system });
+    resolve({ ...mem, ...read, ...jit, cpuAtUs, gcMsAt: s.obs ? s.gcMs : null, scriptUs: c1.user + c1.system + c3.user + c3.system });
   }, ${String(2 * DELAY_RESOLUTION_MS)});
 }`);
 
@@ -167,6 +186,9 @@ export interface TargetMemory {
   gcMsAt?: number | null;
   /** CPU this expression's own code used, µs. */
   scriptUs?: number;
+  /** Checkpoints only: compiled code and bytecode, each with its metadata, bytes (CODE_FN). */
+  codeBytes?: number;
+  bytecodeBytes?: number;
 }
 
 /** What `readExpression` returns by value. */

@@ -194,6 +194,21 @@ describe('InspectorProbe on a real child process', () => {
     expect(Math.abs(idle.heapUsed - before)).toBeLessThan(1_000_000);
   }, 60_000);
 
+  it("a checkpoint reads the JIT's share of the heap (code and bytecode); a regular sample does not", async () => {
+    const regular = await probe.sample();
+    expect(regular.codeBytes).toBeUndefined();
+    const before = await probe.sample({ settle: 'hold' });
+    expect(before.codeBytes).toBeGreaterThan(0);
+    expect(before.bytecodeBytes).toBeGreaterThan(0);
+    // Both are parts of the heap used.
+    expect((before.codeBytes as number) + (before.bytecodeBytes as number)).toBeLessThan(before.heapUsed);
+    // 3,000 new functions, each run once and kept: each has a bytecode array of its own (tens of bytes
+    // of code plus its constant pool and metadata), so bytecode grows by well over 100 KB.
+    await target.get('/compile?n=3000');
+    const after = await probe.sample({ settle: 'hold' });
+    expect((after.bytecodeBytes as number) - (before.bytecodeBytes as number)).toBeGreaterThan(100_000);
+  });
+
   it('a sample still arrives when the timer its evaluate set is lost (the immediate sets it again)', async () => {
     const lostBefore = (JSON.parse(await target.get('/lose-timers?n=1')) as { lost: number }).lost;
     const s = await probe.sample();
