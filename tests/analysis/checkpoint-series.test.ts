@@ -18,5 +18,25 @@ describe('recordCheckpoints (bench data from a run)', () => {
     const at3 = series.points[0]!;
     expect(at3).toMatchObject({ actions: 300, pingTicks: 1080, connects: 10 + 6 + 1 + 3 });
     expect(series).toMatchObject({ run: 'r1', users: 10, seed: 3, leaks: [] });
+    // Samples from before checkpoints read the JIT's share record none.
+    expect(series.points.every((p) => p.jitBytes === undefined)).toBe(true);
+  });
+
+  it("keeps the JIT's share (compiled code + bytecode) where the checkpoint read it", () => {
+    const run = makeRun({ warmup: 4, soak: 30, cooldown: 2 }).map((s): Sample => {
+      const hour = s.simMs / HOUR;
+      if (!Number.isInteger(hour) || s.phase === 'cooldown' || hour <= 2) return s;
+      const checkpoint: CheckpointInfo = { kind: 'cadence', atSimMs: s.simMs, settleRealMs: 1, inFlight: 0, overran: false, readRealMs: 100 };
+      const load = { ...(s.load as NonNullable<Sample['load']>), doneActions: 100 * hour, reconnects: 0, actions: {}, timerEvents: {} };
+      // Every other checkpoint read the code statistics.
+      const code = hour % 2 === 0 ? { codeBytes: 5 * MiB + hour, bytecodeBytes: MiB } : {};
+      return { ...s, checkpoint, load, server: { ...s.server, heapUsed: 30 * MiB, heapStable: true, ...code } };
+    });
+    const series = recordCheckpoints('r2', { users: 10, seed: 1, scenario: 'office-day', hours: 10, warmupHours: 2, leaks: [] }, run);
+    const at4 = series.points.find((p) => p.hour === 4);
+    const at5 = series.points.find((p) => p.hour === 5);
+    expect(at4?.jitBytes).toBe(6 * MiB + 4);
+    expect(at5).toBeDefined();
+    expect(at5?.jitBytes).toBeUndefined();
   });
 });
