@@ -57,14 +57,16 @@ export const installExpression = (id: string): string => `(() => {
  * timer from the check phase, a point where no timer code is running; whichever fires first runs
  * `run` and clears the other, so the reading still happens in exactly one probe timer callback.
  */
-const afterTimers = (run: string): string => `new Promise((resolve) => {
+const afterTimers = (run: string): string => `new Promise((resolve, reject) => {
   const run = ${run};
   let done = false, first, im, second;
   const fire = () => {
     if (done) return;
     done = true;
     clearTimeout(first); clearImmediate(im); clearTimeout(second);
-    run(resolve);
+    // A throw here would be an uncaught exception in the measured server's timer callback:
+    // it goes back to the probe as the evaluate's error instead.
+    try { run(resolve); } catch (e) { reject(e); }
   };
   first = setTimeout(fire, 0);
   im = setImmediate(() => { if (!done) second = setTimeout(fire, 0); });

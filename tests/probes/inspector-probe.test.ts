@@ -218,6 +218,19 @@ describe('InspectorProbe on a real child process', () => {
     expect((JSON.parse(await target.get('/lose-timers?n=0')) as { lost: number }).lost).toBe(lostBefore + 1);
   });
 
+  it('a read that throws inside the target comes back as a probe error; the target stays up', async () => {
+    const short = await InspectorProbe.connect(target.wsUrl, { callTimeoutMs: 5_000 });
+    try {
+      await target.get('/throw-next-cpu-usage');
+      await expect(short.sample()).rejects.toMatchObject({ code: 'ERR_INSPECTOR_PROTOCOL', message: expect.stringContaining('cpuUsage broken once') });
+    } finally {
+      await short.close();
+    }
+    // Not an uncaught exception in the server: it still answers HTTP, and samples go on.
+    expect(await target.get('/metrics')).toContain('process_cpu_user_seconds_total');
+    expect((await probe.sample()).heapUsed).toBeGreaterThan(0);
+  });
+
   it('an evaluate that never settles times out and says the target still answers (its loop runs)', async () => {
     const short = await InspectorProbe.connect(target.wsUrl, { callTimeoutMs: 1_500 });
     try {
