@@ -61,14 +61,16 @@ export interface InspectorProbeCost {
  *    1: under a held load the server's heap falls by a further 0.5–1.3 MiB after a few forced
  *    GCs in a row (the round of the largest fall: 2 to 4 in the 14 holds of a live run that
  *    fell ≥ 0.5 MiB, 3 to 6 and once 12 in another), then no more. Stopping at the first
- *    quiet round read some holds before that fall and some after it: in two live runs of seed 4 (24 holds each, with and
- *    without V8's bytecode flushing, so it is not that), holds stopped by round 3 read a median
- *    0.15 MiB below the regular samples around them, the others 0.9–1.1 MiB below. That
- *    two-level series (lag-1 autocorrelation 0.79) left the slope test without power up to
- *    600 KiB/h. With 3 quiet rounds, 11 of 12 holds of a 13-hour seed 4 run read the fallen
- *    level and one did not fall in its 6 rounds (bench/results/live-default-runs.md). What
- *    falls is not identified. Reads took a median 1.24 s of the 2 s hold; each hold costs the
- *    server's loop (issue 15's sampler budget).
+ *    quiet round read some holds before that fall and some after it: in two live runs of
+ *    seed 4 (24 holds each, with and without V8's bytecode flushing, so it is not that), holds
+ *    stopped by round 3 read a median 0.15 MiB below the regular samples around them, the
+ *    others 0.9–1.1 MiB below. That two-level series (lag-1 autocorrelation 0.79) left the
+ *    slope test without power up to 600 KiB/h. With 3 quiet rounds, 11 of 12 holds of a
+ *    13-hour seed 4 run read the fallen level and one did not fall in its 6 rounds. What falls
+ *    is mostly optimised code, which the resumed load rebuilds (hold snapshot pairs: 1.06–1.18
+ *    MiB of it; bench/results/live-default-runs.md), so checkpoints also read the JIT's share
+ *    (`codeBytes`, `bytecodeBytes`). Reads took a median 1.24 s of the 2 s hold; each hold
+ *    costs the server's loop (issue 15's sampler budget).
  *  - `idle` (the baseline before the first user and the end after the cool-down, which
  *    heap-cooldown sets against each other): rounds up to 1 s apart until the heap has not
  *    fallen for `quietMs` (config idleSettleSeconds, default 10 s), at most 40 rounds. An idle

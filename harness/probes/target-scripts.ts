@@ -65,8 +65,9 @@ const afterTimers = (run: string): string => `new Promise((resolve, reject) => {
     done = true;
     clearTimeout(first); clearImmediate(im); clearTimeout(second);
     // A throw here would be an uncaught exception in the measured server's timer callback:
-    // it goes back to the probe as the evaluate's error instead.
-    try { run(resolve); } catch (e) { reject(e); }
+    // it goes back to the probe as the evaluate's error instead (\`run\` gets \`reject\` for the
+    // timers it sets itself).
+    try { run(resolve, reject); } catch (e) { reject(e); }
   };
   first = setTimeout(fire, 0);
   im = setImmediate(() => { if (!done) second = setTimeout(fire, 0); });
@@ -140,7 +141,7 @@ const CODE_FN = `function code() {
  * first tick (Node 20: a stall that starts before the first tick after `reset()` is never
  * recorded), so the reply waits two ticks (2 × 10 ms): from then on every stall counts.
  */
-export const afterGcExpression = (id: string, readCode = false): string => afterTimers(`(resolve) => {
+export const afterGcExpression = (id: string, readCode = false): string => afterTimers(`(resolve, reject) => {
   ${RESOURCES_FN}
   ${readCode ? CODE_FN : 'const code = () => ({});'}
   const s = globalThis[${KEY}]?.get(${idLiteral(id)});
@@ -152,11 +153,13 @@ export const afterGcExpression = (id: string, readCode = false): string => after
   const cpuAtUs = s.cpu.user + s.cpu.system;
   const c1 = process.cpuUsage(c0);
   setTimeout(() => {
-    const c2 = process.cpuUsage();
-    const read = resources();
-    const jit = code();
-    const c3 = process.cpuUsage(c2);
-    resolve({ ...mem, ...read, ...jit, cpuAtUs, gcMsAt: s.obs ? s.gcMs : null, scriptUs: c1.user + c1.system + c3.user + c3.system });
+    try {
+      const c2 = process.cpuUsage();
+      const read = resources();
+      const jit = code();
+      const c3 = process.cpuUsage(c2);
+      resolve({ ...mem, ...read, ...jit, cpuAtUs, gcMsAt: s.obs ? s.gcMs : null, scriptUs: c1.user + c1.system + c3.user + c3.system });
+    } catch (e) { reject(e); }
   }, ${String(2 * DELAY_RESOLUTION_MS)});
 }`);
 
