@@ -16,12 +16,13 @@
  * series' own users.
  *
  * Per (series, shape, rate): REPS synthetic runs judged as the heap-slope rule judges them
- * (heap-growth.ts: against time, actions and connects): the share failed (power, or the
- * false-alarm rate at rate 0), passed and inconclusive; and the share whose per-hour 95%
- * interval covers the truth (coverage; ±1% at 95% needs ≥ 1,825 runs: REPS = 2,000; for the
- * activity shapes the path is not a line in time, so their per-hour coverage is expected to
- * fall as the rate grows). The detection floor of a shape is the smallest rate of RATES failed
- * in ≥ 95% of runs.
+ * (heap-growth.ts: against time, and the heap fitted on hours with actions and with connects):
+ * the share failed (power, or the false-alarm rate at rate 0), passed and inconclusive; and for
+ * each of the three tests the share whose 95% interval covers the truth (coverage; ±1% at 95%
+ * needs ≥ 1,825 runs: REPS = 2,000). All three estimate the average growth per simulated hour
+ * over the soak, so the truth is the same for each; for the activity shapes the path is not a line
+ * in time, so the time test's coverage is expected to fall as the rate grows. The detection floor
+ * of a shape is the smallest rate of RATES failed in ≥ 95% of runs.
  *
  * A series recorded with the JIT's share at each checkpoint (`jitBytes`: compiled code and
  * bytecode, from v8.getHeapCodeStatistics) is measured twice, as `heap` (heap used, what the rule
@@ -33,10 +34,11 @@
 import { join } from 'node:path';
 import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
 import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
-import { theilSen } from '../harness/analysis/trend.js';
+import { theilSen, type TrendResult } from '../harness/analysis/trend.js';
 import { judgeHeapGrowth } from '../harness/analysis/heap-growth.js';
+import { jointGrowthPerHour } from '../harness/analysis/joint-growth.js';
 import { mulberry32 } from '../scenarios/rng.js';
-import { blockResample, splitLine, type RecordedSeries } from './checkpoint-series.js';
+import { blockResample, gaussian, splitLine, type RecordedSeries } from './checkpoint-series.js';
 import { loadRecordedSeries, repoRoot } from './recorded-series-files.js';
 
 const REPS = 2000;
@@ -66,7 +68,10 @@ function planted(series: RecordedSeries, shape: Shape, rateBytesPerHour: number)
 interface Cell {
   readonly shape: Shape;
   readonly rateKiBPerHour: number;
+  /** Coverage of the 95% interval of the time test, and of the fits on hours with actions and with connects. */
   readonly coverage: number;
+  readonly coverageWithActions: number;
+  readonly coverageWithConnects: number;
   readonly failed: number;
   readonly inconclusive: number;
   readonly passed: number;
@@ -79,6 +84,11 @@ function runCell(series: RecordedSeries, shape: Shape, rateKiB: number, budget: 
   const truth = slope + rateKiB * KiB;
   const rng = mulberry32(seed);
   let covered = 0;
+  let coveredA = 0;
+  let coveredC = 0;
+  const actions = series.points.map((p) => p.actions);
+  const connects = series.points.map((p) => p.connects);
+  const covers = (t: TrendResult) => t.status === 'ok' && t.lo <= truth && truth <= t.hi;
   let failed = 0;
   let passed = 0;
   for (let r = 0; r < REPS; r++) {
@@ -89,12 +99,13 @@ function runCell(series: RecordedSeries, shape: Shape, rateKiB: number, budget: 
       series.points.map((p, i) => ({ hour: p.hour, heapUsed: ys[i] as number, actions: p.actions, connects: p.connects })),
       budget,
     );
-    const t = theilSen(x, ys);
-    if (t.status === 'ok' && t.lo <= truth && truth <= t.hi) covered++;
+    if (covers(theilSen(x, ys))) covered++;
+    if (covers(jointGrowthPerHour(x, actions, ys).trend)) coveredA++;
+    if (covers(jointGrowthPerHour(x, connects, ys).trend)) coveredC++;
     if (g.status === 'fail') failed++;
     else if (g.status === 'pass') passed++;
   }
-  return { shape, rateKiBPerHour: rateKiB, coverage: covered / REPS, failed: failed / REPS, inconclusive: (REPS - failed - passed) / REPS, passed: passed / REPS };
+  return { shape, rateKiBPerHour: rateKiB, coverage: covered / REPS, coverageWithActions: coveredA / REPS, coverageWithConnects: coveredC / REPS, failed: failed / REPS, inconclusive: (REPS - failed - passed) / REPS, passed: passed / REPS };
 }
 
 type Measure = 'heap' | 'heap-less-jit';
@@ -104,6 +115,42 @@ function measured(series: RecordedSeries, measure: Measure): RecordedSeries | nu
   if (measure === 'heap') return series;
   if (series.points.some((p) => p.jitBytes === undefined)) return null;
   return { ...series, points: series.points.map((p) => ({ ...p, heapUsed: p.heapUsed - (p.jitBytes as number) })) };
+}
+
+const AR1_RHOS = [0, 0.15, 0.3, 0.5];
+
+/**
+ * Coverage of the two kinds of interval on AR(1) noise, by ρ: the time test's Theil–Sen and the
+ * fit on hours and actions (joint-growth.ts), on a recorded series' own hours and actions, its
+ * heap replaced by its line plus AR(1) noise of its residuals' SD. The recorded residuals show
+ * little autocorrelation; this says what happens when a server's do. An interval not formed
+ * counts as not covering (and is counted apart).
+ */
+function ar1Coverage(series: RecordedSeries, seed: number): object[] {
+  const x = series.points.map((p) => p.hour);
+  const actions = series.points.map((p) => p.actions);
+  const { line, residuals, slope } = splitLine(series);
+  const sd = Math.sqrt(residuals.reduce((a, r) => a + r * r, 0) / residuals.length);
+  return AR1_RHOS.map((rho, k) => {
+    const z = gaussian(seed + k);
+    let time = 0;
+    let joint = 0;
+    let notFormed = 0;
+    for (let r = 0; r < REPS; r++) {
+      let e = sd * z();
+      const ys = line.map((l) => {
+        const y = l + e;
+        e = rho * e + sd * Math.sqrt(1 - rho * rho) * z();
+        return y;
+      });
+      const t = theilSen(x, ys);
+      if (t.status === 'ok' && t.lo <= slope && slope <= t.hi) time++;
+      const g = jointGrowthPerHour(x, actions, ys).trend;
+      if (g.status !== 'ok') notFormed++;
+      else if (g.lo <= slope && slope <= g.hi) joint++;
+    }
+    return { rho, residualSdKiB: sd / KiB, coverageTime: time / REPS, coverageWithActions: joint / REPS, withActionsNotFormed: notFormed / REPS };
+  });
 }
 
 export default async function checkpointPowerBench(): Promise<object> {
@@ -138,7 +185,10 @@ export default async function checkpointPowerBench(): Promise<object> {
       falseAlarmRate: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.failed ?? null,
       inconclusiveAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.inconclusive ?? null,
       coverageAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.coverage ?? null,
+      coverageWithActionsAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.coverageWithActions ?? null,
+      coverageWithConnectsAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.coverageWithConnects ?? null,
       detectionFloorKiBPerHour: floors,
+      ar1Coverage: ar1Coverage(series, 7 + si * 1000),
       cells,
     };
   });

@@ -5,9 +5,10 @@
  * Each point: the hold's simulated hour, the heap after GC until stable, and the cumulative
  * actions done, connects (log-ons, reloads, log off/ons, reconnects) and presence-ping ticks, on
  * which the bench plants growth of the four shapes; and the resampling the power benches share
- * (splitLine, blockResample). Pure.
+ * (splitLine, blockResample, gaussian). Pure.
  */
 import { theilSen } from '../harness/analysis/trend.js';
+import { mulberry32 } from '../scenarios/rng.js';
 import type { Sample } from '../harness/sample.js';
 
 export interface RecordedPoint {
@@ -81,4 +82,10 @@ export function blockResample(line: readonly number[], residuals: readonly numbe
     }
   }
   return ys;
+}
+
+/** Standard normal draws (Box–Muller) from a seeded uniform source, for AR(1) noise in the power benches. */
+export function gaussian(seed: number): () => number {
+  const u = mulberry32(seed);
+  return () => Math.sqrt(-2 * Math.log(Math.max(u(), 1e-12))) * Math.cos(2 * Math.PI * u());
 }

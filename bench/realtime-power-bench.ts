@@ -25,7 +25,7 @@ import { judgeHeapGrowth, type HeapPoint, type RealTimeJudgement } from '../harn
 import { pooledLag1Autocorrelation } from '../harness/analysis/stats.js';
 import { senResiduals, theilSen } from '../harness/analysis/trend.js';
 import { mulberry32 } from '../scenarios/rng.js';
-import { blockResample, splitLine, type RecordedSeries } from './checkpoint-series.js';
+import { blockResample, gaussian, splitLine, type RecordedSeries } from './checkpoint-series.js';
 import { loadRecordedSeries, repoRoot } from './recorded-series-files.js';
 
 const REPS = 2000;
@@ -54,12 +54,6 @@ function planted(series: RecordedSeries, shape: (typeof CASES)[number]['shape'],
 
 function budgets(method: (typeof METHODS)[number]): RealTimeJudgement {
   return { bytesPerAction: DEFAULT_BUDGETS.heapBytesPerAction, bytesPerConnect: DEFAULT_BUDGETS.heapBytesPerConnect, laterHalfRho: method };
-}
-
-/** Standard normal draws (Box–Muller) from a seeded uniform source. */
-function gaussian(seed: number): () => number {
-  const u = mulberry32(seed);
-  return () => Math.sqrt(-2 * Math.log(Math.max(u(), 1e-12))) * Math.cos(2 * Math.PI * u());
 }
 
 function judgeCases(series: RecordedSeries, seed: number) {

@@ -5,22 +5,24 @@
  * busy morning, flat through the idle night), and the Theil–Sen slope over time, a median of
  * pairwise slopes, is pulled to 0 by the flat night; measured on the recorded default-run series
  * (bench/results/checkpoint-power.json) a per-action leak at 300 KiB/h came back inconclusive in
- * every resampled run. So the heap is also tested against what drives such leaks: the
- * cumulative actions done and connects at each checkpoint, each a Theil–Sen slope with its
- * autocorrelation-aware interval (trend.ts), as the time test is. (A regression of the heap's
- * change between checkpoints on the actions between them was tried and had less power on the
- * same series: 20% against 90% of a 300 KiB/h per-action leak found.) Fails are judged at
- * 1 − α/k for the k tests run (Bonferroni: the run's false-alarm rate stays ≤ α); the time
- * test's pass at the run's own level, so the extra tests never make a flat run inconclusive. Budgets carry the hourly budget over to
- * the test's unit at the run's own mean rate (bytes per action = budget per hour × hours /
- * actions over the window).
+ * every resampled run. So the heap is tested three ways, each for the same quantity, the average
+ * growth per simulated hour over the soak, against the same hourly budget:
+ *  - time: the Theil–Sen slope over the hours, with its autocorrelation-aware interval (trend.ts);
+ *  - actions, connects: the heap fitted on the hours and the cumulative actions done (or
+ *    connects) together, its fitted growth per hour (joint-growth.ts), so a leak that follows the
+ *    day is modelled with the day's shape while the fixed server's creep in time stays in the
+ *    hours term. (Until 2026-12-05 these were Theil–Sen slopes against each covariate alone, the
+ *    hourly budget carried over to bytes per action; the creep in their residuals cost them most
+ *    of their power: README, "Judged on checkpoints".)
+ * Fails are judged at 1 − α/k for the k tests run (Bonferroni: the run's false-alarm rate stays
+ * ≤ α); the time test's pass at the run's own level, so the extra tests never make a flat run
+ * inconclusive.
  *
  * Verdict: fail when any test's interval lies above its budget; pass when the time test's lies
- * at or below its budget and no test fails (an activity test whose interval straddles is no
- * evidence of growth: a flat heap against a covariate that stood still all night gives wide
- * intervals); inconclusive otherwise.
+ * at or below its budget and no test fails; inconclusive otherwise.
  */
 import { pooledLag1Autocorrelation } from './stats.js';
+import { jointGrowthPerHour } from './joint-growth.js';
 import { DEFAULT_CONFIDENCE, senResiduals, theilSen, type TrendOk, type TrendResult } from './trend.js';
 
 export interface HeapPoint {
@@ -36,9 +38,15 @@ export type HeapCovariate = 'time' | 'actions' | 'connects';
 
 export interface HeapTest {
   readonly against: HeapCovariate;
-  /** Bytes per hour, per action or per connect. */
+  /**
+   * Bytes per hour, per action or per connect. On the simulated clock every test is per hour
+   * (an activity test is the heap fitted on hours and that activity); on a target's real time an
+   * activity test is per action or per connect.
+   */
   readonly unit: string;
   readonly trend: TrendResult;
+  /** An activity test fitted with the hours (simulated clock): the covariate's own coefficient, per action or per connect, at the test's level. */
+  readonly perUnit?: { readonly slope: number; readonly lo: number; readonly hi: number };
   readonly budget: number;
   readonly status: 'pass' | 'fail' | 'inconclusive';
   /**
@@ -57,6 +65,7 @@ export interface HeapGrowth {
   readonly level: number;
 }
 
+/** Units of the real-time judgement's tests (judgeRealTime). */
 const UNITS: Readonly<Record<HeapCovariate, string>> = { time: 'bytes/h', actions: 'bytes/action', connects: 'bytes/connect' };
 
 function covariate(points: readonly HeapPoint[], c: HeapCovariate): number[] | null {
@@ -69,9 +78,9 @@ function covariate(points: readonly HeapPoint[], c: HeapCovariate): number[] | n
 /**
  * How a server that does not run the simulated clock is judged (a `--target` at S = 1, driven at
  * whatever pace its scenario sets): its hours are real and may be few, so
- *  - the activity tests get budgets of their own, per action and per connect, which hold at any
- *    pace (a scenario may drive the server far above production to soak it sooner), instead of
- *    the hourly budget carried over at the run's mean rate;
+ *  - the activity tests are Theil–Sen slopes against cumulative actions and connects, with budgets
+ *    of their own, per action and per connect, which hold at any pace (a scenario may drive the
+ *    server far above production to soak it sooner), instead of growth per simulated hour;
  *  - a pass needs the time test or the actions test to pass (a short run's hourly interval is
  *    wide; bytes per action are what it measured well), no test to fail, and no test to have
  *    grown on the whole run without its later half telling whether it stopped (unless that is
@@ -98,24 +107,22 @@ export interface RealTimeJudgement {
 
 export function judgeHeapGrowth(points: readonly HeapPoint[], budgetPerHour: number, level = DEFAULT_CONFIDENCE, realTime?: RealTimeJudgement): HeapGrowth {
   if (realTime) return judgeRealTime(points, budgetPerHour, level, realTime);
-  const hours = points.length > 0 ? points[points.length - 1]!.hour - points[0]!.hour : 0;
   const runs = (['time', 'actions', 'connects'] as const).map((c) => [c, covariate(points, c)] as const).filter((x): x is readonly [HeapCovariate, number[]] => x[1] !== null);
   const k = Math.max(1, runs.length);
   const testLevel = 1 - (1 - level) / k;
   const ys = points.map((p) => p.heapUsed);
+  const hours = points.map((p) => p.hour);
+  const judged = (trend: TrendResult): HeapTest['status'] => (trend.status !== 'ok' ? 'inconclusive' : trend.lo > budgetPerHour ? 'fail' : trend.hi <= budgetPerHour ? 'pass' : 'inconclusive');
   const tests = runs.map(([against, xs]): HeapTest => {
-    const span = xs[xs.length - 1]! - xs[0]!;
-    const budget = against === 'time' ? budgetPerHour : (budgetPerHour * hours) / span;
     if (against === 'time') {
       // Fail at the Bonferroni level, pass at the run's own: an activity test never blocks a pass.
       const strict = theilSen(xs, ys, { level: testLevel });
       const own = theilSen(xs, ys, { level });
-      const status = strict.status === 'ok' && strict.lo > budget ? 'fail' : own.status === 'ok' && own.hi <= budget ? 'pass' : 'inconclusive';
-      return { against, unit: UNITS[against], trend: status === 'fail' ? strict : own, budget, status };
+      const status = strict.status === 'ok' && strict.lo > budgetPerHour ? 'fail' : own.status === 'ok' && own.hi <= budgetPerHour ? 'pass' : 'inconclusive';
+      return { against, unit: 'bytes/h', trend: status === 'fail' ? strict : own, budget: budgetPerHour, status };
     }
-    const trend = theilSen(xs, ys, { level: testLevel });
-    const status = trend.status !== 'ok' ? 'inconclusive' : trend.lo > budget ? 'fail' : trend.hi <= budget ? 'pass' : 'inconclusive';
-    return { against, unit: UNITS[against], trend, budget, status };
+    const joint = jointGrowthPerHour(hours, xs, ys, testLevel);
+    return { against, unit: 'bytes/h', trend: joint.trend, budget: budgetPerHour, status: judged(joint.trend), ...(joint.perUnit ? { perUnit: joint.perUnit } : {}) };
   });
   const time = tests.find((t) => t.against === 'time');
   const status = tests.some((t) => t.status === 'fail') ? 'fail' : time?.status === 'pass' ? 'pass' : 'inconclusive';
@@ -124,9 +131,12 @@ export function judgeHeapGrowth(points: readonly HeapPoint[], budgetPerHour: num
 
 /** One test as a sentence: slope [lo, hi] vs budget in its unit. */
 export function heapTestText(t: HeapTest): string {
-  const fmt = (v: number) => (t.against === 'time' ? `${(v / 1024).toFixed(1)} KiB` : `${v.toFixed(v !== 0 && Math.abs(v) < 10 ? 2 : 0)} B`);
-  const per = t.against === 'time' ? 'h' : t.against === 'actions' ? 'action' : 'connect';
-  if (t.trend.status !== 'ok') return `per ${per}: no trend (${t.trend.reason})`;
+  const perHour = t.unit === 'bytes/h';
+  const fmt = (v: number) => (perHour ? `${(v / 1024).toFixed(1)} KiB` : bytes(v));
+  const per = perHour ? 'h' : t.against === 'actions' ? 'action' : 'connect';
+  // An activity test on the simulated clock: growth per hour of the heap fitted on the hours and that activity.
+  const lead = perHour && t.against !== 'time' ? `with ${t.against}, per h` : `per ${per}`;
+  if (t.trend.status !== 'ok') return `${lead}: no trend (${t.trend.reason})`;
   const tr = t.trend as TrendOk;
   const later =
     t.laterHalf === 'levelled-off' ? ', grew early and levelled off: later half shown'
@@ -134,9 +144,14 @@ export function heapTestText(t: HeapTest): string {
     : t.laterHalf === 'not-told-apart' ? ', grew early; the later half is not told apart from the budget: run longer'
     : t.laterHalf === 'later-only' ? ', grows in the later half, not shown on the whole run: run longer'
     : '';
-  return `per ${per} ${fmt(tr.slope)} [${fmt(tr.lo)}, ${fmt(tr.hi)}] vs ${fmt(t.budget)} (${t.status}${later})`;
+  const unitWord = t.against === 'actions' ? 'action' : 'connect';
+  const coef = t.perUnit ? `; fitted on hours and ${t.against}: ${bytes(t.perUnit.slope)} [${bytes(t.perUnit.lo)}, ${bytes(t.perUnit.hi)}] per ${unitWord}` : '';
+  return `${lead} ${fmt(tr.slope)} [${fmt(tr.lo)}, ${fmt(tr.hi)}] vs ${fmt(t.budget)} (${t.status}${later}${coef})`;
 }
 
+function bytes(v: number): string {
+  return `${v.toFixed(v !== 0 && Math.abs(v) < 10 ? 2 : 0)} B`;
+}
 
 /** Fewest checkpoints in the later half for the level-off re-test (as for any trend). */
 const MIN_HALF_POINTS = 8;

@@ -118,7 +118,6 @@ function heapSlopeRule(soak: readonly Sample[], checkpoints: readonly Sample[], 
 
 /**
  * The heap on the soak's quiet checkpoints (heap-growth.ts): against time, actions and connects.
- * The evidence's slope and interval are the per-hour test's, in the table's unit.
  */
 function heapOnCheckpoints(checkpoints: readonly Sample[], budget: number, realTime?: RealTimeJudgement): RuleResult {
   const metric = 'server.heapUsed';
@@ -133,8 +132,12 @@ function heapOnCheckpoints(checkpoints: readonly Sample[], budget: number, realT
   const failed = g.tests.filter((x) => x.status === 'fail').map((x) => x.against);
   const lead = g.status === 'fail' ? `heap grows with ${failed.join(' and ')}` : g.status === 'pass' ? 'heap flat' : 'heap growth not told apart from its budget';
   const text = `${lead} ${basis}: ${tests}`;
-  if (!time || time.trend.status !== 'ok') return { id: 'heap-slope', status: g.status, evidence: { metric, value: null, budget, unit, text } };
-  const t = time.trend;
+  // The evidence's figures are a test in the table's unit (per hour): on a fail, the failing
+  // per-hour test with the highest lower bound (so a fail never shows a value within its budget
+  // when an activity test, not the time test, found the growth); else the time test.
+  const perHourFails = g.tests.flatMap((x) => (x.status === 'fail' && x.unit === unit && x.trend.status === 'ok' ? [x.trend] : []));
+  const t = perHourFails.sort((a, b) => b.lo - a.lo)[0] ?? (time?.trend.status === 'ok' ? time.trend : undefined);
+  if (!t) return { id: 'heap-slope', status: g.status, evidence: { metric, value: null, budget, unit, text } };
   return { id: 'heap-slope', status: g.status, evidence: { metric, value: t.slope, budget, slope: t.slope, lo: t.lo, hi: t.hi, unit, text } };
 }
 
