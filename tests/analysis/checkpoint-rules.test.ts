@@ -57,6 +57,30 @@ describe('heap-slope on quiet checkpoints', () => {
     expect(r?.evidence.hi).toBeGreaterThanOrEqual(3 * MiB);
   });
 
+  it('fails a leak that grows with actions (busy days, still nights) and shows that test, over its budget, as the evidence', () => {
+    // Actions per simulated hour follow the same day as dayRun's load: 3,000 at its busiest, 300 at night.
+    const rate = (h: number) => {
+      const t = h % 24;
+      return 3000 * (t < 4 ? 1 : t < 16 ? 0.8 : t < 18 ? 0.5 : 0.1);
+    };
+    const actionsAt = (hour: number) => {
+      let total = 0;
+      for (let m = 0; m < hour * 60; m++) total += rate(m / 60) / 60;
+      return Math.round(total);
+    };
+    const perAction = 160;
+    const run = dayRun((h) => perAction * actionsAt(h), 30 * MiB).map((s) => ({ ...s, load: load({ doneActions: actionsAt(s.simMs / HOUR), actions: {} }) }));
+    const r = rule(run, 'heap-slope');
+    expect(r?.status).toBe('fail');
+    expect(r?.evidence.text).toMatch(/^heap grows with actions/);
+    // A fail never shows a figure within its budget, whichever test found the growth.
+    expect(r?.evidence.lo).toBeGreaterThan(r?.evidence.budget as number);
+    const fitted = /with actions, per h [\d.]+ KiB \[[\d.]+ KiB, [\d.]+ KiB\] vs 112\.5 KiB \(fail; fitted on hours and actions: (\d+) B \[(\d+) B, (\d+) B\] per action\)/.exec(r?.evidence.text ?? '');
+    expect(fitted).not.toBeNull();
+    expect(Number(fitted?.[2])).toBeLessThanOrEqual(perAction);
+    expect(Number(fitted?.[3])).toBeGreaterThanOrEqual(perAction);
+  });
+
   it('falls back to every soak sample, and says so, when a run has fewer checkpoints than a trend needs', () => {
     const few = dayRun(() => 0, 30 * MiB).map((s) => (s.checkpoint && s.checkpoint.kind === 'cadence' && s.simMs > 8 * HOUR ? (({ checkpoint: _c, ...rest }) => rest)(s) : s));
     const r = rule(few, 'heap-slope');
