@@ -66,7 +66,11 @@ export interface InspectorProbeCost {
  *    stopped by round 3 read a median 0.15 MiB below the regular samples around them, the
  *    others 0.9–1.1 MiB below. That two-level series (lag-1 autocorrelation 0.79) left the
  *    slope test without power up to 600 KiB/h. With 3 quiet rounds, 11 of 12 holds of a
- *    13-hour seed 4 run read the fallen level and one did not fall in its 6 rounds. What falls
+ *    13-hour seed 4 run read the fallen level and one did not fall in its 6 rounds. Seed 6's
+ *    default run showed why 3 quiet rounds are not enough either: two of its holds sat at the
+ *    higher level for rounds 2–5 and stopped there, when holds around them fell at rounds 4–6
+ *    (one after 4 quiet rounds). So a hold also runs at least 8 rounds (MIN_HOLD_ROUNDS): the
+ *    fall comes by round 6 in all but one of the holds seen, and 8 leaves two after it. What falls
  *    is mostly optimised code, which the resumed load rebuilds (hold snapshot pairs: 1.06–1.18
  *    MiB of it; bench/results/live-default-runs.md), so checkpoints also read the JIT's share
  *    (`codeBytes`, `bytecodeBytes`). Reads took a median 1.24 s of the 2 s hold; each hold
@@ -95,14 +99,18 @@ interface SettleSpec {
   readonly gapMs: number;
   readonly quietRounds: number;
   readonly quietMs: number;
+  /** Fewest rounds before a reading counts as stable. */
+  readonly minRounds: number;
   readonly maxRounds: number;
 }
+/** Fewest GC rounds of a hold (see the comment above: the JIT's code falls by round 6). */
+export const MIN_HOLD_ROUNDS = 8;
 /** The rounds of a hold, or of an idle reading that waits `quietMs`. */
 function settleSpec(options: SampleOptions): SettleSpec {
-  if (options.settle !== 'idle') return { gapMs: 0, quietRounds: 3, quietMs: 0, maxRounds: 12 };
+  if (options.settle !== 'idle') return { gapMs: 0, quietRounds: 3, quietMs: 0, minRounds: MIN_HOLD_ROUNDS, maxRounds: 12 };
   const quietMs = Math.max(0, options.quietMs);
   // Six rounds in the quiet stretch, at most 1 s and at least 100 ms apart.
-  return { gapMs: Math.min(1_000, Math.max(100, quietMs / 6)), quietRounds: 3, quietMs, maxRounds: 40 };
+  return { gapMs: Math.min(1_000, Math.max(100, quietMs / 6)), quietRounds: 3, quietMs, minRounds: 1, maxRounds: 40 };
 }
 const STABLE_GC_ABS_BYTES = 64 * 1024;
 const STABLE_GC_REL = 0.001;
@@ -186,7 +194,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
           fellTo = heap.usedSize;
           fellAt = performance.now();
           quiet = 0;
-        } else if (++quiet >= spec.quietRounds && performance.now() - fellAt >= spec.quietMs) {
+        } else if (++quiet >= spec.quietRounds && performance.now() - fellAt >= spec.quietMs && gcRounds >= spec.minRounds) {
           heapStable = true;
           break;
         }

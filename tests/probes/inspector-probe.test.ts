@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import CDP from 'chrome-remote-interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InspectorProbe } from '../../harness/probes/inspector-probe.js';
+import { InspectorProbe, MIN_HOLD_ROUNDS } from '../../harness/probes/inspector-probe.js';
 import { parseInspectArg, splitHostPort, waitForInspectorUrl } from '../../harness/probes/inspector-url.js';
 import { COUNT_EXPRESSION } from '../../harness/probes/target-scripts.js';
 import { startTarget, type Target } from './target-process.js';
@@ -192,6 +192,22 @@ describe('InspectorProbe on a real child process', () => {
     expect(idle.heapUsed).toBe(Math.min(...(idle.gcHeaps as number[])));
     expect((idle.gcHeaps as number[])[0]! - idle.heapUsed).toBeGreaterThan(6_000_000);
     expect(Math.abs(idle.heapUsed - before)).toBeLessThan(1_000_000);
+  }, 60_000);
+
+  it('a hold runs at least MIN_HOLD_ROUNDS rounds, so what falls only after a few full GCs (as aged code does) is read fallen', async () => {
+    const settled = await probe.sample({ settle: 'hold' });
+    expect(settled.heapStable).toBe(true);
+    expect(settled.gcRounds).toBeGreaterThanOrEqual(MIN_HOLD_ROUNDS);
+    // About 4 MB held until 8 more full GCs have run (a round's HeapProfiler.collectGarbage runs
+    // two here): the heap stands still for 4 rounds (3 quiet rounds in a row), then falls at round 5.
+    await target.get('/release-after-gcs?mb=4&gcs=8');
+    const hold = await probe.sample({ settle: 'hold' });
+    const heaps = hold.gcHeaps as number[];
+    expect(hold.heapStable).toBe(true);
+    expect(heaps[0]! - hold.heapUsed).toBeGreaterThan(3_000_000);
+    // It fell at round 5 or later, after 3 quiet rounds: where a hold stopped before.
+    expect(heaps.findIndex((h) => heaps[0]! - h > 3_000_000)).toBeGreaterThanOrEqual(4);
+    expect(Math.abs(hold.heapUsed - settled.heapUsed)).toBeLessThan(1_000_000);
   }, 60_000);
 
   it("a checkpoint reads the JIT's share of the heap (code and bytecode); a regular sample does not", async () => {
