@@ -7,6 +7,7 @@
  * which the bench plants growth of the four shapes; and the resampling the power benches share
  * (splitLine, blockResample, gaussian). Pure.
  */
+import { soakCheckpoints } from '../harness/analysis/checkpoint-rules.js';
 import { theilSen } from '../harness/analysis/trend.js';
 import { mulberry32 } from '../scenarios/rng.js';
 import type { Sample } from '../harness/sample.js';
@@ -36,12 +37,15 @@ export interface RecordedSeries extends RecordedRunConfig {
   readonly points: readonly RecordedPoint[];
 }
 
-/** The quiet soak checkpoints of a run (held, not overran, heap stable, after warm-up) as a series. */
+/**
+ * The checkpoints the heap rule judges (checkpoint-rules.ts soakCheckpoints: held, not overran,
+ * after warm-up; a reading whose heap was still falling after its last round counts, as it does
+ * in the rule) as a series. Until 2026-12-05 unsettled readings were left out here though the
+ * rule kept them; series recorded before then (seed 1's) lack them.
+ */
 export function recordCheckpoints(run: string, config: RecordedRunConfig, samples: readonly Sample[]): RecordedSeries {
-  const warmupMs = config.warmupHours * 3_600_000;
-  const points: RecordedPoint[] = samples
-    .filter((s) => s.checkpoint && (s.checkpoint.kind === 'cadence' || s.checkpoint.kind === 'phase-end' || s.checkpoint.kind === 'cadence+phase-end'))
-    .filter((s) => !s.checkpoint?.overran && s.server.heapStable !== false && (s.checkpoint?.atSimMs ?? 0) >= warmupMs && s.phase === 'soak' && s.load)
+  const points: RecordedPoint[] = soakCheckpoints(samples, config.warmupHours * 3_600_000)
+    .filter((s) => s.load)
     .map((s) => {
       const l = s.load as NonNullable<Sample['load']>;
       const a = l.actions;

@@ -4,7 +4,7 @@ import type { CheckpointInfo, Sample } from '../../harness/sample.js';
 import { HOUR, MiB, makeRun } from './samples.js';
 
 describe('recordCheckpoints (bench data from a run)', () => {
-  it('keeps the quiet soak checkpoints with their covariates, and leaves out warm-up, overran and unsettled ones', () => {
+  it('keeps the checkpoints the heap rule judges, with their covariates: not warm-up or overran ones, unsettled ones kept as the rule keeps them', () => {
     const run = makeRun({ warmup: 8, soak: 40, cooldown: 2 }).map((s, i): Sample => {
       const hour = s.simMs / HOUR;
       if (!Number.isInteger(hour) || s.phase === 'cooldown') return s;
@@ -13,8 +13,8 @@ describe('recordCheckpoints (bench data from a run)', () => {
       return { ...s, phase: hour <= 2 ? 'warmup' : s.phase, checkpoint, load, server: { ...s.server, heapUsed: 30 * MiB + i, heapStable: hour !== 7 } };
     });
     const series = recordCheckpoints('r1', { users: 10, seed: 3, scenario: 'office-day', hours: 12, warmupHours: 2, leaks: [] }, run);
-    // Hours 3..12 are soak checkpoints; 6 overran and 7 never settled.
-    expect(series.points.map((p) => p.hour)).toEqual([3, 4, 5, 8, 9, 10, 11, 12]);
+    // Hours 3..12 are soak checkpoints; 6 overran; 7 never settled, and the rule reads it as an upper bound.
+    expect(series.points.map((p) => p.hour)).toEqual([3, 4, 5, 7, 8, 9, 10, 11, 12]);
     const at3 = series.points[0]!;
     expect(at3).toMatchObject({ actions: 300, pingTicks: 1080, connects: 10 + 6 + 1 + 3 });
     expect(series).toMatchObject({ run: 'r1', users: 10, seed: 3, leaks: [] });
