@@ -69,8 +69,9 @@ export interface InspectorProbeCost {
  *    13-hour seed 4 run read the fallen level and one did not fall in its 6 rounds. Seed 6's
  *    default run showed why 3 quiet rounds are not enough either: two of its holds sat at the
  *    higher level for rounds 2–5 and stopped there, when holds around them fell at rounds 4–6
- *    (one after 4 quiet rounds). So a hold also runs at least 8 rounds (MIN_HOLD_ROUNDS): the
- *    fall comes by round 6 in all but one of the holds seen, and 8 leaves two after it. What falls
+ *    (one after 4 quiet rounds). So a hold also runs at least 8 rounds (MIN_HOLD_ROUNDS; a round
+ *    is one HeapProfiler.collectGarbage, two full GCs here): seed 4 with them fell in steps at
+ *    rounds 4–8 and read one level (bench/results/live-default-runs.md, 2026-12-05). What falls
  *    is mostly optimised code, which the resumed load rebuilds (hold snapshot pairs: 1.06–1.18
  *    MiB of it; bench/results/live-default-runs.md), so checkpoints also read the JIT's share
  *    (`codeBytes`, `bytecodeBytes`). Reads took a median 1.24 s of the 2 s hold; each hold
@@ -103,7 +104,7 @@ interface SettleSpec {
   readonly minRounds: number;
   readonly maxRounds: number;
 }
-/** Fewest GC rounds of a hold (see the comment above: the JIT's code falls by round 6). */
+/** Fewest GC rounds of a hold (see the comment above: the JIT's optimised code falls in steps up to round ~8). */
 export const MIN_HOLD_ROUNDS = 8;
 /** The rounds of a hold, or of an idle reading that waits `quietMs`. */
 function settleSpec(options: SampleOptions): SettleSpec {
