@@ -53,41 +53,24 @@ export interface InspectorProbeCost {
 /**
  * How a checkpoint collects until its heap is stable. A round is a full GC and a heap reading;
  * the heap read is the lowest of the rounds (the server's own work between a GC and its reading
- * only adds to it: back to back, readings of a settled server alternate by up to ±240 KiB here
- * when a timer ran in between). The heap is still falling while a round lowers that lowest
- * reading by more than the larger of 64 KiB and 0.1%; it is stable once it has not for 3 rounds
- * in a row and `quietMs` real ms, and read anyway, flagged, after the last round.
- *  - `hold` (every simulated hour): back-to-back rounds, at most 12. Why 3 quiet rounds and not
- *    1: under a held load the server's heap falls by a further 0.5–1.3 MiB after a few forced
- *    GCs in a row (the round of the largest fall: 2 to 4 in the 14 holds of a live run that
- *    fell ≥ 0.5 MiB, 3 to 6 and once 12 in another), then no more. Stopping at the first
- *    quiet round read some holds before that fall and some after it: in two live runs of
- *    seed 4 (24 holds each, with and without V8's bytecode flushing, so it is not that), holds
- *    stopped by round 3 read a median 0.15 MiB below the regular samples around them, the
- *    others 0.9–1.1 MiB below. That two-level series (lag-1 autocorrelation 0.79) left the
- *    slope test without power up to 600 KiB/h. With 3 quiet rounds, 11 of 12 holds of a
- *    13-hour seed 4 run read the fallen level and one did not fall in its 6 rounds. Seed 6's
- *    default run showed why 3 quiet rounds are not enough either: two of its holds sat at the
- *    higher level for rounds 2–5 and stopped there, when holds around them fell at rounds 4–6
- *    (one after 4 quiet rounds). So a hold also runs at least 8 rounds (MIN_HOLD_ROUNDS; a round
- *    is one HeapProfiler.collectGarbage, two full GCs here): seed 4 with them fell in steps at
- *    rounds 4–8 and read one level (bench/results/live-default-runs.md, 2026-12-05). What falls
- *    is mostly optimised code, which the resumed load rebuilds (hold snapshot pairs: 1.06–1.18
- *    MiB of it; bench/results/live-default-runs.md), so checkpoints also read the JIT's share
- *    (`codeBytes`, `bytecodeBytes`). Reads took a median 1.24 s of the 2 s hold; each hold
- *    costs the server's loop (issue 15's sampler budget).
+ * only adds to it). The heap is still falling while a round lowers that lowest reading by more
+ * than the larger of 64 KiB and 0.1%; it is stable once it has not for 3 rounds in a row and
+ * `quietMs` real ms, and read anyway, flagged, after the last round.
+ *  - `hold` (every simulated hour): back-to-back rounds, at least MIN_HOLD_ROUNDS, at most 12.
+ *    Why so many: under a held load V8 drops 0.5–1.3 MiB of optimised code, in steps, a few
+ *    rounds in (rounds 2–8 seen; a round is one HeapProfiler.collectGarbage, two full GCs here),
+ *    and the resumed load rebuilds it. Holds that stopped before that fall and holds that read
+ *    after it made a two-level series that cost the slope test its power (seeds 4 and 6); 3 quiet
+ *    rounds alone still stopped some at round 5. Checkpoints also read the JIT's share
+ *    (`codeBytes`, `bytecodeBytes`). Measurements: bench/results/live-default-runs.md
+ *    (2026-12-04 and 2026-12-05 entries). Each hold costs the server's loop (issue 15's budget).
  *  - `idle` (the baseline before the first user and the end after the cool-down, which
  *    heap-cooldown sets against each other): rounds up to 1 s apart until the heap has not
  *    fallen for `quietMs` (config idleSettleSeconds, default 10 s), at most 40 rounds. An idle
- *    server still releases memory for seconds after its last clients left, and back-to-back
- *    rounds see none of it: a live run's baseline (seed 3) fell by more than 64 KiB in each of
- *    its 8 back-to-back rounds and read 2.2 MiB below the other runs'. On the reference server
- *    right after seeding 100 users, GCs every 200 ms for 20 s saw 0.3–2.8 MiB freed by 0.5 s,
- *    then one more release of 80–370 KiB at 5.8–7.7 s and nothing after it (8 seedings; its
- *    source is not found: closing the logins' keep-alive sockets left it in place, and the app's
- *    sweeper runs once a minute). 10 s covers it from the first round. With 6 s, a bench rep
- *    read 359 KiB too high. These two readings are taken once per run, so their ~14–21 s cost
- *    the run nothing; `npm run bench -- --only idle-settle` measures them.
+ *    server still releases memory for seconds after its last clients left, which back-to-back
+ *    rounds do not wait for (seed 3's baseline read 2.2 MiB low; the reference server releases
+ *    a last 80–370 KiB 6–8 s after seeding). Taken once per run each, so their ~14–21 s cost the
+ *    run nothing; `npm run bench -- --only idle-settle` measures them.
  */
 export type HeapSettle = 'hold' | 'idle';
 /**
@@ -104,7 +87,7 @@ interface SettleSpec {
   readonly minRounds: number;
   readonly maxRounds: number;
 }
-/** Fewest GC rounds of a hold (see the comment above: the JIT's optimised code falls in steps up to round ~8). */
+/** Fewest GC rounds of a hold (see above: the JIT's optimised code falls in steps up to round ~8). */
 export const MIN_HOLD_ROUNDS = 8;
 /** The rounds of a hold, or of an idle reading that waits `quietMs`. */
 function settleSpec(options: SampleOptions): SettleSpec {
