@@ -10,7 +10,7 @@ import autocannon from 'autocannon';
 import { ROUTES } from '../../common/http.js';
 import { loginOverRest } from '../../common/rest-login.js';
 import { usernameFor, VU_PASSWORD, VU_USERNAME_PREFIX } from '../../scenarios/worker-protocol.js';
-import { buildRequestCycle, HTTP_ACCOUNTS, type HttpAccount } from './http-plan.js';
+import { buildRequestCycle, HTTP_ACCOUNTS, httpConnectionsFor, type HttpAccount } from './http-plan.js';
 import { bucketOutcomes, type HttpEndpointName, type HttpWindow, type RequestOutcome } from './http-window.js';
 
 /** Buffered outcomes beyond this are counted but dropped (≥ 1 h of the 50 req/s cap between two samples). */
@@ -140,9 +140,9 @@ export async function startHttpLoad(options: HttpLoadOptions): Promise<HttpLoadH
     },
   }));
 
-  // Two connections: one slow response (a forced GC in the server) then delays only half of
-  // the next second's quota; more would only add idle sockets at these rates.
-  const connections = Math.min(2, Math.max(1, Math.floor(options.ratePerSecond)));
+  // Enough connections that a slow response (a forced GC in the server) costs no other
+  // connection its quota (http-plan.ts MAX_RATE_PER_CONNECTION).
+  const connections = httpConnectionsFor(options.ratePerSecond);
   let finished = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve)).then(() => {

@@ -45,6 +45,24 @@ export interface HttpRunInfo {
   readonly note: string | null;
 }
 
+/**
+ * Most requests per real second one autocannon connection is asked to carry. Why: with
+ * pipelining 1 a connection sends its second's quota one request after another and drops what
+ * is left of it when the next second starts (autocannon resets the count, it carries nothing
+ * over), so a connection asked for q requests a second loses some as soon as one response takes
+ * longer than ~1000/q ms. Two connections at 23 req/s (S 70, 100 users, 2026-12-05) drove only
+ * 75% of the morning's planned requests while the server answered at p50 4 ms and p99 296 ms
+ * (a forced-GC sample stalls its loop ~0.1–0.3 s): the driver, not the server, fell short, and
+ * fidelity called the phase saturated. At 4 a second a connection has 250 ms per request.
+ */
+export const MAX_RATE_PER_CONNECTION = 4;
+
+/** Connections for a rate: enough that none carries more than MAX_RATE_PER_CONNECTION, at least 1, never more than the rate. Pure. */
+export function httpConnectionsFor(ratePerSecond: number): number {
+  const rate = Math.max(1, Math.floor(ratePerSecond));
+  return Math.min(rate, Math.ceil(rate / MAX_RATE_PER_CONNECTION));
+}
+
 export function planHttpRate(input: {
   readonly requestsPerUserHour: number;
   readonly mix: Readonly<Record<HttpEndpointName, number>>;

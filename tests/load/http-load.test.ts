@@ -3,6 +3,7 @@
  * store): it logs accounts in through the real route, drives every REST endpoint at the planned
  * rate, records real latencies per window with no errors, and stops on stop() and by itself.
  */
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { SimClock } from '../../common/sim-clock.js';
 import { createApp } from '../../server/app.js';
 import { startWireStore, type RunningStore } from '../../store/resolve.js';
 import { HttpLoadError, loopbackUrl, startHttpLoad } from '../../harness/load/http-load.js';
+import { httpConnectionsFor, MAX_RATE_PER_CONNECTION } from '../../harness/load/http-plan.js';
 import type { HttpWindow } from '../../harness/load/http-window.js';
 
 let store: RunningStore;
@@ -68,6 +70,56 @@ describe('startHttpLoad', () => {
     const seen = new Set(windows.flatMap((w) => Object.keys(w.byEndpoint)));
     expect([...seen].sort()).toEqual(['buddies', 'history', 'login', 'weather']);
     expect(load.totals()).toMatchObject({ requests, errors: 0, dropped: 0 });
+  });
+
+  it('keeps its planned rate when every response takes 150 ms', async () => {
+    // A proxy in front of the real server holds each response 150 ms: with pipelining 1 two
+    // connections at 10 req/s each could send ~7 a second each (the rest of a second's quota
+    // is dropped); enough connections keep the whole rate.
+    const DELAY_MS = 150;
+    const RATE = 20;
+    const target = new URL(url);
+    const proxy: Server = createServer((req, res) => {
+      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
+        setTimeout(() => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }, DELAY_MS);
+      });
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const load = await startHttpLoad({ serverUrl: proxyUrl, ratePerSecond: RATE, mix: MIX, users: 6, maxDurationS: 30 });
+      await sleep(1_500); // past the first, partial second
+      load.takeWindow();
+      const from = performance.now();
+      let requests = 0;
+      for (let i = 0; i < 4; i++) {
+        await sleep(1_000);
+        requests += load.takeWindow()?.requests ?? 0;
+      }
+      const seconds = (performance.now() - from) / 1000;
+      await load.stop();
+      // ≥ 85% of the planned rate; two connections reach ~70% here.
+      expect(requests / seconds).toBeGreaterThanOrEqual(0.85 * RATE);
+      expect(load.connections).toBe(httpConnectionsFor(RATE));
+      expect(load.totals().errors).toBe(0);
+    } finally {
+      await new Promise<void>((r) => proxy.close(() => r()));
+    }
+  });
+
+  it('asks no connection for more than its share of the rate', () => {
+    for (let rate = 1; rate <= 200; rate++) {
+      const n = httpConnectionsFor(rate);
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(n).toBeLessThanOrEqual(rate);
+      expect(Math.ceil(rate / n)).toBeLessThanOrEqual(MAX_RATE_PER_CONNECTION);
+    }
+    expect(httpConnectionsFor(0.4)).toBe(1);
   });
 
   it('stops by itself at its duration bound', async () => {
