@@ -5,10 +5,11 @@
  * Each point: the hold's simulated hour, the heap after GC until stable, and the cumulative
  * actions done, connects (log-ons, reloads, log off/ons, reconnects) and presence-ping ticks, on
  * which the bench plants growth of the four shapes; and the resampling the power benches share
- * (splitLine, blockResample, gaussian). Pure.
+ * (splitLine, splitSmooth, blockResample, gaussian). Pure.
  */
 import { soakCheckpoints } from '../harness/analysis/checkpoint-rules.js';
-import { theilSen } from '../harness/analysis/trend.js';
+import { lag1Autocorrelation, runningMedian } from '../harness/analysis/stats.js';
+import { NOISE_MEDIAN_HALF_WIDTH, senResiduals } from '../harness/analysis/trend.js';
 import { mulberry32 } from '../scenarios/rng.js';
 import type { Sample } from '../harness/sample.js';
 
@@ -61,14 +62,30 @@ export function recordCheckpoints(run: string, config: RecordedRunConfig, sample
   return { run, users: config.users, seed: config.seed, scenario: config.scenario, hours: config.hours, warmupHours: config.warmupHours, leaks: config.leaks, points };
 }
 
-/** A recorded series split into its own Theil–Sen line in hours (its creep, part of "flat") and residuals. */
+/**
+ * A recorded series split into its own Theil–Sen line in hours (its creep, part of "flat") and
+ * residuals. The line exists even where no interval forms (seed 7's run: ρ1 0.95 about it).
+ */
 export function splitLine(series: RecordedSeries): { readonly line: number[]; readonly residuals: number[]; readonly slope: number; readonly rho: number } {
   const x = series.points.map((p) => p.hour);
   const y = series.points.map((p) => p.heapUsed);
-  const fit = theilSen(x, y);
-  if (fit.status !== 'ok') throw new Error(`${series.run}: no trend on the recorded series (${fit.reason})`);
-  const line = x.map((xi) => fit.intercept + fit.slope * xi);
-  return { line, residuals: y.map((yi, i) => yi - (line[i] as number)), slope: fit.slope, rho: fit.rho };
+  const residuals = senResiduals(x, y);
+  if (residuals.length !== y.length || x.length < 2) throw new Error(`${series.run}: no Theil–Sen line through the recorded series`);
+  const line = y.map((yi, i) => yi - (residuals[i] as number));
+  const slope = ((line[line.length - 1] as number) - (line[0] as number)) / ((x[x.length - 1] as number) - (x[0] as number));
+  return { line, residuals, slope, rho: lag1Autocorrelation(residuals) };
+}
+
+/**
+ * A recorded series split into its running median of 5 (the creep with its own shape: the fixed
+ * server's heap fills through the first working day and levels off, which a line does not keep)
+ * and the residuals about it. The block bootstrap around the line shuffles that shape's arcs
+ * into noise; around the running median it is kept, as a live run has it.
+ */
+export function splitSmooth(series: RecordedSeries): { readonly smooth: number[]; readonly residuals: number[] } {
+  const y = series.points.map((p) => p.heapUsed);
+  const smooth = runningMedian(y, NOISE_MEDIAN_HALF_WIDTH);
+  return { smooth, residuals: y.map((yi, i) => yi - (smooth[i] as number)) };
 }
 
 /**

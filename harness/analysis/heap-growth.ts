@@ -23,7 +23,7 @@
  */
 import { pooledLag1Autocorrelation } from './stats.js';
 import { jointGrowthPerHour } from './joint-growth.js';
-import { DEFAULT_CONFIDENCE, senResiduals, theilSen, type TrendOk, type TrendResult } from './trend.js';
+import { DEFAULT_CONFIDENCE, noiseRho, senResiduals, theilSen, type TrendOk, type TrendResult } from './trend.js';
 
 export interface HeapPoint {
   /** Simulated hour of the checkpoint. */
@@ -116,8 +116,11 @@ export function judgeHeapGrowth(points: readonly HeapPoint[], budgetPerHour: num
   const tests = runs.map(([against, xs]): HeapTest => {
     if (against === 'time') {
       // Fail at the Bonferroni level, pass at the run's own: an activity test never blocks a pass.
+      // The pass reads the noise's ρ1 about a running median too (trend.ts noiseRho), so a creep
+      // that filled and levelled off is not taken for autocorrelated noise; the fail keeps ρ1
+      // about the line (its false-alarm rate as measured).
       const strict = theilSen(xs, ys, { level: testLevel });
-      const own = theilSen(xs, ys, { level });
+      const own = theilSen(xs, ys, { level, rho: noiseRho(xs, ys) });
       const status = strict.status === 'ok' && strict.lo > budgetPerHour ? 'fail' : own.status === 'ok' && own.hi <= budgetPerHour ? 'pass' : 'inconclusive';
       return { against, unit: 'bytes/h', trend: status === 'fail' ? strict : own, budget: budgetPerHour, status };
     }

@@ -88,6 +88,11 @@ export function pooledLag1Autocorrelation(segments: ReadonlyArray<readonly numbe
   return Math.min(Math.max(corrected, 0), MAX_LAG1_AUTOCORRELATION);
 }
 
+/** Running median over `halfWidth` neighbours each side (the window shrinks at the ends). Pure. */
+export function runningMedian(values: readonly number[], halfWidth: number): number[] {
+  return values.map((_, i) => median(values.slice(Math.max(0, i - halfWidth), i + halfWidth + 1)));
+}
+
 /** Effective sample size of n AR(1)-dependent observations: n(1−ρ)/(1+ρ) (Bayley & Hammersley 1946). */
 export function effectiveSampleSize(n: number, rho: number): number {
   return (n * (1 - rho)) / (1 + rho);

@@ -12,7 +12,7 @@
  * (tests/analysis/trend.test.ts). A moving-block bootstrap would need a block length choice and
  * a seed in the report for the same benefit.
  */
-import { effectiveSampleSize, lag1Autocorrelation, median, zTwoSided } from './stats.js';
+import { effectiveSampleSize, lag1Autocorrelation, median, runningMedian, zTwoSided } from './stats.js';
 
 /** Fewest points a trend is fitted on; below it the 95% rank interval cannot be formed reliably. */
 export const MIN_TREND_POINTS = 8;
@@ -138,6 +138,32 @@ function senLine(x: readonly number[], y: readonly number[]): { sorted: Float64A
 export function senResiduals(xs: readonly number[], ys: readonly number[]): number[] {
   const points = clean(xs, ys);
   return senLine(points.map((p) => p[0]), points.map((p) => p[1]))?.residuals ?? [];
+}
+
+/**
+ * Checkpoints each side of a point in the running median that noiseRho reads the noise about: 5
+ * in all, fewer than a fixed server's fill takes to level off (half a day of hourly checkpoints).
+ */
+export const NOISE_MEDIAN_HALF_WIDTH = 2;
+
+/**
+ * Lag-1 autocorrelation of a series' noise for a trend interval: the smaller of ρ1 about its
+ * Theil–Sen line and ρ1 about its running median. Why: a curve that is not a line, such as the
+ * fixed server's heap filling through the first working day and level after it, leaves residuals
+ * about the line that run in long arcs (ρ1 0.95 on seed 7's clean checkpoints, 2026-12-05), read
+ * as autocorrelated noise, so no interval forms however flat the level is; about a running median
+ * of 5 the same series reads ρ1 0.05 (the recorded series: 0.00–0.05, one 0.52). The price, for
+ * intervals that only let a run pass: a running median also smooths away part of a slow AR(1)
+ * noise, so under AR(1) noise of ρ 0.3 a line exactly at the budget passes ~6% of the time
+ * instead of ~3% (bench/checkpoint-power-bench.ts, ar1Coverage).
+ */
+export function noiseRho(xs: readonly number[], ys: readonly number[]): number {
+  const points = clean(xs, ys);
+  const y = points.map((p) => p[1]);
+  const line = senLine(points.map((p) => p[0]), y);
+  if (line === null) return 0;
+  const smooth = runningMedian(y, NOISE_MEDIAN_HALF_WIDTH);
+  return Math.min(lag1Autocorrelation(line.residuals), lag1Autocorrelation(y.map((v, i) => v - (smooth[i] as number))));
 }
 
 /** Trend per simulated hour: x = simMs / 3.6e6. */
