@@ -154,8 +154,8 @@ export const NOISE_MEDIAN_HALF_WIDTH = 2;
  * as autocorrelated noise, so no interval forms however flat the level is; about a running median
  * of 5 the same series reads ρ1 0.05 (the recorded series: 0.00–0.05, one 0.52). The price, for
  * intervals that only let a run pass: a running median also smooths away part of a slow AR(1)
- * noise, so under AR(1) noise of ρ 0.3 a line exactly at the budget passes ~6% of the time
- * instead of ~3% (bench/checkpoint-power-bench.ts, ar1Coverage).
+ * noise, so under AR(1) noise of ρ 0.3 the interval lies wholly below the truth in 4.4–6.4% of
+ * runs instead of 2.9–3.6% (nominal 2.5%; bench/checkpoint-power-bench.ts, ar1Coverage).
  */
 export function noiseRho(xs: readonly number[], ys: readonly number[]): number {
   const points = clean(xs, ys);
