@@ -50,10 +50,11 @@ export interface HttpRunInfo {
  * pipelining 1 a connection sends its second's quota one request after another and drops what
  * is left of it when the next second starts (autocannon resets the count, it carries nothing
  * over), so a connection asked for q requests a second loses some as soon as one response takes
- * longer than ~1000/q ms. Two connections at 23 req/s (S 70, 100 users, 2026-12-05) drove only
- * 75% of the morning's planned requests while the server answered at p50 4 ms and p99 296 ms
- * (a forced-GC sample stalls its loop ~0.1–0.3 s): the driver, not the server, fell short, and
- * fidelity called the phase saturated. At 4 a second a connection has 250 ms per request.
+ * longer than ~1000/q ms. Two connections at 23 req/s (S 70, 100 users, 2026-12-05) drove
+ * 75–98% of the phases' planned requests while the server answered at p50 4 ms and p99 296 ms (a
+ * forced-GC sample stalls its loop ~0.1–0.3 s); six, in the same run again, 97.5–99.5% outside
+ * the morning, where the server itself was 0.76 busy (88%). At 4 a second a connection has
+ * 250 ms per request.
  */
 export const MAX_RATE_PER_CONNECTION = 4;
 
