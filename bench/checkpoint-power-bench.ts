@@ -91,7 +91,9 @@ function runCell(series: RecordedSeries, shape: Shape, rateKiB: number, budget: 
   const x = series.points.map((p) => p.hour);
   const split = splitLine(series);
   const { slope } = split;
-  const { line, residuals } = creep === 'line' ? split : { line: splitSmooth(series).smooth, residuals: splitSmooth(series).residuals };
+  const kept = creep === 'kept' ? splitSmooth(series) : null;
+  const line = kept ? kept.smooth : split.line;
+  const residuals = kept ? kept.residuals : split.residuals;
   const plant = planted(series, shape, rateKiB * KiB);
   const truth = slope + rateKiB * KiB;
   const rng = mulberry32(seed);

@@ -152,7 +152,7 @@ export const NOISE_MEDIAN_HALF_WIDTH = 2;
  * fixed server's heap filling through the first working day and level after it, leaves residuals
  * about the line that run in long arcs (ρ1 0.95 on seed 7's clean checkpoints, 2026-12-05), read
  * as autocorrelated noise, so no interval forms however flat the level is; about a running median
- * of 5 the same series reads ρ1 0.05 (the recorded series: 0.00–0.05, one 0.52). The price, for
+ * of 5 the same series reads ρ1 0.05 (the recorded series: 0.00–0.05, one 0.51). The price, for
  * intervals that only let a run pass: a running median also smooths away part of a slow AR(1)
  * noise, so under AR(1) noise of ρ 0.3 the interval lies wholly below the truth in 4.4–6.4% of
  * runs instead of 2.9–3.6% (nominal 2.5%; bench/checkpoint-power-bench.ts, ar1Coverage).
