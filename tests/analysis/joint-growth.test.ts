@@ -9,31 +9,15 @@
 import { describe, expect, it } from 'vitest';
 import { judgeHeapGrowth, heapTestText, type HeapPoint } from '../../harness/analysis/heap-growth.js';
 import { jointGrowthPerHour } from '../../harness/analysis/joint-growth.js';
-import { ar1 } from './synthetic.js';
+import { ar1, officeDayActions, officeDayConnects } from './synthetic.js';
 
 const KiB = 1024;
 const BUDGET = 112.5 * KiB;
 const CREEP = 35 * KiB;
 const HOURS = Array.from({ length: 22 }, (_, i) => 3 + i);
 
-/** Actions per simulated hour of the office day: a busy morning, lunch, an afternoon, a still night. */
-function actionRate(h: number): number {
-  const t = h % 24;
-  return t < 4 ? 2400 : t < 5 ? 900 : t < 10 ? 1600 : t < 11 ? 300 : 40;
-}
-function connectRate(h: number): number {
-  const t = h % 24;
-  return t < 1 ? 120 : t >= 4 && t < 5 ? 60 : 4;
-}
-function cumulative(rate: (h: number) => number): number[] {
-  let total = 500;
-  return HOURS.map((h, i) => {
-    if (i > 0) for (let m = 0; m < 60; m++) total += rate(h - 1 + m / 60) / 60;
-    return Math.round(total);
-  });
-}
-const ACTIONS = cumulative(actionRate);
-const CONNECTS = cumulative(connectRate);
+const ACTIONS = officeDayActions(HOURS);
+const CONNECTS = officeDayConnects(HOURS);
 const SPAN_H = HOURS[HOURS.length - 1]! - HOURS[0]!;
 const SPAN_A = ACTIONS[ACTIONS.length - 1]! - ACTIONS[0]!;
 

@@ -47,3 +47,25 @@ export function series(n: number, f: (hour: number, i: number) => number, stepMi
 export function sawtooth(hour: number, amp: number, periodH: number): number {
   return amp * ((hour % periodH) / periodH);
 }
+
+/** Actions per simulated hour of the office day: a busy morning, lunch, an afternoon, a still night. */
+function officeDayActionRate(h: number): number {
+  const t = h % 24;
+  return t < 4 ? 2400 : t < 5 ? 900 : t < 10 ? 1600 : t < 11 ? 300 : 40;
+}
+/** Connects per simulated hour of the office day: log-ons, back from lunch, a few reconnects. */
+function officeDayConnectRate(h: number): number {
+  const t = h % 24;
+  return t < 1 ? 120 : t >= 4 && t < 5 ? 60 : 4;
+}
+function cumulative(hours: readonly number[], rate: (h: number) => number): number[] {
+  let total = 500;
+  return hours.map((h, i) => {
+    if (i > 0) for (let m = 0; m < 60; m++) total += rate(h - 1 + m / 60) / 60;
+    return Math.round(total);
+  });
+}
+/** Cumulative actions done by each of hourly checkpoints at `hours` (consecutive hours). */
+export const officeDayActions = (hours: readonly number[]): number[] => cumulative(hours, officeDayActionRate);
+/** Cumulative connects by each of hourly checkpoints at `hours` (consecutive hours). */
+export const officeDayConnects = (hours: readonly number[]): number[] => cumulative(hours, officeDayConnectRate);
