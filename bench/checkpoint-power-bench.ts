@@ -29,6 +29,11 @@
  * in time, so the time test's coverage is expected to fall as the rate grows. The detection floor
  * of a shape is the smallest rate of RATES failed in ≥ 95% of runs.
  *
+ * Since 2026-12-05 (afternoon) the activity fits read their noise's ρ1 about a running median of
+ * their residuals too (trend.ts residualNoiseRho); each cell also gives `failedFitRho`, the share
+ * failed with ρ1 about the fit only as before, and `lateFill` measures what that reading costs
+ * where it is weakest: a fill that outlasts the day's actions, which the fit cannot take up.
+ *
  * A series recorded with the JIT's share at each checkpoint (`jitBytes`: compiled code and
  * bytecode, from v8.getHeapCodeStatistics) is measured twice, as `heap` (heap used, what the rule
  * judges today) and as `heap-less-jit` (heap used minus that share), against the same budget. Why:
@@ -40,7 +45,7 @@ import { join } from 'node:path';
 import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
 import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
 import { noiseRho, theilSen, type TrendResult } from '../harness/analysis/trend.js';
-import { judgeHeapGrowth } from '../harness/analysis/heap-growth.js';
+import { JOINT_OPTIONS, judgeHeapGrowth, type HeapGrowth } from '../harness/analysis/heap-growth.js';
 import { jointGrowthPerHour } from '../harness/analysis/joint-growth.js';
 import { mulberry32 } from '../scenarios/rng.js';
 import { blockResample, gaussian, splitLine, splitSmooth, type RecordedSeries } from './checkpoint-series.js';
@@ -82,6 +87,24 @@ interface Cell {
   readonly passed: number;
   /** Passed as the rule did before 2026-12-05: the time test's pass on ρ1 about its line only. */
   readonly passedLineRho: number;
+  /** Failed as the rule did before 2026-12-05 (afternoon): the activity fits' ρ1 about the fit only. */
+  readonly failedFitRho: number;
+}
+
+/** The heap rule's judgement of a synthetic run: the recorded series' hours, actions and connects, heap `ys`. */
+function judged(series: RecordedSeries, ys: readonly number[], budget: number): HeapGrowth {
+  return judgeHeapGrowth(
+    series.points.map((p, i) => ({ hour: p.hour, heapUsed: ys[i] as number, actions: p.actions, connects: p.connects })),
+    budget,
+  );
+}
+
+/** Whether the rule as it was before 2026-12-05 (afternoon) fails the run: the activity fits' ρ1 about the fit only. */
+function failsWithFitRho(series: RecordedSeries, g: HeapGrowth, ys: readonly number[], budget: number): boolean {
+  const x = series.points.map((p) => p.hour);
+  const covariates = [series.points.map((p) => p.actions), series.points.map((p) => p.connects)];
+  const above = (t: TrendResult) => t.status === 'ok' && t.lo > budget;
+  return g.tests.some((t) => t.against === 'time' && t.status === 'fail') || covariates.some((z) => above(jointGrowthPerHour(x, z, ys, g.level).trend));
 }
 
 /** What a synthetic run's creep is: the recorded series' Theil–Sen line, or its running median (its own shape). */
@@ -106,23 +129,22 @@ function runCell(series: RecordedSeries, shape: Shape, rateKiB: number, budget: 
   let failed = 0;
   let passed = 0;
   let passedLineRho = 0;
+  let failedFitRho = 0;
   for (let r = 0; r < REPS; r++) {
     const ys = blockResample(line, residuals, plant, BLOCK, rng);
     // The rule's own judgement (time, actions and connects, Bonferroni), and the coverage of its
     // per-hour interval at the run's nominal 95% against the average planted slope.
-    const g = judgeHeapGrowth(
-      series.points.map((p, i) => ({ hour: p.hour, heapUsed: ys[i] as number, actions: p.actions, connects: p.connects })),
-      budget,
-    );
+    const g = judged(series, ys, budget);
     const time = theilSen(x, ys);
     if (covers(time)) covered++;
     if (g.status !== 'fail' && time.status === 'ok' && time.hi <= budget) passedLineRho++;
-    if (covers(jointGrowthPerHour(x, actions, ys).trend)) coveredA++;
-    if (covers(jointGrowthPerHour(x, connects, ys).trend)) coveredC++;
+    if (covers(jointGrowthPerHour(x, actions, ys, 0.95, JOINT_OPTIONS).trend)) coveredA++;
+    if (covers(jointGrowthPerHour(x, connects, ys, 0.95, JOINT_OPTIONS).trend)) coveredC++;
+    if (failsWithFitRho(series, g, ys, budget)) failedFitRho++;
     if (g.status === 'fail') failed++;
     else if (g.status === 'pass') passed++;
   }
-  return { shape, rateKiBPerHour: rateKiB, coverage: covered / REPS, coverageWithActions: coveredA / REPS, coverageWithConnects: coveredC / REPS, failed: failed / REPS, inconclusive: (REPS - failed - passed) / REPS, passed: passed / REPS, passedLineRho: passedLineRho / REPS };
+  return { shape, rateKiBPerHour: rateKiB, coverage: covered / REPS, coverageWithActions: coveredA / REPS, coverageWithConnects: coveredC / REPS, failed: failed / REPS, inconclusive: (REPS - failed - passed) / REPS, passed: passed / REPS, passedLineRho: passedLineRho / REPS, failedFitRho: failedFitRho / REPS };
 }
 
 type Measure = 'heap' | 'heap-less-jit';
@@ -154,7 +176,9 @@ function keptCreep(series: RecordedSeries, budget: number, si: number): object {
     detectionFloorKiBPerHour: Object.fromEntries(SHAPES.map((shape) => [shape, cells.find((c) => c.shape === shape && c.failed >= 0.95)?.rateKiBPerHour ?? null])),
     mostPassedAt100Up: Math.max(...cells.filter((c) => c.rateKiBPerHour >= 100).map((c) => c.passed)),
     mostPassedAt100UpLineRho: Math.max(...cells.filter((c) => c.rateKiBPerHour >= 100).map((c) => c.passedLineRho)),
-    cells: cells.map(({ shape, rateKiBPerHour, failed, passed, passedLineRho, inconclusive }) => ({ shape, rateKiBPerHour, failed, passed, passedLineRho, inconclusive })),
+    failedAtZeroFitRho: zero?.failedFitRho ?? null,
+    detectionFloorKiBPerHourFitRho: Object.fromEntries(SHAPES.map((shape) => [shape, cells.find((c) => c.shape === shape && c.failedFitRho >= 0.95)?.rateKiBPerHour ?? null])),
+    cells: cells.map(({ shape, rateKiBPerHour, failed, failedFitRho, passed, passedLineRho, inconclusive }) => ({ shape, rateKiBPerHour, failed, failedFitRho, passed, passedLineRho, inconclusive })),
   };
 }
 
@@ -165,11 +189,15 @@ const AR1_RHOS = [0, 0.15, 0.3, 0.5];
  * fit on hours and actions (joint-growth.ts), on a recorded series' own hours and actions, its
  * heap replaced by its line plus AR(1) noise of its residuals' SD. The recorded residuals show
  * little autocorrelation; this says what happens when a server's do. An interval not formed
- * counts as not covering (and is counted apart).
+ * counts as not covering (and is counted apart). Besides coverage, the whole rule's fails
+ * (heap-growth.ts, all three tests): at the series' own creep (false alarms) and with the line
+ * tilted to grow exactly at the budget (a fail there is one the nominal level allows in ≤ 2.5%
+ * of runs), today's and with the activity fits' ρ1 about the fit only (before 2026-12-05 afternoon).
  */
-function ar1Coverage(series: RecordedSeries, seed: number): object[] {
+function ar1Coverage(series: RecordedSeries, budget: number, seed: number): object[] {
   const x = series.points.map((p) => p.hour);
   const actions = series.points.map((p) => p.actions);
+
   const { line, residuals, slope } = splitLine(series);
   const sd = Math.sqrt(residuals.reduce((a, r) => a + r * r, 0) / residuals.length);
   return AR1_RHOS.map((rho, k) => {
@@ -180,6 +208,10 @@ function ar1Coverage(series: RecordedSeries, seed: number): object[] {
     let passCovered = 0;
     let passBelow = 0;
     let timeBelow = 0;
+    let jointFitRho = 0;
+    let failedAtCreep = 0;
+    let failedAtBudget = 0;
+    let failedAtBudgetFitRho = 0;
     for (let r = 0; r < REPS; r++) {
       let e = sd * z();
       const ys = line.map((l) => {
@@ -194,12 +226,79 @@ function ar1Coverage(series: RecordedSeries, seed: number): object[] {
       const p = theilSen(x, ys, { rho: noiseRho(x, ys) });
       if (p.status === 'ok' && p.lo <= slope && slope <= p.hi) passCovered++;
       if (p.status === 'ok' && p.hi < slope) passBelow++;
-      const g = jointGrowthPerHour(x, actions, ys).trend;
+      const g = jointGrowthPerHour(x, actions, ys, 0.95, JOINT_OPTIONS).trend;
       if (g.status !== 'ok') notFormed++;
       else if (g.lo <= slope && slope <= g.hi) joint++;
+      const old = jointGrowthPerHour(x, actions, ys).trend;
+      if (old.status === 'ok' && old.lo <= slope && slope <= old.hi) jointFitRho++;
+      if (judged(series, ys, budget).status === 'fail') failedAtCreep++;
+      const atBudget = ys.map((y, i) => y + (budget - slope) * ((x[i] as number) - (x[0] as number)));
+      const gb = judged(series, atBudget, budget);
+      if (gb.status === 'fail') failedAtBudget++;
+      if (failsWithFitRho(series, gb, atBudget, budget)) failedAtBudgetFitRho++;
     }
-    return { rho, residualSdKiB: sd / KiB, coverageTime: time / REPS, timeBelowTruth: timeBelow / REPS, coverageTimePass: passCovered / REPS, timePassBelowTruth: passBelow / REPS, coverageWithActions: joint / REPS, withActionsNotFormed: notFormed / REPS };
+    return {
+      rho,
+      residualSdKiB: sd / KiB,
+      coverageTime: time / REPS,
+      timeBelowTruth: timeBelow / REPS,
+      coverageTimePass: passCovered / REPS,
+      timePassBelowTruth: passBelow / REPS,
+      coverageWithActions: joint / REPS,
+      withActionsNotFormed: notFormed / REPS,
+      coverageWithActionsFitRho: jointFitRho / REPS,
+      failedAtCreep: failedAtCreep / REPS,
+      failedAtBudget: failedAtBudget / REPS,
+      failedAtBudgetFitRho: failedAtBudgetFitRho / REPS,
+    };
   });
+}
+
+/** The late fill: 1 MiB in a line from the first checkpoint's hour to 11 hours later, level after. */
+const LATE_FILL_BYTES = 1024 * KiB;
+const LATE_FILL_HOURS = 11;
+
+/**
+ * The activity fits' bias when the fixed server's fill outlasts the day's actions (seed 7's
+ * checkpoints: +0.8 MiB in a line to hour 12, its actions stopped at 11), on the series' own hours
+ * and actions: the late fill plus a per-action leak that makes the average growth `ratio` × the
+ * budget, plus AR(1) noise. The whole rule's fail rate, today's and with the activity fits' ρ1
+ * about the fit only: a fit on hours and actions cannot take the fill up, overestimates the
+ * average growth, and a narrower interval turns that bias into fails near the budget.
+ */
+function lateFill(series: RecordedSeries, budget: number, seed: number): object[] {
+  const x = series.points.map((p) => p.hour);
+  const actions = series.points.map((p) => p.actions);
+  const spanH = (x[x.length - 1] as number) - (x[0] as number);
+  const spanA = (actions[actions.length - 1] as number) - (actions[0] as number);
+  const fill = x.map((h) => LATE_FILL_BYTES * Math.min(1, (h - (x[0] as number)) / LATE_FILL_HOURS));
+  const fillPerHour = ((fill[fill.length - 1] as number) - (fill[0] as number)) / spanH;
+  const base = (series.points[0] as { heapUsed: number }).heapUsed;
+  const cells: object[] = [];
+  for (const ratio of [0.9, 1]) {
+    for (const rho of [0, 0.3]) {
+      for (const sdKiB of [60, 150]) {
+        const perAction = ((ratio * budget - fillPerHour) * spanH) / spanA;
+        const z = gaussian(seed + Math.round(ratio * 10) * 100 + rho * 10 + sdKiB);
+        const sd = sdKiB * KiB;
+        let failed = 0;
+        let failedFitRho = 0;
+        for (let r = 0; r < REPS / 2; r++) {
+          let e = sd * z();
+          const ys = x.map((_, i) => {
+            const y = base + (fill[i] as number) + perAction * ((actions[i] as number) - (actions[0] as number)) + e;
+            e = rho * e + sd * Math.sqrt(1 - rho * rho) * z();
+            return y;
+          });
+          const g = judged(series, ys, budget);
+          if (g.status === 'fail') failed++;
+          if (failsWithFitRho(series, g, ys, budget)) failedFitRho++;
+        }
+        cells.push({ ratioToBudget: ratio, rho, noiseSdKiB: sdKiB, failed: failed / (REPS / 2), failedFitRho: failedFitRho / (REPS / 2) });
+      }
+    }
+  }
+  return cells;
 }
 
 export default async function checkpointPowerBench(): Promise<object> {
@@ -222,7 +321,8 @@ export default async function checkpointPowerBench(): Promise<object> {
       series.points.map((p) => p.heapUsed),
     );
     const cells = SHAPES.flatMap((shape, shi) => RATES_KIB.map((rate, ri) => runCell(series, shape, rate, budget, 1 + si * 1000 + shi * 100 + ri)));
-    const floors = Object.fromEntries(SHAPES.map((shape) => [shape, cells.find((c) => c.shape === shape && c.failed >= 0.95)?.rateKiBPerHour ?? null]));
+    const floorsBy = (rate: (c: Cell) => number) => Object.fromEntries(SHAPES.map((shape) => [shape, cells.find((c) => c.shape === shape && rate(c) >= 0.95)?.rateKiBPerHour ?? null]));
+    const floors = floorsBy((c) => c.failed);
     return {
       run: series.run,
       measure,
@@ -237,9 +337,12 @@ export default async function checkpointPowerBench(): Promise<object> {
       coverageWithActionsAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.coverageWithActions ?? null,
       coverageWithConnectsAtZero: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.coverageWithConnects ?? null,
       detectionFloorKiBPerHour: floors,
-      ar1Coverage: ar1Coverage(series, 7 + si * 1000),
+      falseAlarmRateFitRho: cells.find((c) => c.shape === 'time' && c.rateKiBPerHour === 0)?.failedFitRho ?? null,
+      detectionFloorKiBPerHourFitRho: floorsBy((c) => c.failedFitRho),
+      ar1Coverage: ar1Coverage(series, budget, 7 + si * 1000),
       cells,
       keptCreep: keptCreep(series, budget, si),
+      ...(measure === 'heap' ? { lateFill: lateFill(series, budget, 9 + si * 1000) } : {}),
     };
   });
   return { reps: REPS, block: BLOCK, ratesKiBPerHour: RATES_KIB, shapes: SHAPES, series: perSeries };

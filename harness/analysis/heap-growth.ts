@@ -15,15 +15,17 @@
  *    hourly budget carried over to bytes per action; the creep in their residuals cost them most
  *    of their power: README, "Judged on checkpoints".)
  * Fails are judged at 1 − α/k for the k tests run (Bonferroni: the run's false-alarm rate stays
- * ≤ α); the time test's pass at the run's own level, so the extra tests never make a flat run
- * inconclusive.
+ * ≤ α when each interval covers as nominal); the time test's pass at the run's own level, so the
+ * extra tests never make a flat run inconclusive. The activity tests read their noise's ρ1 about
+ * a running median of their residuals too (trend.ts residualNoiseRho); what that costs in false
+ * alarms under autocorrelated noise is measured by the power bench (ar1Coverage).
  *
  * Verdict: fail when any test's interval lies above its budget; pass when the time test's lies
  * at or below its budget and no test fails; inconclusive otherwise.
  */
 import { pooledLag1Autocorrelation } from './stats.js';
-import { jointGrowthPerHour } from './joint-growth.js';
-import { DEFAULT_CONFIDENCE, noiseRho, senResiduals, theilSen, type TrendOk, type TrendResult } from './trend.js';
+import { jointGrowthPerHour, type JointOptions } from './joint-growth.js';
+import { DEFAULT_CONFIDENCE, noiseRho, residualNoiseRho, senResiduals, theilSen, type TrendOk, type TrendResult } from './trend.js';
 
 export interface HeapPoint {
   /** Simulated hour of the checkpoint. */
@@ -64,6 +66,9 @@ export interface HeapGrowth {
   /** Level of each test's interval (1 − α/k). */
   readonly level: number;
 }
+
+/** How the activity tests read their residuals' autocorrelation (shared with the power bench). */
+export const JOINT_OPTIONS: JointOptions = { rhoOf: residualNoiseRho };
 
 /** Units of the real-time judgement's tests (judgeRealTime). */
 const UNITS: Readonly<Record<HeapCovariate, string>> = { time: 'bytes/h', actions: 'bytes/action', connects: 'bytes/connect' };
@@ -124,7 +129,9 @@ export function judgeHeapGrowth(points: readonly HeapPoint[], budgetPerHour: num
       const status = strict.status === 'ok' && strict.lo > budgetPerHour ? 'fail' : own.status === 'ok' && own.hi <= budgetPerHour ? 'pass' : 'inconclusive';
       return { against, unit: 'bytes/h', trend: status === 'fail' ? strict : own, budget: budgetPerHour, status };
     }
-    const joint = jointGrowthPerHour(hours, xs, ys, testLevel);
+    // ρ1 read about the residuals' running median too (trend.ts residualNoiseRho): the fixed
+    // server's fill rising with the day's actions is not taken for autocorrelated noise.
+    const joint = jointGrowthPerHour(hours, xs, ys, testLevel, JOINT_OPTIONS);
     return { against, unit: 'bytes/h', trend: joint.trend, budget: budgetPerHour, status: judged(joint.trend), ...(joint.perUnit ? { perUnit: joint.perUnit } : {}) };
   });
   const time = tests.find((t) => t.against === 'time');

@@ -37,7 +37,12 @@ export interface JointGrowth {
   readonly perUnit: { readonly slope: number; readonly lo: number; readonly hi: number } | null;
 }
 
-export function jointGrowthPerHour(hours: readonly number[], z: readonly number[], y: readonly number[], level = DEFAULT_CONFIDENCE): JointGrowth {
+export interface JointOptions {
+  /** The residuals' lag-1 autocorrelation (default: ρ1 about the fit, stats.ts). */
+  readonly rhoOf?: (residuals: readonly number[]) => number;
+}
+
+export function jointGrowthPerHour(hours: readonly number[], z: readonly number[], y: readonly number[], level = DEFAULT_CONFIDENCE, options: JointOptions = {}): JointGrowth {
   const n = y.length;
   const insufficient = (reason: string): JointGrowth => ({ trend: { status: 'insufficient-data', reason, n }, perUnit: null });
   if (n < MIN_TREND_POINTS) return insufficient(`${n} usable points, need at least ${MIN_TREND_POINTS}`);
@@ -46,7 +51,7 @@ export function jointGrowthPerHour(hours: readonly number[], z: readonly number[
   if (!(spanH > 0) || !(spanZ > 0)) return insufficient('no hours or no activity between the first and last checkpoint');
   const fit = ols([hours, z], y);
   if (!fit) return insufficient('the activity grew in step with the hours: it cannot be told apart from time');
-  const rho = lag1Autocorrelation(fit.residuals);
+  const rho = (options.rhoOf ?? lag1Autocorrelation)(fit.residuals);
   const inflation = (1 + rho) / (1 - rho);
   const nEff = effectiveSampleSize(n, rho);
   const df = nEff - 3;

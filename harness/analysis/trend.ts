@@ -166,6 +166,26 @@ export function noiseRho(xs: readonly number[], ys: readonly number[]): number {
   return Math.min(lag1Autocorrelation(line.residuals), lag1Autocorrelation(y.map((v, i) => v - (smooth[i] as number))));
 }
 
+/**
+ * The same reading for a fit's residuals (the heap fitted on hours and actions or connects,
+ * joint-growth.ts): the smaller of ρ1 about the fit and ρ1 about the residuals' running median
+ * of 5. Why: where the fixed server's fill rises with the day's actions but does not follow them
+ * (seed 7: +0.8 MiB in a line to hour 12, its actions stopped at 11), the fit's residuals run in
+ * arcs (ρ1 0.44 on average over its series resampled with the creep kept), no interval forms, and
+ * a per-action leak of 150–300 KiB/h was failed in 45% of those runs; read this way, in 100%.
+ * Unlike the time test's pass, these intervals fail runs, so what it costs is measured
+ * (bench/checkpoint-power-bench.ts, 2,000 runs a cell, 8 recorded series): no false alarm at the
+ * fixed server's creep, recorded or under AR(1) noise up to ρ 0.5; a heap growing in time exactly
+ * at the budget failed in 7.6–9.8% of runs at ρ 0.5 (3.9–4.9% with ρ1 about the fit; nominal
+ * 2.5%), 0.8–1.6% at ρ 0; and where a fill outlasts the actions (the fit then overestimates the
+ * average growth by ~7% of the budget), a heap growing exactly at the budget is failed in
+ * 5.8–26.8% of runs (0.2–6.8%), at 0.9 × the budget in at most 0.9% (`lateFill`).
+ */
+export function residualNoiseRho(residuals: readonly number[]): number {
+  const smooth = runningMedian(residuals, NOISE_MEDIAN_HALF_WIDTH);
+  return Math.min(lag1Autocorrelation(residuals), lag1Autocorrelation(residuals.map((r, i) => r - (smooth[i] as number))));
+}
+
 /** Trend per simulated hour: x = simMs / 3.6e6. */
 export function trendPerHour(
   points: ReadonlyArray<{ readonly simMs: number; readonly value: number }>,
