@@ -31,8 +31,9 @@
  *
  * Since 2026-12-05 (afternoon) the activity fits read their noise's ρ1 about a running median of
  * their residuals too (trend.ts residualNoiseRho); each cell also gives `failedFitRho`, the share
- * failed with ρ1 about the fit only as before, and `lateFill` measures what that reading costs
- * where it is weakest: a fill that outlasts the day's actions, which the fit cannot take up.
+ * failed with ρ1 about the fit only as before; `lateFill` and `levelledFill` (creep-shapes.ts)
+ * measure what reading the noise about a running median costs where it is weakest: a fill that
+ * outlasts the day's actions (fails near the budget) and a fill that levels off (passes near it).
  *
  * A series recorded with the JIT's share at each checkpoint (`jitBytes`: compiled code and
  * bytecode, from v8.getHeapCodeStatistics) is measured twice, as `heap` (heap used, what the rule
@@ -45,7 +46,8 @@ import { join } from 'node:path';
 import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
 import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
 import { noiseRho, theilSen, type TrendResult } from '../harness/analysis/trend.js';
-import { JOINT_OPTIONS, judgeHeapGrowth, type HeapGrowth } from '../harness/analysis/heap-growth.js';
+import { JOINT_OPTIONS } from '../harness/analysis/heap-growth.js';
+import { failsWithFitRho, judged, lateFill, levelledFill } from './creep-shapes.js';
 import { jointGrowthPerHour } from '../harness/analysis/joint-growth.js';
 import { mulberry32 } from '../scenarios/rng.js';
 import { blockResample, gaussian, splitLine, splitSmooth, type RecordedSeries } from './checkpoint-series.js';
@@ -89,22 +91,6 @@ interface Cell {
   readonly passedLineRho: number;
   /** Failed as the rule did before 2026-12-05 (afternoon): the activity fits' ρ1 about the fit only. */
   readonly failedFitRho: number;
-}
-
-/** The heap rule's judgement of a synthetic run: the recorded series' hours, actions and connects, heap `ys`. */
-function judged(series: RecordedSeries, ys: readonly number[], budget: number): HeapGrowth {
-  return judgeHeapGrowth(
-    series.points.map((p, i) => ({ hour: p.hour, heapUsed: ys[i] as number, actions: p.actions, connects: p.connects })),
-    budget,
-  );
-}
-
-/** Whether the rule as it was before 2026-12-05 (afternoon) fails the run: the activity fits' ρ1 about the fit only. */
-function failsWithFitRho(series: RecordedSeries, g: HeapGrowth, ys: readonly number[], budget: number): boolean {
-  const x = series.points.map((p) => p.hour);
-  const covariates = [series.points.map((p) => p.actions), series.points.map((p) => p.connects)];
-  const above = (t: TrendResult) => t.status === 'ok' && t.lo > budget;
-  return g.tests.some((t) => t.against === 'time' && t.status === 'fail') || covariates.some((z) => above(jointGrowthPerHour(x, z, ys, g.level).trend));
 }
 
 /** What a synthetic run's creep is: the recorded series' Theil–Sen line, or its running median (its own shape). */
@@ -254,53 +240,6 @@ function ar1Coverage(series: RecordedSeries, budget: number, seed: number): obje
   });
 }
 
-/** The late fill: 1 MiB in a line from the first checkpoint's hour to 11 hours later, level after. */
-const LATE_FILL_BYTES = 1024 * KiB;
-const LATE_FILL_HOURS = 11;
-
-/**
- * The activity fits' bias when the fixed server's fill outlasts the day's actions (seed 7's
- * checkpoints: +0.8 MiB in a line to hour 12, its actions stopped at 11), on the series' own hours
- * and actions: the late fill plus a per-action leak that makes the average growth `ratio` × the
- * budget, plus AR(1) noise. The whole rule's fail rate, today's and with the activity fits' ρ1
- * about the fit only: a fit on hours and actions cannot take the fill up, overestimates the
- * average growth, and a narrower interval turns that bias into fails near the budget.
- */
-function lateFill(series: RecordedSeries, budget: number, seed: number): object[] {
-  const x = series.points.map((p) => p.hour);
-  const actions = series.points.map((p) => p.actions);
-  const spanH = (x[x.length - 1] as number) - (x[0] as number);
-  const spanA = (actions[actions.length - 1] as number) - (actions[0] as number);
-  const fill = x.map((h) => LATE_FILL_BYTES * Math.min(1, (h - (x[0] as number)) / LATE_FILL_HOURS));
-  const fillPerHour = ((fill[fill.length - 1] as number) - (fill[0] as number)) / spanH;
-  const base = (series.points[0] as { heapUsed: number }).heapUsed;
-  const cells: object[] = [];
-  for (const ratio of [0.9, 1]) {
-    for (const rho of [0, 0.3]) {
-      for (const sdKiB of [60, 150]) {
-        const perAction = ((ratio * budget - fillPerHour) * spanH) / spanA;
-        const z = gaussian(seed + Math.round(ratio * 10) * 100 + rho * 10 + sdKiB);
-        const sd = sdKiB * KiB;
-        let failed = 0;
-        let failedFitRho = 0;
-        for (let r = 0; r < REPS / 2; r++) {
-          let e = sd * z();
-          const ys = x.map((_, i) => {
-            const y = base + (fill[i] as number) + perAction * ((actions[i] as number) - (actions[0] as number)) + e;
-            e = rho * e + sd * Math.sqrt(1 - rho * rho) * z();
-            return y;
-          });
-          const g = judged(series, ys, budget);
-          if (g.status === 'fail') failed++;
-          if (failsWithFitRho(series, g, ys, budget)) failedFitRho++;
-        }
-        cells.push({ ratioToBudget: ratio, rho, noiseSdKiB: sdKiB, failed: failed / (REPS / 2), failedFitRho: failedFitRho / (REPS / 2) });
-      }
-    }
-  }
-  return cells;
-}
-
 export default async function checkpointPowerBench(): Promise<object> {
   const dir = join(repoRoot(), 'bench', 'data', 'checkpoints');
   const recorded = loadRecordedSeries(dir, 8);
@@ -342,7 +281,7 @@ export default async function checkpointPowerBench(): Promise<object> {
       ar1Coverage: ar1Coverage(series, budget, 7 + si * 1000),
       cells,
       keptCreep: keptCreep(series, budget, si),
-      ...(measure === 'heap' ? { lateFill: lateFill(series, budget, 9 + si * 1000) } : {}),
+      ...(measure === 'heap' ? { lateFill: lateFill(series, budget, REPS / 2, 9 + si * 1000), levelledFill: levelledFill(series, budget, REPS / 2, 11 + si * 1000) } : {}),
     };
   });
   return { reps: REPS, block: BLOCK, ratesKiBPerHour: RATES_KIB, shapes: SHAPES, series: perSeries };
