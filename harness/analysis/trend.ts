@@ -174,8 +174,8 @@ export function noiseRho(xs: readonly number[], ys: readonly number[]): number {
  * of 5. Why: where the fixed server's fill rises with the day's actions but does not follow them
  * (seed 7: +0.8 MiB in a line to hour 12, its actions stopped at 11), the fit's residuals run in
  * arcs (over its series resampled with the creep kept, no interval formed in 208 of 400 runs, and
- * ρ1 averaged 0.44 where one did), and
- * a per-action leak of 150–300 KiB/h was failed in 45% of those runs; read this way, in 100%.
+ * ρ1 averaged 0.44 where one did), and a per-action leak of 150–300 KiB/h was failed in 45% of
+ * those runs; read this way, in 100%.
  * Unlike the time test's pass, these intervals fail runs, so what it costs is measured
  * (bench/checkpoint-power-bench.ts, 2,000 runs a cell, 11 recorded series): no false alarm at the
  * fixed server's creep, recorded or under AR(1) noise up to ρ 0.5; a heap growing in time exactly
