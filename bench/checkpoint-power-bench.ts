@@ -47,10 +47,10 @@ import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
 import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
 import { noiseRho, theilSen, type TrendResult } from '../harness/analysis/trend.js';
 import { JOINT_OPTIONS } from '../harness/analysis/heap-growth.js';
-import { failsWithFitRho, judged, lateFill, levelledFill } from './creep-shapes.js';
 import { jointGrowthPerHour } from '../harness/analysis/joint-growth.js';
 import { mulberry32 } from '../scenarios/rng.js';
 import { blockResample, gaussian, splitLine, splitSmooth, type RecordedSeries } from './checkpoint-series.js';
+import { failsWithFitRho, judged, lateFill, levelledFill } from './creep-shapes.js';
 import { loadRecordedSeries, repoRoot } from './recorded-series-files.js';
 
 const REPS = 2000;
@@ -183,7 +183,6 @@ const AR1_RHOS = [0, 0.15, 0.3, 0.5];
 function ar1Coverage(series: RecordedSeries, budget: number, seed: number): object[] {
   const x = series.points.map((p) => p.hour);
   const actions = series.points.map((p) => p.actions);
-
   const { line, residuals, slope } = splitLine(series);
   const sd = Math.sqrt(residuals.reduce((a, r) => a + r * r, 0) / residuals.length);
   return AR1_RHOS.map((rho, k) => {
