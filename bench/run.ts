@@ -26,6 +26,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   detection: () => import('./detection-bench.js'),
   'checkpoint-power': () => import('./checkpoint-power-bench.js'),
   'idle-settle': () => import('./idle-settle-bench.js'),
+  'probe-interrupt': () => import('./probe-interrupt-bench.js'),
   'realtime-power': () => import('./realtime-power-bench.js'),
   'false-alarms': () => import('./false-alarms-bench.js'),
   'detection-floor': () => import('./detection-floor-bench.js'),

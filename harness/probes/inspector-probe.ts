@@ -336,8 +336,10 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
   }
 
   /**
-   * After an awaited evaluate timed out: does the target still answer a plain one? Tells a target
-   * whose loop is stuck or gone from one whose loop runs but never settled the probe's promise.
+   * After an awaited evaluate timed out: does the target still answer a plain one? No: its main
+   * thread is blocked outside JS (or gone). Yes: it runs JS, but a plain evaluate is answered by
+   * interrupt even mid-JS, so its loop may run or may be spinning in JS (the process state, when
+   * the harness can see it, tells which: R with its CPU climbing is a spin).
    */
   async #answersPlainEvaluate(): Promise<string> {
     const boundMs = Math.min(5_000, this.#callTimeoutMs);
@@ -349,7 +351,7 @@ export class InspectorProbe implements Probe<ServerProbe, InspectorProbeCost> {
     try {
       const r = await Promise.race([this.#client.Runtime.evaluate({ expression: '1', returnByValue: true, silent: true }), bound]);
       if (r === 'late') return `nor did it answer a plain evaluate within ${boundMs} ms`;
-      return "it still answers a plain evaluate (its loop runs; the probe's promise never settled)";
+      return "it still answers a plain evaluate (by interrupt: its JS runs, but its loop may be spinning; the probe's promise never settled)";
     } catch (e) {
       return `a plain evaluate failed too: ${e instanceof Error ? e.message : String(e)}`;
     } finally {

@@ -48,29 +48,35 @@ export const installExpression = (id: string): string => `(() => {
  * ended (a busy handler, the forced GC); waiting one timers phase lets it record first, so a stall
  * lands in the interval it ended in.
  *
- * Why two paths to that timer: Node runs an inspector call inside a V8 interrupt, at whatever
- * point the target's JS had reached (nodejs/node#65028 calls calling back into JS from there
- * unsafe), so a `setTimeout` made there can be inserted while Node's timer lists are mid-update and
- * be dropped with a list being torn down. One CI run saw exactly that symptom: an evaluate never
- * answered while the target sat idle in epoll_wait (not reproduced in 20,500 evaluations against a
- * target keeping its 1 ms timer list busy). So the call also queues an immediate that sets the same
- * timer from the check phase, a point where no timer code is running; whichever fires first runs
- * `run` and clears the other, so the reading still happens in exactly one probe timer callback.
+ * Why the timer is set from a promise job and never by the evaluated expression itself: Node runs
+ * an inspector call inside a V8 interrupt, at whatever point the target's JS had reached, possibly
+ * halfway through Node's own timer code (lib/internal/timers.js). A `setTimeout` made there can,
+ * for one, race the creation of the 1 ms timer list: `insert()` has built a new list but not yet
+ * stored it, ours builds and stores a second, and the interrupted code then overwrites the entry;
+ * once ours has fired, its list stays at the head of the timer queue, expired and never removed,
+ * and `processTimers` spins on it: the target burns a core, no timer or I/O runs again, and only
+ * interrupts (a plain evaluate) are still answered. A CI run saw exactly that symptom (the target
+ * at 100% CPU through the 60 s call deadline, answering a plain evaluate); an earlier one saw a
+ * timer dropped instead (the target idle in epoll_wait). Reproduced against a target that creates
+ * and deletes its 1 ms list in a tight loop (`npm run bench -- --only probe-interrupt`,
+ * bench/results/probe-interrupt.json, 2026-12-05): timers set inside the interrupt hung 14 fresh
+ * targets in a minute, every one spinning (state R), after a median of 6 evaluations (4–834); the
+ * promise job below: 0 hangs in 13,975 evaluations on the same target. A promise job runs at the
+ * target's next microtask checkpoint, a point where Node's JS is consistent (where any app's
+ * promise continuations set their timers), never inside the interrupt (checked: a job queued
+ * during a 1.5 s busy loop never saw it running); an idle target runs it as soon as the call is
+ * dispatched. tests/probes/target-scripts.test.ts checks no timer is set inside the evaluate.
  */
 const afterTimers = (run: string): string => `new Promise((resolve, reject) => {
   const run = ${run};
-  let done = false, first, im, second;
-  const fire = () => {
-    if (done) return;
-    done = true;
-    clearTimeout(first); clearImmediate(im); clearTimeout(second);
-    // A throw here would be an uncaught exception in the measured server's timer callback:
-    // it goes back to the probe as the evaluate's error instead (\`run\` gets \`reject\` for the
-    // timers it sets itself).
-    try { run(resolve, reject); } catch (e) { reject(e); }
-  };
-  first = setTimeout(fire, 0);
-  im = setImmediate(() => { if (!done) second = setTimeout(fire, 0); });
+  Promise.resolve().then(() => {
+    setTimeout(() => {
+      // A throw here would be an uncaught exception in the measured server's timer callback:
+      // it goes back to the probe as the evaluate's error instead (\`run\` gets \`reject\` for the
+      // timers it sets itself).
+      try { run(resolve, reject); } catch (e) { reject(e); }
+    }, 0);
+  });
 })`;
 
 /**
