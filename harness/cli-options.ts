@@ -56,7 +56,7 @@ export const RUN_FLAGS: ReadonlyArray<readonly [string, string, keyof SoakUserCo
   ['--cooldown <h>', 'simulated hours after the load stops (default 0.5)', 'cooldownHours'],
   ['--max-wall <min>', 'wall-clock budget for --time-scale auto, minutes (default 3)', 'maxWallMinutes'],
   ['--no-snapshots', 'skip the three heap snapshots', 'snapshots'],
-  ['--no-http', 'no HTTP load (autocannon on the REST endpoints at the scenario rate; env SOAK_HTTP=0)', 'http'],
+  ['--no-http', 'no HTTP load (REST requests at the scenario rate per simulated hour; env SOAK_HTTP=0)', 'http'],
   ['--store <mode>', 'auto | uri | memory-server | wire (default auto; env SOAK_STORE)', 'store'],
   ['--load <vus|external>', 'built-in virtual users, or an outside load such as k6 (default vus)', 'load'],
   [

@@ -27,7 +27,7 @@ export interface PhaseSpec {
   readonly rates: ActionRates;
 }
 
-/** REST endpoints the HTTP load (autocannon, in the harness) drives alongside the virtual users. */
+/** REST endpoints the HTTP load (in the harness) drives alongside the virtual users. */
 export const HTTP_ENDPOINTS = ['login', 'buddies', 'weather', 'history'] as const;
 export type HttpEndpoint = (typeof HTTP_ENDPOINTS)[number];
 

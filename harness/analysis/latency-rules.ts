@@ -1,5 +1,5 @@
 /**
- * Rules and summary of the HTTP load (autocannon on the REST endpoints, harness/load/): latency
+ * Rules and summary of the HTTP load (REST requests, harness/load/): latency
  * drift over simulated time — the seed saw its leaks as 99% CPU, which clients feel as response
  * times that creep up through the day — and the error rate. Pure.
  *
@@ -39,6 +39,10 @@ export interface HttpSummary {
     readonly errorRate: number | null;
     /** Requests per real second over the soak windows' real duration. */
     readonly achievedPerSecond: number | null;
+    /** The driver's arrivals over the soak windows: fell due, shed, sent late (http-load.ts); null for runs before 2026-12-05. */
+    readonly due?: number | null;
+    readonly shed?: number | null;
+    readonly late?: number | null;
   };
   /** Whole run (warm-up and cool-down included): requests and errors. */
   readonly run: { readonly requests: number; readonly errors: number };
@@ -74,6 +78,13 @@ function driftTrend(soak: readonly Sample[]): TrendResult {
   return trendPerHour(latencyWindows(soak).map((w) => ({ simMs: w.simMs, value: w[DRIFT_PERCENTILE] })));
 }
 
+/** Arrivals over the windows, or nulls when a window lacks them (runs before 2026-12-05). */
+function arrivals(windows: readonly Sample[]): { due: number | null; shed: number | null; late: number | null } {
+  if (windows.length === 0 || windows.some((s) => s.http?.due === undefined)) return { due: null, shed: null, late: null };
+  const sum = (pick: (h: NonNullable<Sample['http']>) => number | undefined) => windows.reduce((a, s) => a + (s.http ? (pick(s.http) ?? 0) : 0), 0);
+  return { due: sum((h) => h.due), shed: sum((h) => h.shed), late: sum((h) => h.late) };
+}
+
 /** The report's `http` figures, or null when the run had no HTTP load. */
 export function summariseHttp(samples: readonly Sample[], warmupEndsAtSimMs = 0): HttpSummary | null {
   if (!hadHttpLoad(samples)) return null;
@@ -100,6 +111,7 @@ export function summariseHttp(samples: readonly Sample[], warmupEndsAtSimMs = 0)
       timeouts: sum((s) => s.http?.timeouts ?? 0),
       errorRate: requests > 0 ? errors / requests : null,
       achievedPerSecond: realMs > 0 ? requests / (realMs / 1000) : null,
+      ...arrivals(soak),
     },
     run: { requests: all.reduce((a, s) => a + (s.http?.requests ?? 0), 0), errors: all.reduce((a, s) => a + (s.http?.errors ?? 0), 0) },
     latencyMs: {

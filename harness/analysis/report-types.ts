@@ -122,7 +122,7 @@ export interface ProfileFile {
 }
 
 /**
- * The HTTP load (autocannon on the REST endpoints): its plan, and its figures over the soak
+ * The HTTP load (REST requests, harness/load/http-load.ts): its plan, and its figures over the soak
  * windows (null when it did not run). Added in schema 1 (compatible: a new key).
  */
 export interface ReportHttp {

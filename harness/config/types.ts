@@ -99,7 +99,7 @@ export interface SoakUserConfig {
   loadCommand?: string | null;
   /** Soak an already-running server instead of starting the reference one. @default null */
   target?: TargetConfig | null;
-  /** HTTP load (autocannon on the REST endpoints at the scenario's rate) alongside the virtual users. @default true */
+  /** HTTP load (the open-model REST driver at the scenario's rate, harness/load/http-load.ts) alongside the virtual users. @default true */
   http?: boolean;
   /** Profiler hand-off: none | heap | clinic-doctor | clinic-heapprofiler. @default 'none' */
   profile?: ProfileKind;

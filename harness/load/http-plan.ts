@@ -1,19 +1,15 @@
 /**
- * The HTTP load's plan (pure): the real request rate from the scenario's simulated-time rate, and
- * the cycle of requests autocannon walks through (each connection repeats it in order).
+ * The HTTP load's plan (pure): the requests of one simulated hour from the scenario, the real
+ * rates they come to at the run's scales, the sockets that carry them, and the cycle of requests
+ * the arrivals walk through in order.
  *
- * Rate: users × requestsPerUserHour / 3600 × S real requests per second (the events per
- * simulated hour are the real ones, compressed by S like every other rate). The planner counts
- * these requests in the time scale's budget (plan-time-scale.ts), so no cap applies by default:
- * a rate too high for the machine slows the scale instead. A cap can still be passed (tests, a
- * quick check); when it binds the report says so.
- * - autocannon paces whole requests per second per connection (integers; it sends its quota at
- *   the start of each second and then waits), so the rate is rounded, and at least 1 request/s.
+ * Rate: users × requestsPerUserHour requests per simulated hour, in every stretch of the run
+ * (http-load.ts spaces the arrivals in simulated time), so the real rate is that × S / 3600 and
+ * follows the phase's scale. The planner counts these requests in the time scale's budget
+ * (plan-time-scale.ts), so no cap applies: a rate too high for the machine slows the scale instead.
  */
 import type { HttpEndpointName } from './http-window.js';
 
-/** Largest real request rate the HTTP load runs at by default: none (the planner budgets it). */
-export const HTTP_MAX_REAL_RATE = Number.POSITIVE_INFINITY;
 /** Logged-in accounts the requests rotate over (the first virtual users' accounts). */
 export const HTTP_ACCOUNTS = 4;
 /** Slots of one request cycle: enough to express weights to ~4% without a long cycle. */
@@ -26,63 +22,65 @@ const HISTORY_LIMIT = 50;
 export interface HttpRatePlan {
   readonly requestsPerUserHour: number;
   readonly mix: Readonly<Record<HttpEndpointName, number>>;
-  /** users × requestsPerUserHour / 3600 × S, requests per real second (unrounded, uncapped). */
+  /** users × requestsPerUserHour: the arrivals of every simulated hour. Absent in runs before 2026-12-05. */
+  readonly requestsPerSimHour?: number;
+  /** Requests per real second at the first phase's scale (unrounded). */
   readonly plannedPerSecond: number;
-  /** What autocannon runs at: rounded, ≥ 1, ≤ the cap. Requests per real second. */
-  readonly ratePerSecond: number;
-  readonly capPerSecond: number;
-  /** True when the cap lowered the rate. */
-  readonly capped: boolean;
-  /** True when the planned rate was below 1/s and was raised to autocannon's minimum of 1. */
-  readonly floored: boolean;
+  /** Highest real rate over the soak's scales, requests per second (the sockets are sized for it). Absent before 2026-12-05. */
+  readonly peakPerSecond?: number;
+  /**
+   * Runs before 2026-12-05 (autocannon at a fixed real rate): the rate it ran at, its cap, and
+   * whether the cap lowered it or autocannon's minimum of 1/s raised it. Read, never written now.
+   */
+  readonly ratePerSecond?: number;
+  readonly capPerSecond?: number;
+  readonly capped?: boolean;
+  readonly floored?: boolean;
 }
 
 /** What a run records about its HTTP load (run.json and report.json `http.plan` / `http.note`). */
 export interface HttpRunInfo {
   /** The rate plan and what ran it; null when no HTTP load ran. */
   readonly plan: (HttpRatePlan & { readonly connections: number; readonly accounts: readonly string[] }) | null;
-  /** Why there was none (`--no-http`, no REST traffic in the scenario, outside load), or that the cap bound. */
+  /** Why there was none (`--no-http`, no REST traffic in the scenario, outside load). */
   readonly note: string | null;
 }
 
 /**
- * Most requests per real second one autocannon connection is asked to carry. Why: with
- * pipelining 1 a connection sends its second's quota one request after another and drops what
- * is left of it when the next second starts (autocannon resets the count, it carries nothing
- * over), so a connection asked for q requests a second loses some as soon as one response takes
- * longer than ~1000/q ms. Two connections at 23 req/s (S 70, 100 users, 2026-12-05) drove
- * 75–98% of the phases' planned requests while the server answered at p50 4 ms and p99 296 ms (a
- * forced-GC sample stalls its loop ~0.1–0.3 s); six, in the same run again, 97.5–99.5% outside
- * the morning, where the server itself was 0.76 busy (88%). At 4 a second a connection has
- * 250 ms per request.
+ * Most requests per real second one keep-alive socket is planned to carry. Why: a request waits
+ * for a free socket, so a response held up by a stall in the server (a sampler's forced GC,
+ * 0.1–0.3 s here) delays the requests queued behind it on that socket; at 4 a second a socket has
+ * 250 ms per request, so one such stall delays about one request per socket and the others go on.
+ * (With autocannon, which dropped the rest of a second's quota after a slow response, two
+ * connections at 23 req/s drove 75–98% of the plan and six 97.5–99.5%: S 70, 100 users,
+ * 2026-12-05.)
  */
 export const MAX_RATE_PER_CONNECTION = 4;
 
-/** Connections for a rate: enough that none carries more than MAX_RATE_PER_CONNECTION, at least 1, never more than the rate. Pure. */
+/** Sockets for a rate: enough that none carries more than MAX_RATE_PER_CONNECTION, at least 1. Pure. */
 export function httpConnectionsFor(ratePerSecond: number): number {
-  const rate = Math.max(1, Math.floor(ratePerSecond));
-  return Math.min(rate, Math.ceil(rate / MAX_RATE_PER_CONNECTION));
+  return Math.max(1, Math.ceil(Math.max(0, ratePerSecond) / MAX_RATE_PER_CONNECTION));
 }
 
+/**
+ * The plan for `users` at the run's scales: `timeScale` is the first phase's, `scales` every
+ * scale the soak runs at (the cool-down's excluded: the load has stopped by then). Pure.
+ */
 export function planHttpRate(input: {
   readonly requestsPerUserHour: number;
   readonly mix: Readonly<Record<HttpEndpointName, number>>;
   readonly users: number;
   readonly timeScale: number;
-  readonly capPerSecond?: number;
+  readonly scales?: readonly number[];
 }): HttpRatePlan {
-  const cap = input.capPerSecond ?? HTTP_MAX_REAL_RATE;
-  const planned = (input.users * input.requestsPerUserHour * input.timeScale) / 3600;
-  const rounded = Math.round(planned);
-  const ratePerSecond = Math.max(1, Math.min(cap, rounded));
+  const perSimHour = input.users * input.requestsPerUserHour;
+  const peakScale = Math.max(input.timeScale, ...(input.scales ?? []));
   return {
     requestsPerUserHour: input.requestsPerUserHour,
     mix: input.mix,
-    plannedPerSecond: planned,
-    ratePerSecond,
-    capPerSecond: cap,
-    capped: rounded > cap,
-    floored: rounded < 1,
+    requestsPerSimHour: perSimHour,
+    plannedPerSecond: (perSimHour * input.timeScale) / 3600,
+    peakPerSecond: (perSimHour * peakScale) / 3600,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
- * Per-sample-window figures of the HTTP load, from the individual request outcomes autocannon
- * reports: how many requests ended in the window, how many failed (non-2xx, socket error,
+ * Per-sample-window figures of the HTTP load, from the individual request outcomes the driver
+ * records: how many requests ended in the window, how many failed (non-2xx, socket error,
  * timeout), and the latency percentiles of the responses. Pure: the live collector
  * (http-load.ts) hands its buffered outcomes to `bucketOutcomes` at every sample.
  *
@@ -48,6 +48,13 @@ export interface HttpWindow {
   readonly latencyMs: LatencyPercentiles | null;
   /** Per endpoint: requests answered, non-2xx among them, and their p90 latency (ms). */
   readonly byEndpoint: Readonly<Partial<Record<HttpEndpointName, { readonly requests: number; readonly non2xx: number; readonly p90: number }>>>;
+  /**
+   * The driver's arrivals in the window (http-load.ts): fell due (sent or shed), shed (the queue
+   * was full) and sent late (> LATE_MS after due). Absent in runs before 2026-12-05 (autocannon).
+   */
+  readonly due?: number;
+  readonly shed?: number;
+  readonly late?: number;
 }
 
 /** Nearest-rank percentile of an ascending array (p in (0, 1]); the k-th smallest with k = ⌈p·n⌉. */

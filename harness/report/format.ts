@@ -149,12 +149,15 @@ export function timeScaleText(config: Pick<ReportConfig, 'timeScale' | 'timeScal
 export function httpSentence(http: ReportHttp | undefined): string {
   if (!http || !http.enabled) return `HTTP load: none${http?.note ? ` (${http.note})` : ''}.`;
   const p = http.plan;
-  const rate = p
-    ? `${p.ratePerSecond} req/s real (${p.requestsPerUserHour} per user per simulated hour${p.capped ? `; capped at ${p.capPerSecond} req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''}${p.floored ? `; raised to 1 req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''})`
-    : 'rate not recorded';
+  const rate = !p
+    ? 'rate not recorded'
+    : p.requestsPerSimHour !== undefined
+      ? `${formatNumber(p.requestsPerSimHour)} requests per simulated hour (${p.requestsPerUserHour} per user), arrivals spaced in simulated time`
+      : `${String(p.ratePerSecond)} req/s real (${p.requestsPerUserHour} per user per simulated hour${p.capped ? `; capped at ${String(p.capPerSecond)} req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''}${p.floored ? `; raised to 1 req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''})`;
   const t = http.totals;
+  const due = t && t.due !== undefined && t.due !== null ? ` of ${t.due} due (${t.due > 0 ? `${((t.requests / t.due) * 100).toFixed(1)}%` : '—'}; ${String(t.shed ?? 0)} shed, ${String(t.late ?? 0)} sent > 1 s late)` : '';
   const counts = t
-    ? `${t.requests} requests in the soak (${t.achievedPerSecond === null ? '—' : formatNumber(t.achievedPerSecond)} req/s achieved), ${t.errors} errors (${t.errorRate === null ? '—' : `${(t.errorRate * 100).toFixed(2)}%`})`
+    ? `${t.requests} requests in the soak${due} (${t.achievedPerSecond === null ? '—' : formatNumber(t.achievedPerSecond)} req/s achieved), ${t.errors} errors (${t.errorRate === null ? '—' : `${(t.errorRate * 100).toFixed(2)}%`})`
     : 'no soak windows';
   const l = http.latencyMs;
   const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${formatNumber(v)}`);

@@ -23,7 +23,7 @@ import { resolveScenario, type ScenarioName } from '../../scenarios/scenarios.js
 import { seedBuddies } from '../../scenarios/seed-buddies.js';
 import { VU_PASSWORD, VU_USERNAME_PREFIX } from '../../scenarios/worker-protocol.js';
 import { loopbackUrl, startHttpLoad, type HttpLoadHandle } from '../load/http-load.js';
-import { planHttpRate, type HttpRunInfo } from '../load/http-plan.js';
+import { httpConnectionsFor, planHttpRate, type HttpRunInfo } from '../load/http-plan.js';
 import { startLoadProcess, type LoadHandle } from './load-process.js';
 import { NdjsonWriter } from './ndjson-writer.js';
 import { makeRunId } from './run-id.js';
@@ -325,7 +325,7 @@ function planCheckpointHolds(config: ResolvedSoakConfig, plan: TimeScaleChoice):
 /**
  * Starts the HTTP load when the run has one: `http` on, the built-in virtual users (their
  * accounts are what it logs in, and the scenario's rate is per virtual user), and REST traffic
- * in the scenario. Bounded: autocannon stops itself HTTP_DURATION_SLACK_S after the planned soak
+ * in the scenario. Bounded: it sends no arrival later than HTTP_DURATION_SLACK_S after the planned soak
  * even if nobody stops it. A login that fails is a target failure (exit 4), not a silent pass.
  */
 async function startHttp(
@@ -349,27 +349,38 @@ async function startHttp(
   } catch {
     return none(`target ${serverUrl} is not on 127.0.0.1`);
   }
-  // The rate is planned at the first phase's scale (the busy morning); a real rate that stays
-  // fixed makes fewer requests per simulated hour where the clock runs faster (the idle night).
-  const rate = planHttpRate({ ...spec, users: config.users, timeScale: clock.scale });
-  const soakRealS = Math.max(0, clock.realUntil(config.hours * 3_600_000)) / 1000;
+  // Arrivals are spaced in simulated time, so each phase's real rate follows its scale: the
+  // sockets are sized for the fastest scale of the soak (the cool-down's load has stopped).
+  const soakEndMs = config.hours * 3_600_000;
+  const scales = (clock.schedule ?? [{ fromSimMs: 0, scale: clock.scale }]).filter((s) => s.fromSimMs < soakEndMs).map((s) => s.scale);
+  const rate = planHttpRate({ ...spec, users: config.users, timeScale: clock.scale, scales });
+  const perSimHour = rate.requestsPerSimHour ?? 0;
+  if (!(perSimHour > 0)) return none(`scenario ${config.scenario} plans no REST requests for ${config.users} users`);
+  const soakRealS = Math.max(0, clock.realUntil(soakEndMs)) / 1000;
+  const connections = httpConnectionsFor(rate.peakPerSecond ?? rate.plannedPerSecond);
   let http: HttpLoadHandle;
   try {
-    http = await startHttpLoad({ serverUrl, ratePerSecond: rate.ratePerSecond, mix: spec.mix, users: config.users, maxDurationS: Math.ceil(soakRealS + HTTP_DURATION_SLACK_S) });
+    http = await startHttpLoad({
+      serverUrl,
+      requestsPerSimHour: perSimHour,
+      clock,
+      untilSimMs: soakEndMs,
+      connections,
+      mix: spec.mix,
+      users: config.users,
+      maxDurationS: Math.ceil(soakRealS + HTTP_DURATION_SLACK_S),
+    });
   } catch (caught) {
     const message = caught instanceof Error ? caught.message : String(caught);
     throw new TargetError('ERR_TARGET', `the HTTP load could not start: ${message} (--no-http soaks without it)`, { cause: caught });
   }
-  const note = rate.capped
-    ? `capped at ${rate.capPerSecond} req/s real (planned ${rate.plannedPerSecond.toFixed(1)})`
-    : rate.floored
-      ? `raised to autocannon's minimum of 1 req/s real (planned ${rate.plannedPerSecond.toFixed(2)})`
-      : null;
+  const peak = rate.peakPerSecond ?? rate.plannedPerSecond;
   emit({
     type: 'log',
     message:
-      `HTTP load: ${rate.ratePerSecond} req/s real on ${http.connections} connection(s) ` +
-      `(${config.users} users × ${spec.requestsPerUserHour}/h × S ${clock.scale} / 3600 = ${rate.plannedPerSecond.toFixed(1)})${note ? `, ${note}` : ''}`,
+      `HTTP load: ${String(perSimHour)} requests per simulated hour (${String(config.users)} users × ${String(spec.requestsPerUserHour)}/h), ` +
+      `arrivals spaced in simulated time: ${rate.plannedPerSecond.toFixed(1)} req/s real at S ${String(clock.scale)}` +
+      `${peak > rate.plannedPerSecond ? `, up to ${peak.toFixed(1)} at the fastest soak scale` : ''}; ${String(http.connections)} keep-alive connection(s)`,
   });
-  return { http, info: { plan: { ...rate, connections: http.connections, accounts: http.accounts }, note } };
+  return { http, info: { plan: { ...rate, connections: http.connections, accounts: http.accounts }, note: null } };
 }

@@ -38,7 +38,7 @@ export interface LoopDeps {
   /** The store's connection counts (serverStatus), or absent when the run has no store URI (`--target`). */
   readonly readStore?: () => Promise<StoreReading>;
   readonly load: LoadHandle | null;
-  /** The HTTP load (autocannon on the REST endpoints), or null when the run has none. */
+  /** The HTTP load (REST requests, harness/load/http-load.ts), or null when the run has none. */
   readonly http?: HttpLoadHandle | null;
   /** The outside load started by `--load-command` (load-command.ts), stopped with the others at the cool-down. */
   readonly loadCommand?: Pick<LoadCommandHandle, 'stop' | 'record'> | null;

@@ -205,6 +205,22 @@ describe('fidelity per phase on a day-shaped run', () => {
     expect(starved.reasons[0]).toMatch(/REST \d+ of \d+ planned requests \(66\.7%; need ≥ 90\.0%\)/);
   });
 
+  it('REST: windows that count their arrivals due are judged against those, not a fixed real rate', () => {
+    // The driver's windows say how many arrivals fell due in them (more at a faster scale, fewer
+    // in a hold), so the plan is theirs; a fixed rate given alongside is ignored.
+    const withDue = (requests: (s: Sample) => number, due: (s: Sample) => number) =>
+      day({ seed: 7 }).map((s) => ({
+        ...s,
+        http: { realMs: 1500, requests: requests(s), errors: 0, non2xx: 0, socketErrors: 0, timeouts: 0, latencyMs: { p50: 5, p90: 9, p99: 20, max: 30 }, byEndpoint: {}, due: due(s), shed: 0, late: 0 },
+      }));
+    // 1,500 ms windows at a fixed 100 req/s would plan 150 each; 40 fell due and 39 were served: fine.
+    expect(assessFidelity(withDue(() => 39, () => 40), { ...opts, httpRatePerSecond: 100 }).status).toBe('ok');
+    // Without any rate given, the windows' own arrivals still plan the phase.
+    const lunchShort = assessFidelity(withDue((s) => (phaseOf(s.simMs) === 'lunch' ? 30 : 40), () => 40), opts);
+    expect(lunchShort.phases.filter((p) => p.status === 'saturated').map((p) => p.name)).toEqual(['lunch']);
+    expect(lunchShort.reasons[0]).toMatch(/REST \d+ of \d+ planned requests \(75\.0%; need ≥ 90\.0%\)/);
+  });
+
   it('without the scenario phases the soak is judged as one phase', () => {
     const f = assessFidelity(day({ seed: 8 }), { budgets: DEFAULT_BUDGETS });
     expect(f.phases.map((p) => p.name)).toEqual(['soak']);

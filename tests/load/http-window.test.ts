@@ -66,15 +66,18 @@ describe('bucketOutcomes', () => {
 
 describe('planHttpRate', () => {
   const mix = { login: 1, buddies: 3, weather: 2, history: 6 };
-  it('is users × requestsPerUserHour / 3600 × S, rounded', () => {
+  it('plans users × requestsPerUserHour per simulated hour, and its real rate at the first scale', () => {
     const p = planHttpRate({ requestsPerUserHour: 12, mix, users: 6, timeScale: 585 });
+    expect(p.requestsPerSimHour).toBe(72);
+    // 72 per simulated hour at 585 simulated s per real s: 72 × 585 / 3600.
     expect(p.plannedPerSecond).toBeCloseTo(11.7, 6);
-    expect(p).toMatchObject({ ratePerSecond: 12, capped: false, floored: false, capPerSecond: Number.POSITIVE_INFINITY });
+    expect(p.peakPerSecond).toBeCloseTo(11.7, 6);
+    expect(p).not.toHaveProperty('ratePerSecond');
   });
-  it('runs the planned rate uncapped by default (the planner budgets it), caps only when asked, floors at 1/s, and says so', () => {
-    expect(planHttpRate({ requestsPerUserHour: 12, mix, users: 1000, timeScale: 100 })).toMatchObject({ ratePerSecond: 333, capped: false });
-    expect(planHttpRate({ requestsPerUserHour: 12, mix, users: 1000, timeScale: 100, capPerSecond: 50 })).toMatchObject({ ratePerSecond: 50, capped: true });
-    expect(planHttpRate({ requestsPerUserHour: 12, mix, users: 2, timeScale: 10 })).toMatchObject({ ratePerSecond: 1, floored: true });
+  it('sizes for the fastest scale of the soak: the real rate follows each phase\'s scale', () => {
+    const p = planHttpRate({ requestsPerUserHour: 12, mix, users: 100, timeScale: 46, scales: [46, 48, 1, 50] });
+    expect(p.plannedPerSecond).toBeCloseTo((1200 * 46) / 3600, 9);
+    expect(p.peakPerSecond).toBeCloseTo((1200 * 50) / 3600, 9);
   });
 });
 
