@@ -43,6 +43,7 @@ export interface HttpSummary {
     readonly due?: number | null;
     readonly shed?: number | null;
     readonly late?: number | null;
+    readonly resent?: number | null;
   };
   /** Whole run (warm-up and cool-down included): requests and errors. */
   readonly run: { readonly requests: number; readonly errors: number };
@@ -79,10 +80,10 @@ function driftTrend(soak: readonly Sample[]): TrendResult {
 }
 
 /** Arrivals over the windows, or nulls when a window lacks them (runs before 2026-12-05). */
-function arrivals(windows: readonly Sample[]): { due: number | null; shed: number | null; late: number | null } {
-  if (windows.length === 0 || windows.some((s) => s.http?.due === undefined)) return { due: null, shed: null, late: null };
+function arrivals(windows: readonly Sample[]): { due: number | null; shed: number | null; late: number | null; resent: number | null } {
+  if (windows.length === 0 || windows.some((s) => s.http?.due === undefined)) return { due: null, shed: null, late: null, resent: null };
   const sum = (pick: (h: NonNullable<Sample['http']>) => number | undefined) => windows.reduce((a, s) => a + (s.http ? (pick(s.http) ?? 0) : 0), 0);
-  return { due: sum((h) => h.due), shed: sum((h) => h.shed), late: sum((h) => h.late) };
+  return { due: sum((h) => h.due), shed: sum((h) => h.shed), late: sum((h) => h.late), resent: sum((h) => h.resent) };
 }
 
 /** The report's `http` figures, or null when the run had no HTTP load. */

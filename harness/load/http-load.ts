@@ -99,6 +99,8 @@ export interface HttpLoadTotals {
   readonly shed: number;
   /** Arrivals sent more than LATE_MS after their due instant. */
   readonly late: number;
+  /** Requests sent again after a reused keep-alive socket was reset before any response (see send). */
+  readonly resent: number;
 }
 
 export interface HttpLoadHandle {
@@ -170,8 +172,8 @@ export async function startHttpLoad(options: HttpLoadOptions): Promise<HttpLoadH
   let requests = 0;
   let errors = 0;
   let dropped = 0;
-  const counts = { due: 0, shed: 0, late: 0 };
-  let windowCounts = { due: 0, shed: 0, late: 0 };
+  const counts = { due: 0, shed: 0, late: 0, resent: 0 };
+  let windowCounts = { due: 0, shed: 0, late: 0, resent: 0 };
   const record = (o: Omit<RequestOutcome, 'atMs'>) => {
     // Strictly after the last window edge, even within the same clock tick as the last take.
     latestStamp = Math.max(now(), lastEdge + 1e-3, latestStamp);
@@ -195,15 +197,23 @@ export async function startHttpLoad(options: HttpLoadOptions): Promise<HttpLoadH
       timer = setTimeout(resolve, boundMs);
     }).finally(() => clearTimeout(timer));
   };
-  /** Sends one planned request; its outcome is recorded once, whichever way it ends. */
+  /**
+   * Sends one planned request; its outcome is recorded once, whichever way it ends. One resend,
+   * as browsers do: a request on a reused keep-alive socket that the server closed just as the
+   * request went out (ECONNRESET before any response byte; the server drops a socket idle for its
+   * keepAliveTimeout, 5 s, which a hold's 3 s spacing over 5 sockets reaches) never reached the
+   * app, so it is sent again on a fresh socket rather than counted as the server's error (the
+   * 2026-12-05 seed 14 run had one such in 27,599). Anything else is the outcome.
+   */
   const send = (planned: PlannedRequest, dueRealMs: number) => {
     outstanding++;
     let ended = false;
     let sentAt: number | null = null;
+    let current: ReturnType<typeof httpRequest> | null = null;
     const end = (o: Omit<RequestOutcome, 'atMs'>) => {
       if (ended) return;
       ended = true;
-      live.delete(req);
+      if (current) live.delete(current);
       record(o);
       outstanding--;
       if (outstanding === 0) {
@@ -212,29 +222,45 @@ export async function startHttpLoad(options: HttpLoadOptions): Promise<HttpLoadH
         for (const w of waiters) w();
       }
     };
-    const req = httpRequest(
-      { host: url.hostname, port: url.port, path: planned.path, method: planned.method, agent, headers: { ...planned.headers, ...(planned.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(planned.body)) }) } },
-      (res: IncomingMessage) => {
-        res.on('error', () => end({ kind: 'socket', latencyMs: null, endpoint: planned.endpoint }));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          // From the moment a socket took the request (its wait in the queue is `late`, apart).
-          end({ kind: status >= 200 && status < 300 ? 'ok' : 'non2xx', latencyMs: now() - (sentAt ?? now()), endpoint: planned.endpoint });
-        });
-        res.resume();
-      },
-    );
-    live.add(req);
-    req.on('socket', () => {
-      sentAt = now();
-      if (sentAt - dueRealMs > LATE_MS) {
-        counts.late++;
-        windowCounts.late++;
-      }
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new HttpLoadError(`request timed out after ${String(timeoutMs)} ms`)));
-    req.on('error', (e) => end({ kind: e instanceof HttpLoadError ? 'timeout' : 'socket', latencyMs: null, endpoint: planned.endpoint }));
-    req.end(planned.body);
+    const issue = (attempt: number) => {
+      let responded = false;
+      const req = httpRequest(
+        { host: url.hostname, port: url.port, path: planned.path, method: planned.method, agent, headers: { ...planned.headers, ...(planned.body === undefined ? {} : { 'content-length': String(Buffer.byteLength(planned.body)) }) } },
+        (res: IncomingMessage) => {
+          responded = true;
+          res.on('error', () => end({ kind: 'socket', latencyMs: null, endpoint: planned.endpoint }));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            // From the moment a socket took the request (its wait in the queue is `late`, apart).
+            end({ kind: status >= 200 && status < 300 ? 'ok' : 'non2xx', latencyMs: now() - (sentAt ?? now()), endpoint: planned.endpoint });
+          });
+          res.resume();
+        },
+      );
+      current = req;
+      live.add(req);
+      req.on('socket', () => {
+        if (sentAt !== null) return; // a resend: the request went out (late or not) the first time
+        sentAt = now();
+        if (sentAt - dueRealMs > LATE_MS) {
+          counts.late++;
+          windowCounts.late++;
+        }
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new HttpLoadError(`request timed out after ${String(timeoutMs)} ms`)));
+      req.on('error', (e: NodeJS.ErrnoException) => {
+        if (!ended && !stopped && attempt === 0 && !responded && req.reusedSocket && e.code === 'ECONNRESET') {
+          live.delete(req);
+          counts.resent++;
+          windowCounts.resent++;
+          issue(1);
+          return;
+        }
+        end({ kind: e instanceof HttpLoadError ? 'timeout' : 'socket', latencyMs: null, endpoint: planned.endpoint });
+      });
+      req.end(planned.body);
+    };
+    issue(0);
   };
 
   // Arrival k falls due at simulated k × spacing; the first is the next one from now.
@@ -300,7 +326,7 @@ export async function startHttpLoad(options: HttpLoadOptions): Promise<HttpLoadH
       buffer = [];
       lastEdge = edge;
       const taken = windowCounts;
-      windowCounts = { due: 0, shed: 0, late: 0 };
+      windowCounts = { due: 0, shed: 0, late: 0, resent: 0 };
       return window ? { ...window, ...taken } : null;
     },
     async stop() {

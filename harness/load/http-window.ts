@@ -50,11 +50,13 @@ export interface HttpWindow {
   readonly byEndpoint: Readonly<Partial<Record<HttpEndpointName, { readonly requests: number; readonly non2xx: number; readonly p90: number }>>>;
   /**
    * The driver's arrivals in the window (http-load.ts): fell due (sent or shed), shed (the queue
-   * was full) and sent late (> LATE_MS after due). Absent in runs before 2026-12-05 (autocannon).
+   * was full), sent late (> LATE_MS after due), and sent again after a reused keep-alive socket
+   * was reset before any answer. Absent in runs before 2026-12-05 (autocannon).
    */
   readonly due?: number;
   readonly shed?: number;
   readonly late?: number;
+  readonly resent?: number;
 }
 
 /** Nearest-rank percentile of an ascending array (p in (0, 1]); the k-th smallest with k = ⌈p·n⌉. */

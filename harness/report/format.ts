@@ -155,7 +155,7 @@ export function httpSentence(http: ReportHttp | undefined): string {
       ? `${formatNumber(p.requestsPerSimHour)} requests per simulated hour (${p.requestsPerUserHour} per user), arrivals spaced in simulated time`
       : `${String(p.ratePerSecond)} req/s real (${p.requestsPerUserHour} per user per simulated hour${p.capped ? `; capped at ${String(p.capPerSecond)} req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''}${p.floored ? `; raised to 1 req/s, planned ${formatNumber(p.plannedPerSecond)}` : ''})`;
   const t = http.totals;
-  const due = t && t.due !== undefined && t.due !== null ? ` of ${t.due} due (${t.due > 0 ? `${((t.requests / t.due) * 100).toFixed(1)}%` : '—'}; ${String(t.shed ?? 0)} shed, ${String(t.late ?? 0)} sent > 1 s late)` : '';
+  const due = t && t.due !== undefined && t.due !== null ? ` of ${t.due} due (${t.due > 0 ? `${((t.requests / t.due) * 100).toFixed(1)}%` : '—'}; ${String(t.shed ?? 0)} shed, ${String(t.late ?? 0)} sent > 1 s late, ${String(t.resent ?? 0)} sent again after a keep-alive reset)` : '';
   const counts = t
     ? `${t.requests} requests in the soak${due} (${t.achievedPerSecond === null ? '—' : formatNumber(t.achievedPerSecond)} req/s achieved), ${t.errors} errors (${t.errorRate === null ? '—' : `${(t.errorRate * 100).toFixed(2)}%`})`
     : 'no soak windows';

@@ -153,6 +153,16 @@ describe('report', () => {
     expect(ids).toEqual(expect.arrayContaining(['http-latency', 'http-requests']));
   });
 
+  it('reads the open-model driver\'s windows: requests over arrivals due, shed, late and resent', () => {
+    // Each soak window: 18 requests; 20 arrivals fell due, 1 shed, 2 late, 1 sent again.
+    const samples = runWith(() => 8, 2).map((s) => (s.http ? { ...s, http: { ...s.http, due: 20, shed: 1, late: 2, resent: 1 } } : s));
+    const analysis = analyse(samples, { budgets, warmupEndsAtSimMs: WARMUP_ENDS });
+    const plan = { requestsPerUserHour: 12, mix: { login: 1, buddies: 3, weather: 2, history: 6 }, requestsPerSimHour: 72, plannedPerSecond: 11.7, peakPerSecond: 11.7, connections: 3, accounts: ['vu00000'] };
+    const report = buildReport({ analysis, config, environment, run, http: { plan, note: null } });
+    expect(report.http.totals).toMatchObject({ requests: 92 * 18, due: 92 * 20, shed: 92, late: 184, resent: 92 });
+    expect(renderSummaryMd(report)).toMatch(/HTTP load: 72 requests per simulated hour \(12 per user\), arrivals spaced in simulated time; 1656 requests in the soak of 1840 due \(90\.0%; 92 shed, 184 sent > 1 s late, 92 sent again after a keep-alive reset\)/);
+  });
+
   it('says when there was none, and draws no HTTP charts', () => {
     const samples = makeRun();
     const report = buildReport({ analysis: analyse(samples, { budgets, warmupEndsAtSimMs: WARMUP_ENDS }), config, environment, run, http: { plan: null, note: '--no-http' } });

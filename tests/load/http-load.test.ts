@@ -5,7 +5,7 @@
  * what an overwhelmed server has not taken, and stops on stop() and by itself.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/until.js';
@@ -167,6 +167,60 @@ describe('startHttpLoad', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('sends a request again, once, when a reused keep-alive socket is reset before any answer; a fresh socket\'s reset is an error', async () => {
+    // A bare HTTP/1.1 server that always answers logins. Mode `reused`: it answers the first
+    // request on each connection (keep-alive) and resets the connection at the second, as a server
+    // closing an idle socket just as a request arrives. Mode `all`: it resets every other request.
+    const bare = async (mode: 'reused' | 'all') => {
+      const server = createNetServer((socket) => {
+        let seen = 0;
+        let text = '';
+        socket.on('error', () => undefined);
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('latin1');
+          while (text.includes('\r\n\r\n')) {
+            const head = text.slice(0, text.indexOf('\r\n\r\n'));
+            const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+            text = text.slice(head.length + 4 + length);
+            seen++;
+            const login = head.startsWith('POST /api/login');
+            if (!login && (mode === 'all' || seen > 1)) {
+              socket.resetAndDestroy();
+              return;
+            }
+            const body = '{"token":"t"}';
+            socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`);
+          }
+        });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+    };
+    const totalsAgainst = async (mode: 'reused' | 'all') => {
+      const server = await bare(mode);
+      try {
+        // 60 per simulated hour at S = 600: 10 a second on one socket, so sockets get reused.
+        const load = await startHttpLoad({ serverUrl: server.url, requestsPerSimHour: 60, clock: new SimClock({ scale: 600 }), untilSimMs: 10 * HOUR, connections: 1, mix: { login: 0, buddies: 1, weather: 0, history: 0 }, users: 1, maxDurationS: 30 });
+        await sleep(1_500);
+        await load.stop();
+        return load.totals();
+      } finally {
+        await server.close();
+      }
+    };
+    const reused = await totalsAgainst('reused');
+    expect(reused.due).toBeGreaterThanOrEqual(8);
+    expect(reused.resent).toBeGreaterThan(0);
+    expect(reused.errors).toBe(0);
+    expect(reused.requests).toBe(reused.due);
+    // A reset on a fresh socket is the server's: counted as an error, never sent again.
+    const all = await totalsAgainst('all');
+    expect(all.due).toBeGreaterThanOrEqual(8);
+    expect(all.errors).toBe(all.requests);
+    expect(all.requests).toBe(all.due);
+    expect(all.resent).toBe(0);
   });
 
   it('keeps its planned rate when every response takes 150 ms', async () => {
