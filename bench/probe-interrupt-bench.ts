@@ -19,6 +19,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import CDP from 'chrome-remote-interface';
+import { median } from '../harness/analysis/stats.js';
 import { waitForInspectorUrl } from '../harness/probes/inspector-url.js';
 import { readExpression } from '../harness/probes/target-scripts.js';
 
@@ -109,13 +110,6 @@ async function runArm(arm: Arm, expression: string, budgetMs: number): Promise<v
   arm.realMs += Math.round(performance.now() - t0);
 }
 
-function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-}
-
 export default async function probeInterruptBench(): Promise<object> {
   const rounds = Math.max(1, Number(process.env['PROBE_INTERRUPT_ROUNDS'] ?? 4));
   const armMs = Math.max(1_000, Number(process.env['PROBE_INTERRUPT_ARM_MS'] ?? 15_000));
@@ -134,7 +128,7 @@ export default async function probeInterruptBench(): Promise<object> {
     callDeadlineMs: CALL_DEADLINE_MS,
     timerInInterrupt: reference,
     probe,
-    medianEvaluationsToHang: median(reference.evaluationsToHang),
+    medianEvaluationsToHang: reference.evaluationsToHang.length > 0 ? median(reference.evaluationsToHang) : null,
     // Hangs per 10,000 evaluations: the reference's shows the target reproduces the hazard.
     referenceHangsPer10k: reference.evaluations > 0 ? Number(((reference.hangs / reference.evaluations) * 1e4).toFixed(2)) : null,
     probeHangsPer10k: probe.evaluations > 0 ? Number(((probe.hangs / probe.evaluations) * 1e4).toFixed(2)) : null,
