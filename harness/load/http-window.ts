@@ -5,7 +5,7 @@
  * (http-load.ts) hands its buffered outcomes to `bucketOutcomes` at every sample.
  *
  * Why exact percentiles and not an HDR histogram: a window holds at most a few thousand
- * responses (≤ 50 req/s × the real length of one sample window), so sorting them costs less than
+ * responses (the default drives 15–17 req/s, times the real length of one sample window), so sorting them costs less than
  * a histogram's allocation and gives nearest-rank percentiles that a test can check by hand.
  */
 
