@@ -136,6 +136,8 @@ export class SimClock {
   readonly schedule: readonly ScaleStep[] | undefined;
   readonly #steps: readonly Step[];
   readonly #timeouts = new Set<SimTimer>();
+  /** A timeout that fired early (see setTimeout) → the native timer now standing in for it. */
+  readonly #rearmed = new Map<SimTimer, SimTimer>();
   readonly #intervals = new Set<SimInterval>();
 
   constructor(options: SimClockOptions = {}) {
@@ -236,19 +238,34 @@ export class SimClock {
     return simAt(this.#steps, realNow + realMs) - simAt(this.#steps, realNow);
   }
 
+  /**
+   * Runs `fn` once, never before simulated `now() + simMs`. Node starts a timeout from the event
+   * loop's cached time, stale by however long the current callback has run, so a native timeout
+   * can fire that many real ms early: at S = 1000 each ms is a simulated second. A fire before
+   * the deadline re-arms for the rest; the handle returned stays the one to clear.
+   */
   setTimeout(fn: () => void, simMs: number): SimTimer {
-    const handle: SimTimer = setTimeout(() => {
+    const due = this.now() + simMs;
+    const fire = (): void => {
+      const left = this.realUntil(due);
+      if (left > 0) {
+        this.#rearmed.set(handle, setTimeout(fire, Math.ceil(left)));
+        return;
+      }
       this.#timeouts.delete(handle);
+      this.#rearmed.delete(handle);
       fn();
-    }, this.toReal(simMs));
+    };
+    const handle: SimTimer = setTimeout(fire, this.toReal(simMs));
     this.#timeouts.add(handle);
     return handle;
   }
 
   clearTimeout(handle: SimTimer | undefined | null): void {
     if (handle == null) return;
-    clearTimeout(handle);
+    clearTimeout(this.#rearmed.get(handle) ?? handle);
     this.#timeouts.delete(handle);
+    this.#rearmed.delete(handle);
   }
 
   /** Real ms until the next fire of an interval of `simMs` simulated ms starting now (the floor applied). */
@@ -309,9 +326,10 @@ export class SimClock {
 
   /** Clears every timer this clock created (used at teardown, never by app code). */
   clearAll(): void {
-    for (const t of this.#timeouts) clearTimeout(t);
+    for (const t of this.#timeouts) clearTimeout(this.#rearmed.get(t) ?? t);
     for (const t of this.#intervals) clearTimeout(t.timer);
     this.#timeouts.clear();
+    this.#rearmed.clear();
     this.#intervals.clear();
   }
 }

@@ -90,6 +90,28 @@ describe('SimClock', () => {
     expect(clock.toSim(clock.toReal(5_000))).toBeCloseTo(5_000, 6);
   });
 
+  it('never ends a sleep before its simulated deadline (a native timeout may fire a ms early)', async () => {
+    // The loop's clock and Date.now() are both whole ms and tick at different phases, so a native
+    // 3 ms timeout can end when Date.now() has advanced only 2 ms: at S = 1000, a simulated second
+    // early. Measured before the fix: 7 of 300 such sleeps ended early, by 1,000 simulated ms;
+    // with p ≈ 0.02 per sleep, 300 sleeps without one early end would happen by chance ~0.2% of the time.
+    const clock = make(1000);
+    let early = 0;
+    for (let i = 0; i < 300; i++) {
+      // A random sub-ms phase against both clocks' ms ticks.
+      const spin = Math.random() * 2;
+      const t0 = performance.now();
+      while (performance.now() - t0 < spin) {
+        // busy
+      }
+      const due = clock.now() + 3_000;
+      await clock.sleep(3_000);
+      if (clock.now() < due) early++;
+    }
+    expect(early).toBe(0);
+    expect(clock.live().timeouts).toBe(0);
+  });
+
   it('re-arms an interval at the scale of the moment, and it is one timer while it lives', async () => {
     // S = 100 for the first simulated second (10 real ms), then S = 10,000: a 1 s interval fires
     // after ~10 real ms, then every 0.1 real ms (floored at 1 ms by the runtime's minimum).
