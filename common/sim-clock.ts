@@ -66,6 +66,12 @@ export interface ClockSpec {
 export type SimTimer = ReturnType<typeof setTimeout>;
 
 /**
+ * Longest delay a native timer takes (2^31 − 1 ms, ~24.8 days); Node fires a longer one after 1 ms
+ * with a warning. A simulated timeout further off than that waits in steps of it (setTimeout).
+ */
+const MAX_NATIVE_DELAY_MS = 2_147_483_647;
+
+/**
  * How far behind (real ms) an interval still catches up its missed deadlines. A loaded 2-core
  * machine delays a timer by tens to hundreds of ms (a sampler's forced GC: median 94 ms, p90
  * 121 ms here); a jump of the epoch (`startAt`, seconds of seeding) must not become a burst.
@@ -249,14 +255,14 @@ export class SimClock {
     const fire = (): void => {
       const left = this.realUntil(due);
       if (left > 0) {
-        this.#rearmed.set(handle, setTimeout(fire, Math.ceil(left)));
+        this.#rearmed.set(handle, setTimeout(fire, Math.min(Math.ceil(left), MAX_NATIVE_DELAY_MS)));
         return;
       }
       this.#timeouts.delete(handle);
       this.#rearmed.delete(handle);
       fn();
     };
-    const handle: SimTimer = setTimeout(fire, this.toReal(simMs));
+    const handle: SimTimer = setTimeout(fire, Math.min(this.toReal(simMs), MAX_NATIVE_DELAY_MS));
     this.#timeouts.add(handle);
     return handle;
   }

@@ -112,6 +112,28 @@ describe('SimClock', () => {
     expect(clock.live().timeouts).toBe(0);
   });
 
+  it('waits out a timeout longer than a native timer can (2^31 − 1 ms) instead of firing it at once', async () => {
+    // S = 0.5: a simulated 1.5e9 ms is 3e9 real ms, beyond the native limit; Node alone would run it after 1 ms.
+    // Node warns (TimeoutOverflowWarning) each time it cuts a delay to 1 ms: none may be raised.
+    const overflows: string[] = [];
+    const onWarning = (w: Error) => {
+      if (w.name === 'TimeoutOverflowWarning') overflows.push(w.message);
+    };
+    process.on('warning', onWarning);
+    try {
+      const clock = new SimClock({ scale: 0.5 });
+      clocks.push(clock);
+      let fired = false;
+      clock.setTimeout(() => (fired = true), 1.5e9);
+      await new Promise((r) => setTimeout(r, 30));
+      expect(fired).toBe(false);
+      expect(clock.live().timeouts).toBe(1);
+      expect(overflows).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('re-arms an interval at the scale of the moment, and it is one timer while it lives', async () => {
     // S = 100 for the first simulated second (10 real ms), then S = 10,000: a 1 s interval fires
     // after ~10 real ms, then every 0.1 real ms (floored at 1 ms by the runtime's minimum).
