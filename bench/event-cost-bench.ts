@@ -5,7 +5,10 @@
  * in this process; its cost is the CPU it added over the same time idle, divided by the events.
  * The server's own timers (heartbeat, sweeper) are driven by running its clock fast (S) with the
  * sockets idle. The planner's EVENT_COST (harness/run/plan-time-scale.ts) is the whole stack's
- * cost of each type over that of an IM with its receipt.
+ * cost of each type over that of an IM with its receipt. REST is measured twice: with fetch
+ * (undici, the row `http-request`) and with the soak's own HTTP driver (harness/load/http-load.ts:
+ * the same GET, and the office-day scenario's mix with its logins), whose load column is the
+ * driver's own CPU per request.
  * Knobs: EVENT_COST_USERS (40), EVENT_COST_RATE (200 /s), EVENT_COST_SECONDS (6), EVENT_COST_REPEATS (3).
  */
 import { spawn } from 'node:child_process';
@@ -13,7 +16,12 @@ import { readFileSync } from 'node:fs';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/events.js';
 import { ROUTES, type LoginResponse } from '../common/http.js';
+import { httpConnectionsFor } from '../harness/load/http-plan.js';
+import { startHttpLoad } from '../harness/load/http-load.js';
+import type { HttpEndpointName } from '../harness/load/http-window.js';
 import { spawnServer, type ServerHandle } from '../harness/run/spawn-server.js';
+import { SimClock } from '../common/sim-clock.js';
+import { resolveScenario } from '../scenarios/scenarios.js';
 import { seedBuddies } from '../scenarios/seed-buddies.js';
 import { usernameFor } from '../scenarios/worker-protocol.js';
 import { resolveStore } from '../store/resolve.js';
@@ -41,11 +49,13 @@ const selfCpu = () => {
 };
 
 interface Cpu { server: number; store: number; load: number }
-async function cpuOver(pids: { server: number; store: number | null }, ms: number, drive: () => Promise<number>): Promise<{ cpu: Cpu; events: number }> {
+/** CPU each process spent while `drive` ran (at least `ms`), the events it reports, and the real ms it took. */
+async function cpuOver(pids: { server: number; store: number | null }, ms: number, drive: () => Promise<number>): Promise<{ cpu: Cpu; events: number; realMs: number }> {
+  const t0 = performance.now();
   const a = { server: cpuOf(pids.server), store: cpuOf(pids.store), load: selfCpu() };
   const [events] = await Promise.all([drive(), sleep(ms)]);
   const b = { server: cpuOf(pids.server), store: cpuOf(pids.store), load: selfCpu() };
-  return { cpu: { server: b.server - a.server, store: b.store - a.store, load: b.load - a.load }, events };
+  return { cpu: { server: b.server - a.server, store: b.store - a.store, load: b.load - a.load }, events, realMs: performance.now() - t0 };
 }
 
 /** Calls `one(i)` `rate` times a second for `seconds`, in 10 ms slices; resolves with the acknowledged count. */
@@ -89,6 +99,33 @@ const io = new Server(http, { serveClient: false });
 io.on('connection', (s) => { const n = s.handshake.auth.n, users = s.handshake.auth.users; s.join('u' + n); s.on('msg', (m, cb) => { s.to('u' + ((n + 1) % users)).emit('msg', m); cb({ ok: true }); }); });
 http.listen(0, '127.0.0.1', () => process.stdout.write(String(http.address().port) + '\\n'));
 `;
+
+/**
+ * The soak's own HTTP driver (harness/load/http-load.ts) at `rate` requests per second for
+ * `seconds` on a clock at S = 1, over `mix`: CPU per request in server, store and this process
+ * (the driver's own cost). Its logins happen before the measured span.
+ */
+async function driverCost(url: string, pids: { server: number; store: number | null }, users: number, rate: number, seconds: number, mix: Readonly<Record<HttpEndpointName, number>>): Promise<Cpu> {
+  const idle = await cpuOver(pids, seconds * 1000, async () => 0);
+  const clock = new SimClock({ scale: 1 });
+  // Arrivals end `seconds` after the logins, which take well under LOGIN_SLACK_MS here; the
+  // measured span starts after them and ends with the last answer.
+  const LOGIN_SLACK_MS = 2_000;
+  const load = await startHttpLoad({ serverUrl: url, requestsPerSimHour: rate * 3_600, clock, untilSimMs: clock.now() + LOGIN_SLACK_MS + seconds * 1_000, connections: httpConnectionsFor(rate), mix, users, maxDurationS: seconds + 30, usernamePrefix: PREFIX, password: PASSWORD });
+  try {
+    const run = await cpuOver(pids, 0, async () => {
+      await load.done;
+      return load.totals().requests;
+    });
+    const t = load.totals();
+    if (t.errors > 0 || t.shed > 0) throw new Error(`the HTTP driver's bench span had ${String(t.errors)} errors and ${String(t.shed)} shed of ${String(t.due)} due`);
+    // Idle CPU scaled to the measured span's length.
+    const ms = (k: keyof Cpu) => ((run.cpu[k] - (idle.cpu[k] * run.realMs) / idle.realMs) * 1000) / Math.max(1, run.events);
+    return { server: ms('server'), store: ms('store'), load: ms('load') };
+  } finally {
+    await load.stop();
+  }
+}
 
 async function relayCost(users: number, rate: number, seconds: number): Promise<{ cpuMsPerMessage: number; messagesPerCoreSecond: number }> {
   const child = spawn(process.execPath, ['-e', RELAY], { stdio: ['ignore', 'pipe', 'inherit'], cwd: process.cwd() });
@@ -159,6 +196,21 @@ export default async function eventCostBench(): Promise<object> {
       rows[type] = { ...m, total: m.server + m.store + m.load };
       process.stdout.write(`  ${type}: server ${m.server.toFixed(3)} ms, store ${m.store.toFixed(3)} ms, load ${m.load.toFixed(3)} ms per event\n`);
     }
+    // The soak's own HTTP driver (node:http keep-alive, arrivals on the clock): the same GET
+    // as the row above, whose load column is fetch's (undici), and the office-day scenario's mix.
+    const officeMix = resolveScenario('office-day').http?.mix;
+    if (!officeMix) throw new Error('office-day plans no REST traffic');
+    const driverRows: Record<string, Readonly<Record<HttpEndpointName, number>>> = {
+      'http-request (run driver)': { login: 0, buddies: 1, weather: 0, history: 0 },
+      'http-request (run driver, office-day mix)': officeMix,
+    };
+    for (const [type, mix] of Object.entries(driverRows)) {
+      const per: Cpu[] = [];
+      for (let r = 0; r < repeats; r++) per.push(await driverCost(url, pids, users, rate / 2, seconds, mix));
+      const m = { server: median(per.map((p) => p.server)), store: median(per.map((p) => p.store)), load: median(per.map((p) => p.load)) };
+      rows[type] = { ...m, total: m.server + m.store + m.load };
+      process.stdout.write(`  ${type}: server ${m.server.toFixed(3)} ms, store ${m.store.toFixed(3)} ms, load ${m.load.toFixed(3)} ms per request\n`);
+    }
     for (const c of clients) c.close();
     clients = [];
     // The server's own timers: a second server whose clock runs at S = 300 with the sockets
@@ -192,6 +244,8 @@ export default async function eventCostBench(): Promise<object> {
       relay: { cpuMsPerMessage: relay.cpuMsPerMessage, messagesPerCoreSecond: Math.round(relay.messagesPerCoreSecond) },
       serverPingsPerCoreSecond: Math.round(1000 / ping.server),
       stackVsRelay: { ping: Number((relay.cpuMsPerMessage / ping.server).toFixed(3)), imWithReceipt: Number((relay.cpuMsPerMessage / im.server).toFixed(3)) },
+      // The run's HTTP driver's own CPU per request over fetch's for the same GET, same run.
+      driverVsFetchLoad: Number(((rows['http-request (run driver)'] as Cpu).load / (rows['http-request'] as Cpu).load).toFixed(3)),
     };
   } finally {
     for (const c of clients) c.close();
