@@ -48,6 +48,7 @@ import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
 import { noiseRho, theilSen, type TrendResult } from '../harness/analysis/trend.js';
 import { JOINT_OPTIONS } from '../harness/analysis/heap-growth.js';
 import { jointGrowthPerHour } from '../harness/analysis/joint-growth.js';
+import { ols } from '../harness/analysis/least-squares.js';
 import { mulberry32 } from '../scenarios/rng.js';
 import { blockResample, gaussian, splitLine, splitSmooth, type RecordedSeries } from './checkpoint-series.js';
 import { failsWithFitRho, judged, lateFill, levelledFill } from './creep-shapes.js';
@@ -168,6 +169,45 @@ function keptCreep(series: RecordedSeries, budget: number, si: number): object {
   };
 }
 
+/** The fitted start-to-end growth per hour of `path` on hours and `z` (joint-growth.ts's estimate, without noise). */
+function jointEstimand(hours: readonly number[], z: readonly number[], path: readonly number[]): number {
+  const fit = ols([hours, z], path);
+  if (!fit) return NaN;
+  const [b, c] = fit.coef as [number, number];
+  return b + (c * ((z[z.length - 1] as number) - (z[0] as number))) / ((hours[hours.length - 1] as number) - (hours[0] as number));
+}
+
+/**
+ * Coverage of the activity fits' 95% intervals with the creep's own shape kept (its running median
+ * of 5 plus block-resampled residuals about it), each against its own estimand: the fitted
+ * start-to-end growth per hour of the noise-free path (OLS is linear, so that is the mean of the
+ * estimate over the resampled noise; on the line resampling it is the line's slope, the truth
+ * runCell uses). The line resampling takes the fill's arcs about the line for noise; this one takes
+ * them for shape: the two bracket how a live run's checkpoints read. No planted growth: a planted
+ * path shifts the estimate and its estimand alike. The time test is left out: Theil–Sen is not
+ * linear, so its value on the noise-free path is not its mean. An interval not formed counts as
+ * not covering, and is counted apart.
+ */
+function keptCoverage(series: RecordedSeries, seed: number): object {
+  const x = series.points.map((p) => p.hour);
+  const { smooth, residuals } = splitSmooth(series);
+  const zero = smooth.map(() => 0);
+  const covs = (['actions', 'connects'] as const).map((c) => {
+    const z = series.points.map((p) => p[c]);
+    const truth = jointEstimand(x, z, smooth);
+    const rng = mulberry32(seed);
+    let covered = 0;
+    let notFormed = 0;
+    for (let r = 0; r < REPS; r++) {
+      const t = jointGrowthPerHour(x, z, blockResample(smooth, residuals, zero, BLOCK, rng), 0.95, JOINT_OPTIONS).trend;
+      if (t.status !== 'ok') notFormed++;
+      else if (t.lo <= truth && truth <= t.hi) covered++;
+    }
+    return [c, { coverage: covered / REPS, notFormed: notFormed / REPS }] as const;
+  });
+  return Object.fromEntries(covs);
+}
+
 const AR1_RHOS = [0, 0.15, 0.3, 0.5];
 
 /**
@@ -280,6 +320,7 @@ export default async function checkpointPowerBench(): Promise<object> {
       ar1Coverage: ar1Coverage(series, budget, 7 + si * 1000),
       cells,
       keptCreep: keptCreep(series, budget, si),
+      keptCoverageOwnEstimand: keptCoverage(series, 13 + si * 1000),
       ...(measure === 'heap' ? { lateFill: lateFill(series, budget, REPS / 2, 9 + si * 1000), levelledFill: levelledFill(series, budget, REPS / 2, 11 + si * 1000) } : {}),
     };
   });
