@@ -25,6 +25,7 @@ const BENCHES: Record<string, () => Promise<BenchModule>> = {
   'event-cost': () => import('./event-cost-bench.js'),
   detection: () => import('./detection-bench.js'),
   'checkpoint-power': () => import('./checkpoint-power-bench.js'),
+  'joint-rho': () => import('./joint-rho-bench.js'),
   'idle-settle': () => import('./idle-settle-bench.js'),
   'probe-interrupt': () => import('./probe-interrupt-bench.js'),
   'realtime-power': () => import('./realtime-power-bench.js'),
