@@ -245,10 +245,11 @@ export class SimClock {
   }
 
   /**
-   * Runs `fn` once, never before simulated `now() + simMs`. Node starts a timeout from the event
-   * loop's cached time, stale by however long the current callback has run, so a native timeout
-   * can fire that many real ms early: at S = 1000 each ms is a simulated second. A fire before
-   * the deadline re-arms for the rest; the handle returned stays the one to clear.
+   * Runs `fn` once, never before simulated `now() + simMs`. The event loop's timer clock and
+   * `Date.now()` (which simulated time reads) both count whole ms and tick at different phases,
+   * so a native timeout can end when `Date.now()` has moved a ms less than asked: at S = 1000 a
+   * simulated second early (7–9 of 300 short sleeps, tests/common/sim-clock.test.ts). A fire
+   * before the deadline re-arms for the rest; the handle returned stays the one to clear.
    */
   setTimeout(fn: () => void, simMs: number): SimTimer {
     const due = this.now() + simMs;
