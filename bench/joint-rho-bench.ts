@@ -23,6 +23,7 @@ import { DEFAULT_BUDGETS } from '../harness/analysis/budgets.js';
 import { heapSlopeBudget } from '../harness/analysis/checkpoint-rules.js';
 import { JOINT_OPTIONS } from '../harness/analysis/heap-growth.js';
 import { jointGrowthPerHour } from '../harness/analysis/joint-growth.js';
+import { ols } from '../harness/analysis/least-squares.js';
 import { effectiveSampleSize, tTwoSided } from '../harness/analysis/stats.js';
 import { mulberry32 } from '../scenarios/rng.js';
 import { blockResample, splitLine, type RecordedSeries } from './checkpoint-series.js';
@@ -33,38 +34,24 @@ const mul = (a: Matrix, b: Matrix): Matrix => a.map((row) => (b[0] as number[]).
 const trace = (a: Matrix): number => a.reduce((s, row, i) => s + (row[i] as number), 0);
 const ar1 = (n: number, rho: number): Matrix => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, k) => rho ** Math.abs(i - k)));
 
-/** The hat matrix of an intercept, `x` and `z` (columns centred and scaled), via Gauss–Jordan on the 3 × 3 normal equations. */
+/**
+ * The hat matrix of an intercept, `x` and `z`: its column k is what least-squares.ts's fit makes
+ * of the unit vector e_k (e_k less the fit's residuals); it is symmetric.
+ */
 function hat(x: readonly number[], z: readonly number[]): Matrix | null {
   const n = x.length;
-  const scaled = [x, z].map((c) => {
-    const m = c.reduce((a, b) => a + b, 0) / n;
-    const s = Math.sqrt(c.reduce((a, b) => a + (b - m) ** 2, 0));
-    return c.map((v) => (v - m) / s);
-  });
-  const X: Matrix = Array.from({ length: n }, (_, i) => [1 / Math.sqrt(n), (scaled[0] as number[])[i] as number, (scaled[1] as number[])[i] as number]);
-  const xtx: Matrix = [0, 1, 2].map((j) => [0, 1, 2].map((k) => X.reduce((s, r) => s + (r[j] as number) * (r[k] as number), 0)));
-  const aug = xtx.map((row, i) => [...row, ...[0, 1, 2].map((k) => (k === i ? 1 : 0))]);
-  for (let c = 0; c < 3; c++) {
-    const p = aug.findIndex((r, i) => i >= c && Math.abs(r[c] as number) > 1e-12);
-    if (p < 0) return null;
-    [aug[c], aug[p]] = [aug[p] as number[], aug[c] as number[]];
-    const row = aug[c] as number[];
-    const d = row[c] as number;
-    for (let k = 0; k < 6; k++) row[k] = (row[k] as number) / d;
-    for (let r = 0; r < 3; r++) {
-      if (r === c) continue;
-      const f = (aug[r] as number[])[c] as number;
-      for (let k = 0; k < 6; k++) (aug[r] as number[])[k] = ((aug[r] as number[])[k] as number) - f * (row[k] as number);
-    }
+  const columns: Matrix = [];
+  for (let k = 0; k < n; k++) {
+    const unit = Array.from({ length: n }, (_, i) => (i === k ? 1 : 0));
+    const fit = ols([x, z], unit);
+    if (!fit) return null;
+    columns.push(unit.map((v, i) => v - (fit.residuals[i] as number)));
   }
-  const inv = aug.map((r) => r.slice(3));
-  const xInv = mul(X, inv);
-  return xInv.map((row) => X.map((xr) => row.reduce((s, v, j) => s + v * (xr[j] as number), 0)));
+  return columns;
 }
 
 interface Design {
   readonly n: number;
-  readonly hat: Matrix;
   readonly m: Matrix;
   /** ρ → expected lag-1 ratio of the residuals, and tr(M·R(ρ)). */
   readonly expected: (rho: number) => { ratio: number; trMR: number };
@@ -89,7 +76,7 @@ function design(x: readonly number[], z: readonly number[]): Design | null {
   };
   const span = (x[n - 1] as number) - (x[0] as number);
   const w = (h[n - 1] as number[]).map((v, k) => (v - ((h[0] as number[])[k] as number)) / span);
-  return { n, hat: h, m, expected, w };
+  return { n, m, expected, w };
 }
 
 /** ρ on a grid of 0.01 (bisection would re-evaluate the n × n traces per run). */
